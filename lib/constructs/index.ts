@@ -1,0 +1,5 @@
+export * from './namespace-ref';
+export * from './secure-namespace';
+export * from './probe';
+export * from './service-exposure';
+export * from './exposed-app';

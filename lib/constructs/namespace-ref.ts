@@ -1,0 +1,25 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { checkDnsLabel } from '../net/dns';
+import { Peer } from '../net/peer';
+import { withPath } from '../private/errors';
+
+/** A namespace our constructs can be placed in. {@link SecureNamespace} is one. */
+export interface INamespace {
+  /** The namespace's name. */
+  readonly namespaceName: string;
+  /** The DNS servers pods in this namespace resolve names with. */
+  readonly dnsServers: readonly Peer[];
+}
+
+/**
+ * Resolves a construct's namespace: the one given (a SecureNamespace or a name), else
+ * the chart's namespace, else `default`. Always written explicitly into every object, so
+ * that policies and peers agree on it whatever kubectl's context is.
+ */
+export function resolveNamespace(scope: IConstruct, given: INamespace | string | undefined): INamespace {
+  if (given !== undefined && typeof given !== 'string') return given;
+  const name = given ?? Chart.of(scope).namespace ?? 'default';
+  withPath(scope, () => checkDnsLabel('namespace', 'the namespace name', name));
+  return { namespaceName: name, dnsServers: [Peer.clusterDns()] };
+}

@@ -1,0 +1,4 @@
+export * from './port';
+export * from './cidr';
+export * from './peer';
+export * from './dns';

@@ -1,0 +1,98 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PolicyPeerJson } from '../net/peer';
+import { PolicyPortJson } from '../net/port';
+
+/** The directions a NetworkPolicy can isolate. */
+export enum PolicyType {
+  INGRESS = 'Ingress',
+  EGRESS = 'Egress',
+}
+
+/** One ingress or egress rule: peers (empty: every peer) and ports (empty: every port). */
+export interface PolicyRuleJson {
+  readonly peers: PolicyPeerJson[];
+  readonly ports: PolicyPortJson[];
+}
+
+/**
+ * Rules keyed by the intent that wrote them. Adding the same key twice keeps one rule, so
+ * a repeated intent changes nothing; rules are written sorted by key, so the YAML does not
+ * depend on the order intents were declared in.
+ */
+export class RuleSet {
+  private readonly rules = new Map<string, PolicyRuleJson>();
+
+  /** Adds (or replaces) the rule with this key. */
+  public set(key: string, rule: PolicyRuleJson): void {
+    this.rules.set(key, rule);
+  }
+
+  /** Whether any rule is present. */
+  public get isEmpty(): boolean {
+    return this.rules.size === 0;
+  }
+
+  /** Rules as NetworkPolicy JSON, `from` or `to` naming the peer field. */
+  public render(peerField: 'from' | 'to'): Record<string, unknown>[] {
+    return [...this.rules.keys()].sort().map((key) => {
+      const rule = this.rules.get(key)!;
+      const json: Record<string, unknown> = {};
+      if (rule.peers.length > 0) json[peerField] = rule.peers;
+      if (rule.ports.length > 0) json.ports = rule.ports;
+      return json;
+    });
+  }
+}
+
+/** Props for {@link ManagedNetworkPolicy}. */
+export interface ManagedNetworkPolicyProps {
+  /** metadata.name */
+  readonly name: string;
+  /** metadata.namespace */
+  readonly namespace: string;
+  /** Labels of the pods the policy applies to; `{}` selects every pod of the namespace. */
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** The directions this policy isolates. Always written explicitly, never left to defaulting. */
+  readonly policyTypes: PolicyType[];
+  /** Labels on the policy object itself. @default - none */
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * A networking.k8s.io/v1 NetworkPolicy whose rules are added by intents after it is
+ * created and rendered when the chart synthesizes. It is a plain cdk8s `ApiObject`, so
+ * `addJsonPatch` works on it as on any other object.
+ */
+export class ManagedNetworkPolicy extends ApiObject {
+  /** Ingress rules (`from`). */
+  public readonly ingressRules: RuleSet;
+  /** Egress rules (`to`). */
+  public readonly egressRules: RuleSet;
+  /** The namespace the policy lives in (it selects pods there only). */
+  public readonly namespaceName: string;
+
+  constructor(scope: Construct, id: string, props: ManagedNetworkPolicyProps) {
+    const ingressRules = new RuleSet();
+    const egressRules = new RuleSet();
+    const podSelector = Object.keys(props.podSelector).length > 0 ? { matchLabels: { ...props.podSelector } } : {};
+    const types = [...props.policyTypes];
+    super(scope, id, {
+      ...k8s.KubeNetworkPolicy.GVK,
+      metadata: { name: props.name, namespace: props.namespace, ...(props.labels ? { labels: props.labels } : {}) },
+      // Computed at synth time, so that rules added by later intents are included.
+      spec: Lazy.any({
+        produce: () => {
+          const spec: Record<string, unknown> = { podSelector, policyTypes: types };
+          if (types.includes(PolicyType.INGRESS) && !ingressRules.isEmpty) spec.ingress = ingressRules.render('from');
+          if (types.includes(PolicyType.EGRESS) && !egressRules.isEmpty) spec.egress = egressRules.render('to');
+          return spec;
+        },
+      }),
+    });
+    this.ingressRules = ingressRules;
+    this.egressRules = egressRules;
+    this.namespaceName = props.namespace;
+  }
+}

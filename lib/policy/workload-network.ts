@@ -1,0 +1,103 @@
+import { IConstruct } from 'constructs';
+import { ManagedNetworkPolicy } from './network-policy';
+import { IPeerWorkload, Peer } from '../net/peer';
+import { Port } from '../net/port';
+import { failAt } from '../private/errors';
+
+/** A workload of ours that can take part in connection intents (`connectTo`, `allowFrom`). */
+export interface INetworkedWorkload extends IPeerWorkload, IConstruct {
+  /** The workload's NetworkPolicy intents. */
+  readonly network: WorkloadNetwork;
+}
+
+/** A port given as a {@link Port} or by the name of a declared port. */
+export type PortRef = Port | string;
+
+/**
+ * The NetworkPolicy side of one workload: a policy that isolates its pods for ingress and
+ * egress, plus the intents that open exactly what is declared. Shared by every workload
+ * construct so that `a.connectTo(b)` works whatever kinds `a` and `b` are.
+ */
+export class WorkloadNetwork {
+  constructor(
+    private readonly owner: IConstruct & IPeerWorkload,
+    /** The policy that selects the workload's pods. */
+    public readonly policy: ManagedNetworkPolicy,
+    /** Ports other workloads may be allowed to reach (client ports for stateful sets). */
+    public readonly acceptedPorts: readonly Port[],
+  ) {}
+
+  /**
+   * Resolves requested ports against the declared ones: a number or name must match a
+   * declared port (which brings its name along); no request means every accepted port.
+   */
+  public resolvePorts(requested: readonly PortRef[], asker: IConstruct = this.owner): Port[] {
+    if (requested.length === 0) return [...this.acceptedPorts];
+    return requested.map((ref) => this.resolvePort(ref, asker));
+  }
+
+  private resolvePort(ref: PortRef, asker: IConstruct): Port {
+    const declared = this.acceptedPorts;
+    const found = typeof ref === 'string'
+      ? declared.find((p) => p.name === ref)
+      : declared.find((p) => p.protocol === ref.protocol && (ref.number === undefined ? p.name === ref.name : p.number === ref.number && ref.endPort === undefined));
+    if (found) return found;
+    const wanted = typeof ref === 'string' ? `port "${ref}"` : ref.toString();
+    const list = declared.map((p) => p.toString()).join(', ') || 'none';
+    failAt(asker, `${wanted} is not a port ${this.owner.node.path} accepts (it accepts: ${list}). Declare the port on that workload, or use one of those.`);
+  }
+
+  /** Lets `peer` reach the workload on `ports` (default: every accepted port). Writes this side only. */
+  public allowFrom(peer: Peer, ports: readonly PortRef[] = []): void {
+    const resolved = this.resolvePorts(ports);
+    this.policy.ingressRules.set(`from-${peer.key}-${portsKey(resolved)}`, {
+      peers: peer.toPolicyPeers(this.policy.namespaceName),
+      ports: resolved.map((p) => p.toPolicyPort()),
+    });
+  }
+
+  /** Lets the workload send to `peer` on `ports`. Ports are required: least privilege. */
+  public allowEgressTo(peer: Peer, ports: readonly Port[]): void {
+    if (ports.length === 0) {
+      failAt(this.owner, `allowEgressTo(${peer}) needs at least one port. Name the ports the app uses, or Port.allOf(Protocol.TCP) if it truly needs every TCP port.`);
+    }
+    this.policy.egressRules.set(`to-${peer.key}-${portsKey(ports)}`, {
+      peers: peer.toPolicyPeers(this.policy.namespaceName),
+      ports: ports.map((p) => p.toPolicyPort()),
+    });
+  }
+
+  /**
+   * Both sides of a connection to another workload of ours: egress here, ingress there,
+   * on the target's declared port (named when it has a name). Checks everything before
+   * writing anything, so a failed call leaves no half-open connection behind.
+   */
+  public connectTo(target: INetworkedWorkload, ports: readonly PortRef[] = []): void {
+    const resolved = target.network.resolvePorts(ports, this.owner);
+    const portKey = portsKey(resolved);
+    this.policy.egressRules.set(`to-${Peer.workload(target).key}-${portKey}`, {
+      peers: Peer.workload(target).toPolicyPeers(this.policy.namespaceName),
+      ports: resolved.map((p) => p.toPolicyPort()),
+    });
+    target.network.policy.ingressRules.set(`from-${Peer.workload(this.owner).key}-${portKey}`, {
+      peers: Peer.workload(this.owner).toPolicyPeers(target.network.policy.namespaceName),
+      ports: resolved.map((p) => p.toPolicyPort()),
+    });
+  }
+
+  /** Egress to DNS servers on UDP and TCP 53 (TCP for answers too large for UDP). */
+  public allowDns(servers: readonly Peer[]): void {
+    const ports = [Port.udp(53), Port.tcp(53)];
+    for (const server of servers) {
+      this.policy.egressRules.set(`dns-${server.key}`, {
+        peers: server.toPolicyPeers(this.policy.namespaceName),
+        ports: ports.map((p) => p.toPolicyPort()),
+      });
+    }
+  }
+}
+
+function portsKey(ports: readonly Port[]): string {
+  return ports.map((p) => p.key).sort().join('+');
+}
+
