@@ -61,6 +61,10 @@ const project = new typescript.TypeScriptProject({
     include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['dist', 'examples/*/dist', 'examples/*/node_modules'],
     compilerOptions: {
+      // Tests, examples and scripts run through vitest/tsx, which resolve like a bundler
+      // (and reach ESM-only packages such as jest-snapshot-serializer-raw).
+      module: 'ESNext',
+      moduleResolution: javascript.TypeScriptModuleResolution.BUNDLER,
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,

@@ -1,4 +1,6 @@
 export * from './net';
 export * from './policy';
 export * from './constructs';
+export * from './analysis';
+export * from './testing';
 export { NetkitError } from './private/errors';

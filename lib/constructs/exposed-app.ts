@@ -6,13 +6,13 @@ import { INamespace, resolveNamespace } from './namespace-ref';
 import { Probe } from './probe';
 import { checkServicePorts, renderExposure } from '../private/service-spec';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
-import { DEFAULT_CLUSTER_DOMAIN, DnsConfig, DnsPolicy, checkClusterDomain, serviceFqdn } from '../net/dns';
+import { DEFAULT_CLUSTER_DOMAIN, DnsConfig, DnsPolicy, clusterDomainProblem, serviceFqdn } from '../net/dns';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
-import { failAt, withPath } from '../private/errors';
+import { failAt } from '../private/errors';
 import { restrictedContainerSecurity, restrictedPodSecurity } from '../private/pod-security';
 
 /** The label every workload of ours selects its pods by. */
@@ -143,7 +143,8 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
     if (labelProblem) failAt(this, `${labelProblem}. Label values are at most 63 characters of letters, digits, '-', '_' and '.'.`);
     if (extraLabels[APP_NAME_LABEL] !== undefined) failAt(this, `labels may not set ${APP_NAME_LABEL}; it is the app name ("${name}") and selects the pods. Use the name prop.`);
     this.clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-    withPath(this, () => checkClusterDomain('clusterDomain', this.clusterDomain));
+    const domainProblem = clusterDomainProblem(this.clusterDomain);
+    if (domainProblem) failAt(this, domainProblem);
     const hostNetwork = props.hostNetwork ?? false;
     const dns = props.dns ?? (hostNetwork ? DnsConfig.clusterFirstWithHostNet() : DnsConfig.clusterFirst());
     if (hostNetwork && dns.policy === DnsPolicy.CLUSTER_FIRST) {

@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDnsLabel } from '../net/dns';
+import { dns1123LabelProblem } from '../net/names';
 import { Peer } from '../net/peer';
-import { withPath } from '../private/errors';
+import { failAt } from '../private/errors';
 
 /** A namespace our constructs can be placed in. {@link SecureNamespace} is one. */
 export interface INamespace {
@@ -20,6 +20,7 @@ export interface INamespace {
 export function resolveNamespace(scope: IConstruct, given: INamespace | string | undefined): INamespace {
   if (given !== undefined && typeof given !== 'string') return given;
   const name = given ?? Chart.of(scope).namespace ?? 'default';
-  withPath(scope, () => checkDnsLabel('namespace', 'the namespace name', name));
+  const problem = dns1123LabelProblem(name);
+  if (problem) failAt(scope, `the namespace name "${name}" ${problem}. Use a name like "shop-prod".`);
   return { namespaceName: name, dnsServers: [Peer.clusterDns()] };
 }

@@ -1,12 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { INamespace } from './namespace-ref';
-import { checkDnsLabel } from '../net/dns';
-import { labelsProblem } from '../net/names';
+import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
-import { failAt, withPath } from '../private/errors';
+import { failAt } from '../private/errors';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
@@ -89,7 +88,8 @@ export class SecureNamespace extends Construct implements INamespace {
   constructor(scope: Construct, id: string, props: SecureNamespaceProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    withPath(this, () => checkDnsLabel('name', 'the namespace name', name));
+    const nameProblem = dns1123LabelProblem(name);
+    if (nameProblem) failAt(this, `the namespace name "${name}" ${nameProblem}. Use a name like "shop-prod".`);
     const labels = props.labels ?? {};
     const problem = labelsProblem(labels);
     if (problem) failAt(this, `${problem}. Label keys and values follow the Kubernetes label syntax (values at most 63 characters).`);

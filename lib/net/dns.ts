@@ -1,4 +1,4 @@
-import { dns1123LabelProblem, dns1123SubdomainProblem } from './names';
+import { dns1123SubdomainProblem } from './names';
 import { parseIp } from './ip';
 import { Protocol } from './port';
 import { failValue } from '../private/errors';
@@ -24,10 +24,10 @@ export function srvName(portName: string, protocol: Protocol, service: string, n
   return `_${portName}._${protocol.toLowerCase()}.${serviceFqdn(service, namespace, clusterDomain)}`;
 }
 
-/** Checks a cluster domain such as `cluster.local`; throws naming `where` otherwise. */
-export function checkClusterDomain(where: string, clusterDomain: string): void {
+/** Why a cluster domain such as `cluster.local` is invalid, or undefined. */
+export function clusterDomainProblem(clusterDomain: string): string | undefined {
   const problem = dns1123SubdomainProblem(clusterDomain);
-  if (problem) failValue(where, `cluster domain "${clusterDomain}" ${problem}. Use the kubelet's --cluster-domain, usually cluster.local.`);
+  return problem ? `cluster domain "${clusterDomain}" ${problem}. Use the kubelet's --cluster-domain, usually cluster.local.` : undefined;
 }
 
 /** The pod `dnsPolicy` values (core/v1 PodSpec). */
@@ -172,10 +172,4 @@ function checkRange(where: string, field: string, value: number | undefined, min
   if (!Number.isInteger(value) || value < min || value > max) {
     failValue(where, `${field} ${value} is outside ${min}-${max} (${why}). Pick a whole number in that range.`);
   }
-}
-
-/** Checks a Service or namespace name as a DNS-1123 label, naming `where` in the error. */
-export function checkDnsLabel(where: string, what: string, value: string): void {
-  const problem = dns1123LabelProblem(value);
-  if (problem) failValue(where, `${what} "${value}" ${problem}. Use a name like "shop-api".`);
 }

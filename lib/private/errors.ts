@@ -20,13 +20,3 @@ export function failAt(scope: IConstruct, message: string): never {
 export function failValue(where: string, message: string): never {
   throw new NetkitError(`${where}: ${message}`);
 }
-
-/** Re-throws an error from a value-type check with the construct path in front. */
-export function withPath<T>(scope: IConstruct, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof NetkitError) failAt(scope, error.message);
-    throw error;
-  }
-}

@@ -1,0 +1,100 @@
+/**
+ * Label selectors (metav1.LabelSelector) as the API server evaluates them: every
+ * matchLabels pair and every matchExpressions requirement must hold; an empty selector
+ * matches everything.
+ */
+
+/** A label map. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** One matchExpressions requirement. */
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  readonly values: readonly string[];
+}
+
+/** A parsed label selector. `invalid` says why it can match nothing. */
+export interface Selector {
+  readonly matchLabels: Labels;
+  readonly expressions: readonly SelectorRequirement[];
+  readonly invalid?: string;
+}
+
+/** The selector `{}`: everything. */
+export const MATCH_ALL: Selector = { matchLabels: {}, expressions: [] };
+
+/** Whether a selector has no requirements (and so selects every pod or namespace). */
+export function isEmptySelector(selector: Selector): boolean {
+  return !selector.invalid && Object.keys(selector.matchLabels).length === 0 && selector.expressions.length === 0;
+}
+
+/** Reads a selector object from a manifest, tolerating junk (reported as `invalid`). */
+export function parseSelector(raw: unknown): Selector {
+  if (raw === undefined || raw === null) return MATCH_ALL;
+  if (!isRecord(raw)) return { ...MATCH_ALL, invalid: 'selector is not a mapping' };
+  const matchLabels: Record<string, string> = {};
+  if (raw.matchLabels !== undefined && raw.matchLabels !== null) {
+    if (!isRecord(raw.matchLabels)) return { ...MATCH_ALL, invalid: 'matchLabels is not a mapping' };
+    for (const key of Object.keys(raw.matchLabels)) {
+      const value = raw.matchLabels[key];
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        return { ...MATCH_ALL, invalid: `matchLabels.${key} is not a string` };
+      }
+      matchLabels[key] = String(value);
+    }
+  }
+  const expressions: SelectorRequirement[] = [];
+  if (raw.matchExpressions !== undefined && raw.matchExpressions !== null) {
+    if (!Array.isArray(raw.matchExpressions)) return { ...MATCH_ALL, invalid: 'matchExpressions is not a list' };
+    for (const item of raw.matchExpressions) {
+      if (!isRecord(item) || typeof item.key !== 'string') return { ...MATCH_ALL, invalid: 'a matchExpressions entry has no key' };
+      const operator = item.operator;
+      const values = Array.isArray(item.values) ? item.values.map(String) : [];
+      if (operator === 'In' || operator === 'NotIn') {
+        if (values.length === 0) return { ...MATCH_ALL, invalid: `${operator} on "${item.key}" needs values` };
+      } else if (operator === 'Exists' || operator === 'DoesNotExist') {
+        if (values.length > 0) return { ...MATCH_ALL, invalid: `${operator} on "${item.key}" must not have values` };
+      } else {
+        return { ...MATCH_ALL, invalid: `unknown operator ${JSON.stringify(operator)}` };
+      }
+      expressions.push({ key: item.key, operator, values });
+    }
+  }
+  return { matchLabels, expressions };
+}
+
+/** Whether `labels` satisfy the selector. An invalid selector matches nothing. */
+export function selectorMatches(selector: Selector, labels: Labels): boolean {
+  if (selector.invalid) return false;
+  for (const key in selector.matchLabels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== selector.matchLabels[key]) return false;
+  }
+  for (const requirement of selector.expressions) {
+    const has = Object.prototype.hasOwnProperty.call(labels, requirement.key);
+    switch (requirement.operator) {
+      case 'In': if (!has || !requirement.values.includes(labels[requirement.key])) return false; break;
+      // NotIn also matches objects that lack the key, as in Kubernetes.
+      case 'NotIn': if (has && requirement.values.includes(labels[requirement.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+    }
+  }
+  return true;
+}
+
+/** Selector as text, e.g. `{app=web, tier in (a,b)}`; `{}` for match-all. */
+export function describeSelector(selector: Selector): string {
+  if (selector.invalid) return `<invalid: ${selector.invalid}>`;
+  const parts = Object.keys(selector.matchLabels).sort().map((k) => `${k}=${selector.matchLabels[k]}`);
+  for (const r of selector.expressions) {
+    if (r.operator === 'In' || r.operator === 'NotIn') parts.push(`${r.key} ${r.operator === 'In' ? 'in' : 'notin'} (${r.values.join(',')})`);
+    else parts.push(r.operator === 'Exists' ? r.key : `!${r.key}`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
+/** A plain-object check that excludes arrays and null. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

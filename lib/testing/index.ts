@@ -1,0 +1,3 @@
+export * from './matchers';
+export * from './synth';
+export * from './cluster-fixtures';

@@ -1,0 +1,27 @@
+import { createRequire } from 'node:module';
+
+const load = createRequire(__filename);
+
+/**
+ * Validates each object against the upstream Kubernetes OpenAPI schema with the
+ * kubernetes-models package (offline, maintained, generated from the official schema).
+ * Throws with the object's kind/name and the schema error.
+ */
+export function validateAgainstSchema(objects: readonly unknown[]): void {
+  for (const raw of objects) {
+    const object = raw as { apiVersion: string; kind: string; metadata?: { name?: string } };
+    const path = object.apiVersion.includes('/') ? object.apiVersion : `v1`;
+    let model: new (o: unknown) => { validate(): void };
+    try {
+      const module = load(`kubernetes-models/${path}/${object.kind}`) as Record<string, unknown>;
+      model = (module[object.kind] ?? module.default) as typeof model;
+    } catch {
+      throw new Error(`no upstream schema for ${object.apiVersion} ${object.kind}`);
+    }
+    try {
+      new model(object).validate();
+    } catch (error) {
+      throw new Error(`${object.kind} ${object.metadata?.name}: ${(error as Error).message}`);
+    }
+  }
+}
