@@ -40,6 +40,9 @@ export class ShopChart extends Chart {
   }
 }
 
-const app = new App();
-new ShopChart(app, 'shop');
-app.synth();
+// Synthesize only when run as the app (cdk8s synth / npm run synth), not when a test imports the chart.
+if (require.main === module) {
+  const app = new App();
+  new ShopChart(app, 'shop');
+  app.synth();
+}

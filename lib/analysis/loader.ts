@@ -58,7 +58,7 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
   const objects: SourcedObject[] = [];
   const notices: string[] = [];
   for (const doc of docs) {
-    const line = lineCounter.linePos(doc.range[0]).line;
+    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
     const firstError = doc.errors[0];
     if (firstError) {
       const at = lineCounter.linePos(firstError.pos[0]);

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { NetworkModel, loadYaml } from '../../lib';
+import { InputError } from '../../lib/analysis/loader';
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: a }
+spec:
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: w, ports: [{ name: http, containerPort: 8080 }] }] }
+`;
+
+describe('loading YAML', () => {
+  test('multi-document YAML, kind: List and empty documents', () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: { name: a }\n`;
+    const result = loadYaml(`${deployment}---\n---\n${list}`, 'x.yaml');
+    expect(result.objects.map((o) => `${o.object.kind}@${o.line}`)).toEqual(['Deployment@1', 'Namespace@10']);
+  });
+
+  test('anchors and aliases load as kubectl loads them', () => {
+    const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: a }\nspec:\n  selector: { matchLabels: &l { app: web } }\n  template:\n    metadata: { labels: *l }\n`;
+    expect(NetworkModel.fromYaml(text).workload('a/web')?.labels).toEqual({ app: 'web' });
+  });
+
+  test('a BOM and CRLF line ends simply work', () => {
+    const model = NetworkModel.fromYaml(`\uFEFF${deployment.replace(/\n/g, '\r\n')}`);
+    expect(model.workloads.map((w) => w.ref)).toEqual(['a/web']);
+  });
+
+  test('documents that are not Kubernetes objects are skipped with a notice', () => {
+    const result = loadYaml('just: a map\n---\n- a list\n---\n42\n', 'odd.yaml');
+    expect(result.objects).toEqual([]);
+    expect(result.notices).toEqual([
+      'odd.yaml:1: skipped a document without apiVersion and kind (not a Kubernetes object)',
+      'odd.yaml:3: skipped a document that is not a mapping',
+      'odd.yaml:5: skipped a document that is not a mapping',
+    ]);
+  });
+
+  test('malformed YAML is an error naming the file and line', () => {
+    expect(() => loadYaml('a: 1\nb: [1, 2\nc: 3\n', 'bad.yaml')).toThrow(InputError);
+    expect(() => loadYaml('a: 1\nb: [1, 2\nc: 3\n', 'bad.yaml')).toThrow(/^bad\.yaml:\d+:\d+: invalid YAML: /);
+  });
+
+  test('an alias bomb is refused fast', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const started = Date.now();
+    expect(() => loadYaml(lines.join('\n'), 'bomb.yaml')).toThrow('bomb.yaml:1: cannot load this document (too many alias expansions; this looks like an alias bomb).');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('__proto__ and constructor keys stay ordinary data', () => {
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: { __proto__: { polluted: yes }, constructor: x }\n`;
+    const model = NetworkModel.fromYaml(text);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(model.namespaces.get('a')).toMatchObject({ constructor: 'x' });
+  });
+
+  test('an input over the size limit is refused with a clear message', () => {
+    expect(() => loadYaml('x'.repeat(2048), 'big.yaml', { maxBytes: 1024 })).toThrow('big.yaml: input is 0.0 MiB, over the 0 MiB limit. Split it into smaller files.');
+  });
+
+  test('a binary file is refused', () => {
+    expect(() => loadYaml('abc\u0000def', 'bin')).toThrow('bin: this is a binary file, not YAML.');
+  });
+});

@@ -1,0 +1,182 @@
+import { describe, expect, test } from 'vitest';
+import { NetworkModel, TrafficQuery } from '../../lib';
+import { Obj, namespace, policy, workload } from '../helpers/k8s';
+
+/**
+ * Semantic cases written from the networking.k8s.io/v1 API reference. Each case is a
+ * cluster plus queries with the expected verdict, covering both sides of every boundary.
+ */
+interface Case {
+  readonly name: string;
+  readonly objects: Obj[];
+  readonly allowed: TrafficQuery[];
+  readonly denied: TrafficQuery[];
+}
+
+const web = (ns = 'a', extra: Record<string, string> = {}) => workload(ns, 'web', { app: 'web', ...extra }, { ports: [{ name: 'http', containerPort: 8080 }] });
+const db = (ns = 'a') => workload(ns, 'db', { app: 'db' }, { ports: [{ name: 'pg', containerPort: 5432 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }] });
+const q = (from: string, to: string, port: number, protocol?: 'TCP' | 'UDP' | 'SCTP'): TrafficQuery => ({ from, to, port, protocol });
+const denyIngress = (ns: string) => policy(ns, 'deny-in', { podSelector: {}, policyTypes: ['Ingress'] });
+const denyEgress = (ns: string) => policy(ns, 'deny-out', { podSelector: {}, policyTypes: ['Egress'] });
+
+const cases: Case[] = [
+  { name: 'without policies every pod is non-isolated and everything flows', objects: [web(), db()],
+    allowed: [q('a/web', 'a/db', 5432), q('a/db', 'a/web', 1), q('a/web', '203.0.113.1', 443), q('203.0.113.1', 'a/web', 8080)], denied: [] },
+  { name: 'podSelector {} with no ingress rules isolates every pod of its namespace for ingress', objects: [web(), db(), denyIngress('a')],
+    allowed: [q('a/web', '198.51.100.1', 80)], denied: [q('a/web', 'a/db', 5432), q('a/db', 'a/web', 8080), q('198.51.100.1', 'a/web', 8080)] },
+  { name: 'a policy never reaches into another namespace', objects: [web('a'), db('b'), denyIngress('a')],
+    allowed: [q('a/web', 'b/db', 5432)], denied: [q('b/db', 'a/web', 8080)] },
+  { name: 'a podSelector isolates only the pods it selects', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } } })],
+    allowed: [q('a/db', 'a/web', 8080)], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'no policyTypes and no egress rules: Ingress only, egress stays open', objects: [web(), db(), policy('a', 'p', { podSelector: {}, ingress: [] })],
+    allowed: [q('a/web', '203.0.113.1', 443)], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'no policyTypes and an egress rule: Egress is isolated too', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })],
+    allowed: [q('a/web', 'a/db', 53, 'UDP')], denied: [q('a/web', 'a/db', 5432), q('a/web', '203.0.113.1', 443)] },
+  { name: 'egress: [] without policyTypes does not isolate egress', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, egress: [], ingress: [{}] })],
+    allowed: [q('a/web', 'a/db', 5432), q('a/web', '203.0.113.1', 443), q('a/db', 'a/web', 8080)], denied: [] },
+  { name: 'policyTypes [Egress] with no rules denies all egress', objects: [web(), db(), denyEgress('a')],
+    allowed: [q('203.0.113.1', 'a/web', 8080)], denied: [q('a/web', 'a/db', 5432), q('a/web', '203.0.113.1', 443)] },
+  { name: 'policyTypes [Egress] ignores ingress rules and leaves ingress open', objects: [web(), db(), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'none' } } }] }], egress: [{}] })],
+    allowed: [q('a/web', 'a/db', 5432), q('198.51.100.9', 'a/db', 5432)], denied: [] },
+  { name: 'a rule without from matches every source, in or outside the cluster', objects: [web(), db('b'), policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] })],
+    allowed: [q('b/db', 'a/web', 8080), q('203.0.113.1', 'a/web', 8080)], denied: [q('b/db', 'a/web', 8081)] },
+  { name: 'from: [] is the same as no from', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [], ports: [{ port: 8080 }] }] })],
+    allowed: [q('a/db', 'a/web', 8080)], denied: [q('a/db', 'a/web', 9090)] },
+  { name: 'a rule without ports matches every port and protocol', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432), q('a/web', 'a/db', 1, 'UDP'), q('a/web', 'a/db', 65535, 'SCTP')], denied: [q('203.0.113.1', 'a/db', 5432)] },
+  { name: 'ports: [] is the same as no ports', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [] }] })],
+    allowed: [q('a/web', 'a/db', 1234)], denied: [] },
+  { name: 'a podSelector peer alone means the policy\'s own namespace', objects: [web('a'), web('b'), db('a'), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('b/web', 'a/db', 5432)] },
+  { name: 'a namespaceSelector peer alone admits every pod of matching namespaces', objects: [namespace('b', { team: 'x' }), namespace('c', { team: 'y' }), web('b'), workload('c', 'other', { app: 'other' }), db('a'), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } } }] }] })],
+    allowed: [q('b/web', 'a/db', 5432)], denied: [q('c/other', 'a/db', 5432), q('a/db', 'a/db', 5432)] },
+  { name: 'namespaceSelector {} is every namespace but not addresses outside the cluster', objects: [web('b'), db('a'), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] })],
+    allowed: [q('b/web', 'a/db', 5432), q('a/db', 'a/db', 5432)], denied: [q('203.0.113.1', 'a/db', 5432)] },
+  { name: 'podSelector and namespaceSelector in one peer are an AND', objects: [namespace('b', { team: 'x' }), web('a'), web('b'), workload('b', 'job', { app: 'job' }), db('a'), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } }, podSelector: { matchLabels: { app: 'web' } } }] }] })],
+    allowed: [q('b/web', 'a/db', 5432)], denied: [q('a/web', 'a/db', 5432), q('b/job', 'a/db', 5432)] },
+  { name: 'two peers are an OR', objects: [namespace('b', { team: 'x' }), web('a'), web('b'), workload('b', 'job', { app: 'job' }), db('a'), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'x' } } }, { podSelector: { matchLabels: { app: 'web' } } }] }] })],
+    allowed: [q('b/web', 'a/db', 5432), q('a/web', 'a/db', 5432), q('b/job', 'a/db', 5432)], denied: [q('a/db', 'a/db', 5432)] },
+  { name: 'matchExpressions In', objects: [web('a', { tier: 'front' }), workload('a', 'batch', { tier: 'back' }), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'edge'] }] } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('a/batch', 'a/db', 5432)] },
+  { name: 'matchExpressions NotIn also matches pods without the key', objects: [web('a', { tier: 'front' }), workload('a', 'batch', { tier: 'back' }), workload('a', 'plain', { x: 'y' }), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['back'] }] } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432), q('a/plain', 'a/db', 5432)], denied: [q('a/batch', 'a/db', 5432)] },
+  { name: 'matchExpressions Exists', objects: [web('a', { tier: 'front' }), workload('a', 'plain', { x: 'y' }), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('a/plain', 'a/db', 5432)] },
+  { name: 'matchExpressions DoesNotExist', objects: [web('a', { tier: 'front' }), workload('a', 'plain', { x: 'y' }), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] } }] }] })],
+    allowed: [q('a/plain', 'a/db', 5432)], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'matchExpressions on namespace labels', objects: [namespace('b', { env: 'prod' }), namespace('c', { env: 'dev' }), web('b'), web('c'), db('a'), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] } }] }] })],
+    allowed: [q('b/web', 'a/db', 5432)], denied: [q('c/web', 'a/db', 5432)] },
+  { name: 'an undeclared namespace still carries kubernetes.io/metadata.name', objects: [web('b'), db('a'), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'b' } } }] }] })],
+    allowed: [q('b/web', 'a/db', 5432)], denied: [q('a/db', 'a/db', 5432)] },
+  { name: 'ipBlock admits addresses in its CIDR', objects: [db(), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }] })],
+    allowed: [q('203.0.113.0', 'a/db', 5432), q('203.0.113.255', 'a/db', 5432)], denied: [q('203.0.114.0', 'a/db', 5432), q('203.0.112.255', 'a/db', 5432)] },
+  { name: 'ipBlock except carves addresses out', objects: [db(), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }] })],
+    allowed: [q('10.0.255.255', 'a/db', 5432), q('10.2.0.0', 'a/db', 5432)], denied: [q('10.1.0.0', 'a/db', 5432), q('10.1.255.255', 'a/db', 5432)] },
+  { name: 'ipBlock works for IPv6', objects: [db(), policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '2001:db8::/32', except: ['2001:db8:ff::/48'] } }] }] })],
+    allowed: [q('2001:db8::1', 'a/db', 5432)], denied: [q('2001:db8:ff::1', 'a/db', 5432), q('2001:db9::1', 'a/db', 5432), q('203.0.113.1', 'a/db', 5432)] },
+  { name: 'ipBlock never matches pods, even 0.0.0.0/0', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })],
+    allowed: [q('198.51.100.1', 'a/db', 5432)], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'a named port resolves on the destination pod', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 'pg' }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('a/web', 'a/db', 5433)] },
+  { name: 'a name the destination does not declare matches nothing', objects: [web(), db(), policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] })],
+    allowed: [q('a/db', 'a/web', 8080)], denied: [q('a/web', 'a/db', 5432), q('a/web', 'a/db', 8080)] },
+  { name: 'a named port in an egress rule resolves on the destination', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 'pg' }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('a/web', 'a/db', 8080), q('a/web', '203.0.113.1', 5432)] },
+  { name: 'endPort ranges are inclusive at both ends', objects: [web(), workload('a', 'redis', { app: 'redis' }), policy('a', 'p', { podSelector: { matchLabels: { app: 'redis' } }, ingress: [{ ports: [{ port: 6379, endPort: 6400 }] }] })],
+    allowed: [q('a/web', 'a/redis', 6379), q('a/web', 'a/redis', 6400), q('a/web', 'a/redis', 6390)], denied: [q('a/web', 'a/redis', 6378), q('a/web', 'a/redis', 6401)] },
+  { name: 'a UDP rule does not allow TCP on the same port', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })],
+    allowed: [q('a/web', 'a/db', 53, 'UDP')], denied: [q('a/web', 'a/db', 53, 'TCP')] },
+  { name: 'a port without protocol is TCP', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 5432 }] }] })],
+    allowed: [q('a/web', 'a/db', 5432, 'TCP')], denied: [q('a/web', 'a/db', 5432, 'UDP'), q('a/web', 'a/db', 5432, 'SCTP')] },
+  { name: 'SCTP is its own protocol', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 3868, protocol: 'SCTP' }] }] })],
+    allowed: [q('a/web', 'a/db', 3868, 'SCTP')], denied: [q('a/web', 'a/db', 3868, 'TCP')] },
+  { name: 'a protocol without a port is every port of that protocol', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ protocol: 'UDP' }] }] })],
+    allowed: [q('a/web', 'a/db', 1, 'UDP'), q('a/web', 'a/db', 65535, 'UDP')], denied: [q('a/web', 'a/db', 80, 'TCP')] },
+  { name: 'policies are a union: either allowing policy lets traffic in', objects: [web(), workload('a', 'job', { app: 'job' }), db(),
+    policy('a', 'p1', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+    policy('a', 'p2', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'job' } } }], ports: [{ port: 5432 }] }] })],
+    allowed: [q('a/web', 'a/db', 5432), q('a/job', 'a/db', 5432), q('a/web', 'a/db', 1)], denied: [q('a/job', 'a/db', 1)] },
+  { name: 'a deny-all policy does not subtract from another policy\'s allow', objects: [web(), db(), denyIngress('a'), policy('a', 'allow', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [q('a/db', 'a/web', 8080)] },
+  { name: 'egress allowed but ingress denied is denied', objects: [web(), db(), policy('a', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{}] }), denyIngress('a')],
+    allowed: [], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'ingress allowed but egress denied is denied', objects: [web(), db(), denyEgress('a'), policy('a', 'in', { podSelector: {}, ingress: [{}] })],
+    allowed: [q('203.0.113.1', 'a/db', 5432)], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'egress to an address outside the cluster needs an ipBlock or an open rule', objects: [web(), policy('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }, { to: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ port: 443 }] }] })],
+    allowed: [q('a/web', '192.0.2.10', 443)], denied: [q('a/web', '192.0.2.10', 80), q('a/web', '198.51.100.1', 443)] },
+  { name: 'a hostNetwork pod is not isolated by policies that select it', objects: [workload('a', 'agent', { app: 'agent' }, { hostNetwork: true }), web(), denyIngress('a'), denyEgress('a')],
+    allowed: [q('a/agent', '203.0.113.1', 443), q('203.0.113.1', 'a/agent', 9100)], denied: [q('a/agent', 'a/web', 8080)] },
+  { name: 'a hostNetwork pod is not matched by pod selectors as a peer', objects: [workload('a', 'agent', { app: 'agent' }, { hostNetwork: true }), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'agent' } } }] }, { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }] }] })],
+    allowed: [], denied: [q('a/agent', 'a/db', 5432)] },
+  { name: 'every workload kind is read from its pod template', objects: [
+    workload('a', 'p', { app: 'x' }, { kind: 'Pod' }), workload('a', 's', { app: 'x' }, { kind: 'StatefulSet' }), workload('a', 'd', { app: 'x' }, { kind: 'DaemonSet' }),
+    workload('a', 'r', { app: 'x' }, { kind: 'ReplicaSet' }), workload('a', 'j', { app: 'x' }, { kind: 'Job' }), workload('a', 'c', { app: 'x' }, { kind: 'CronJob' }),
+    workload('a', 'o', { app: 'other' }), policy('a', 'p', { podSelector: { matchLabels: { app: 'x' } }, ingress: [] })],
+    allowed: [q('a/p', 'a/o', 80)], denied: ['p', 's', 'd', 'r', 'j', 'c'].map((n) => q('a/o', `a/${n}`, 80)) },
+  { name: 'objects without a namespace are in default', objects: [workload(undefined, 'web', { app: 'web' }), workload(undefined, 'db', { app: 'db' }), denyIngress('default')],
+    allowed: [], denied: [q('default/web', 'default/db', 5432)] },
+  { name: 'an invalid selector operator matches nothing', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'Like', values: ['w'] }] } }] }] })],
+    allowed: [], denied: [q('a/web', 'a/db', 5432)] },
+  { name: 'a policy whose podSelector is invalid selects nothing', objects: [web(), db(), policy('a', 'p', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] } })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [] },
+];
+
+describe('NetworkPolicy semantics', () => {
+  test.each(cases)('$name', ({ objects, allowed, denied }) => {
+    const model = NetworkModel.fromObjects(objects);
+    for (const query of allowed) expect(model).toAllowTraffic(query);
+    for (const query of denied) expect(model).toDenyTraffic(query);
+    // The same answers whatever the order of the documents.
+    const reversed = NetworkModel.fromObjects([...objects].reverse());
+    for (const query of [...allowed, ...denied]) expect(reversed.check(query).allowed).toBe(model.check(query).allowed);
+  });
+
+  test('there are at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('explanations', () => {
+  const model = NetworkModel.fromObjects([web(), db(), denyIngress('a'),
+    policy('a', 'allow', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'pg' }] }] })]);
+
+  test('an allowed verdict names the isolating policies and the allowing rule', () => {
+    const verdict = model.check({ from: 'a/web', to: 'a/db', port: 5432 });
+    expect(verdict.ingress).toEqual({ applies: true, isolated: true, isolatedBy: ['a/allow', 'a/deny-in'], allowed: true, allowedBy: [{ policy: 'a/allow', rule: 0 }] });
+    expect(verdict.egress).toEqual({ applies: true, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] });
+    expect(verdict.why).toBe('ALLOWED: a/web -> a/db on TCP 5432. Egress: a/web is not isolated for egress (no NetworkPolicy with policyType Egress selects it), so egress is open. Ingress: a/db is isolated for ingress by a/allow, a/deny-in; a/allow ingress[0] allows a/web on TCP 5432.');
+  });
+
+  test('a denied verdict says which side denied it', () => {
+    expect(model.check({ from: 'a/db', to: 'a/web', port: 8080 }).why).toBe('DENIED: a/db -> a/web on TCP 8080. Egress: a/db is not isolated for egress (no NetworkPolicy with policyType Egress selects it), so egress is open. Ingress: a/web is isolated for ingress by a/deny-in, and no ingress rule of those policies matches a/db on TCP 8080.');
+  });
+
+  test('an unknown workload lists close matches', () => {
+    expect(() => model.check({ from: 'a/wbe', to: 'a/db', port: 1 })).toThrow('unknown from "a/wbe": no workload <namespace>/<name> or IP address by that name. Did you mean "a/web"?');
+    expect(() => model.check({ from: 'a/web', to: 'zzz/yyyyyyyy', port: 1 })).toThrow('unknown to "zzz/yyyyyyyy": no workload <namespace>/<name> or IP address by that name.');
+  });
+
+  test('a unique workload name works without its namespace', () => {
+    expect(model.check({ from: 'web', to: 'db', port: 5432 }).allowed).toBe(true);
+  });
+});
+
+describe('matrix', () => {
+  test('lists allowed ports per ordered pair, compressed', () => {
+    const model = NetworkModel.fromObjects([web(), db(), workload('a', 'redis', { app: 'redis' }), denyIngress('a'),
+      policy('a', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'pg' }, { port: 53, protocol: 'UDP' }] }] }),
+      policy('a', 'redis', { podSelector: { matchLabels: { app: 'redis' } }, ingress: [{ ports: [{ port: 6379, endPort: 6400 }] }] })]);
+    const matrix = model.matrix();
+    expect(matrix.endpoints).toEqual(['a/db', 'a/redis', 'a/web', '203.0.113.7']);
+    expect(matrix.cells).toEqual([
+      { from: 'a/db', to: 'a/redis', ports: 'TCP 6379-6400' },
+      { from: 'a/db', to: '203.0.113.7', ports: 'all' },
+      { from: 'a/redis', to: 'a/redis', ports: 'TCP 6379-6400' },
+      { from: 'a/redis', to: '203.0.113.7', ports: 'all' },
+      { from: 'a/web', to: 'a/db', ports: 'TCP 5432, UDP 53' },
+      { from: 'a/web', to: 'a/redis', ports: 'TCP 6379-6400' },
+      { from: 'a/web', to: '203.0.113.7', ports: 'all' },
+      { from: '203.0.113.7', to: 'a/redis', ports: 'TCP 6379-6400' },
+    ]);
+  });
+});
