@@ -31,7 +31,7 @@ const project = new typescript.TypeScriptProject({
   buildWorkflow: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['yaml@^2.8.0', 'commander@^14.0.0'],
+  deps: ['yaml@^2.8.0', 'commander@^14.0.0', '@viz-js/viz@^3.31.0'],
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.0', 'cdk8s-plus-28@^2.5.6'],
   // Develop against the newest releases, not the lowest version the peer range accepts.
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -72,6 +72,15 @@ const project = new typescript.TypeScriptProject({
   },
   gitignore: ['/examples/*/node_modules', '/examples/*/cdk8s.out', '*.cpuprofile'],
   npmignore: ['/examples/', '/bench/', '/scripts/', '/test/', '/.ci/'],
+});
+
+// `import 'cdk8s-netkit/testing'` registers the vitest matchers; vitest stays optional for everyone else.
+project.addPeerDeps('vitest@>=3');
+project.package.addField('peerDependenciesMeta', { vitest: { optional: true } });
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  './testing': { types: './dist/testing/register.d.ts', default: './dist/testing/register.js' },
+  './package.json': './package.json',
 });
 
 // `npm test`: the whole project type-checks (tests and examples included), then vitest runs.

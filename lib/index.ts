@@ -3,4 +3,5 @@ export * from './policy';
 export * from './constructs';
 export * from './analysis';
 export * from './testing';
+export * from './cli';
 export { NetkitError } from './private/errors';

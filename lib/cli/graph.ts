@@ -1,0 +1,65 @@
+import { Matrix } from '../analysis/network-model';
+
+/** Output formats for `netkit graph`. */
+export type GraphFormat = 'mermaid' | 'dot' | 'svg';
+
+interface Node {
+  readonly id: string;
+  readonly label: string;
+  readonly group: string;
+}
+
+function nodesOf(matrix: Matrix): Node[] {
+  return matrix.endpoints.map((endpoint, i) => {
+    const slash = endpoint.indexOf('/');
+    return slash >= 0
+      ? { id: `n${i}`, label: endpoint.slice(slash + 1), group: endpoint.slice(0, slash) }
+      : { id: `n${i}`, label: endpoint, group: 'external' };
+  });
+}
+
+function groups(nodes: readonly Node[]): Map<string, Node[]> {
+  const result = new Map<string, Node[]>();
+  for (const node of nodes) result.set(node.group, [...(result.get(node.group) ?? []), node]);
+  return result;
+}
+
+const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** A Mermaid flowchart: namespaces as subgraphs, edges labelled with ports. */
+export function toMermaid(matrix: Matrix): string {
+  const nodes = nodesOf(matrix);
+  const ids = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].id]));
+  const lines = ['flowchart LR'];
+  let groupIndex = 0;
+  for (const [group, members] of groups(nodes)) {
+    lines.push(`  subgraph g${groupIndex++}[${quote(group === 'external' ? 'outside the cluster' : `namespace ${group}`)}]`);
+    for (const node of members) lines.push(`    ${node.id}[${quote(node.label)}]`);
+    lines.push('  end');
+  }
+  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -->|${quote(cell.ports)}| ${ids.get(cell.to)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A Graphviz digraph: namespaces as clusters, edges labelled with ports. */
+export function toDot(matrix: Matrix): string {
+  const nodes = nodesOf(matrix);
+  const ids = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].id]));
+  const lines = ['digraph netkit {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  let groupIndex = 0;
+  for (const [group, members] of groups(nodes)) {
+    lines.push(`  subgraph cluster_${groupIndex++} {`, `    label=${quote(group === 'external' ? 'outside the cluster' : `namespace ${group}`)};`);
+    for (const node of members) lines.push(`    ${node.id} [label=${quote(node.label)}];`);
+    lines.push('  }');
+  }
+  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -> ${ids.get(cell.to)} [label=${quote(cell.ports)}];`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** SVG rendered by Graphviz compiled to WebAssembly (@viz-js/viz): no system Graphviz needed. */
+export async function toSvg(matrix: Matrix): Promise<string> {
+  const { instance } = await import('@viz-js/viz');
+  const viz = await instance();
+  return viz.renderString(toDot(matrix), { format: 'svg' });
+}

@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from 'commander';
+import { matrixCsv, matrixTable } from './format';
+import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
+import { readInputs } from './inputs';
+import { InputError } from '../analysis/loader';
+import { NetworkModel, UnknownEndpointError } from '../analysis/network-model';
+import { PolicyProtocol } from '../analysis/port-set';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/** A usage or input problem: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+function loadModel(paths: string[], io: CliIo): NetworkModel {
+  const inputs = readInputs(paths);
+  for (const notice of inputs.notices) io.err(`netkit: notice: ${notice}\n`);
+  return NetworkModel.fromSources(inputs.objects);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--port ${text} is not a port number (1-65535).`);
+  return port;
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('netkit')
+    .description('Kubernetes NetworkPolicy reachability and lint over YAML files and directories.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(text) })
+    .showSuggestionAfterError(true);
+
+  program.command('reach')
+    .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied).')
+    .argument('<paths...>', 'YAML files or directories')
+    .requiredOption('--from <ref>', 'source: <namespace>/<name> or an IP address')
+    .requiredOption('--to <ref>', 'destination: <namespace>/<name> or an IP address')
+    .requiredOption('--port <n>', 'destination port')
+    .addOption(new Option('--protocol <p>', 'protocol').choices(['TCP', 'UDP', 'SCTP']).default('TCP'))
+    .option('--json', 'print the verdict as JSON')
+    .action((paths: string[], options: { from: string; to: string; port: string; protocol: PolicyProtocol; json?: boolean }) => {
+      const port = parsePort(options.port);
+      const verdict = loadModel(paths, io).check({ from: options.from, to: options.to, port, protocol: options.protocol });
+      io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
+      setExit(verdict.allowed ? 0 : 1);
+    });
+
+  program.command('matrix')
+    .description('Print what may flow between every ordered pair of workloads.')
+    .argument('<paths...>', 'YAML files or directories')
+    .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--external <ips>', 'comma-separated external addresses to include', '203.0.113.7')
+    .action((paths: string[], options: { format: string; external: string }) => {
+      const matrix = loadModel(paths, io).matrix({ externalEndpoints: options.external.split(',').filter(Boolean) });
+      if (options.format === 'json') io.out(`${JSON.stringify(matrix, null, 2)}\n`);
+      else if (options.format === 'csv') io.out(matrixCsv(matrix));
+      else io.out(matrixTable(matrix));
+    });
+
+  program.command('graph')
+    .description('Draw allowed traffic: namespaces as groups, edges labelled with ports.')
+    .argument('<paths...>', 'YAML files or directories')
+    .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
+    .action(async (paths: string[], options: { format: GraphFormat }) => {
+      const matrix = loadModel(paths, io).matrix();
+      if (options.format === 'svg') io.out(await toSvg(matrix));
+      else io.out(options.format === 'dot' ? toDot(matrix) : toMermaid(matrix));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and resolves to its exit code; never throws for bad input. */
+export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => { exitCode = code; });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; every usage mistake is 2.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InputError || error instanceof UsageError || error instanceof UnknownEndpointError) {
+      io.err(`netkit: ${error.message}\n`);
+      return 2;
+    }
+    io.err(`netkit: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Yaml } from 'cdk8s';
+import { describe, expect, test } from 'vitest';
+import { run } from '../../lib/cli/main';
+import { clusterFixtures } from '../../lib';
+
+const root = join(__dirname, '../..');
+const shopYaml = join(root, 'examples/shop/dist/shop.k8s.yaml');
+
+async function netkit(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'netkit-'));
+}
+
+describe('netkit reach', () => {
+  test('exit 0 and the reason when allowed', async () => {
+    const result = await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^ALLOWED: shop\/web -> shop\/api on TCP 8080\./);
+  });
+
+  test('exit 1 when denied, with JSON on request', async () => {
+    const result = await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', '--json');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.out)).toMatchObject({ allowed: false, from: 'shop/web', to: 'shop/db', port: 5432, protocol: 'TCP', ingress: { isolated: true, allowed: false } });
+  });
+
+  test('exit 2 for bad usage and unknown workloads, with close matches', async () => {
+    expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', 'http')).code).toBe(2);
+    expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--port', '80')).code).toBe(2);
+    expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', '80', '--protocol', 'ICMP')).code).toBe(2);
+    const unknown = await netkit('reach', shopYaml, '--from', 'shop/wbe', '--to', 'shop/api', '--port', '80');
+    expect(unknown).toMatchObject({ code: 2, err: 'netkit: unknown from "shop/wbe": no workload <namespace>/<name> or IP address by that name. Did you mean "shop/web"?\n' });
+    expect((await netkit('frobnicate')).code).toBe(2);
+  });
+});
+
+describe('netkit matrix', () => {
+  test('a table with - for denied pairs', async () => {
+    const result = await netkit('matrix', shopYaml);
+    expect(result.code).toBe(0);
+    expect(result.out).toBe([
+      'from \\ to    shop/api  shop/db   shop/web  203.0.113.7',
+      '-----------  --------  --------  --------  -----------',
+      'shop/api     -         TCP 5432  -         -',
+      'shop/db      -         -         -         -',
+      'shop/web     TCP 8080  -         -         -',
+      '203.0.113.7  -         -         -         -',
+      '',
+    ].join('\n'));
+  });
+
+  test('JSON and CSV', async () => {
+    const json = JSON.parse((await netkit('matrix', shopYaml, '--format', 'json')).out);
+    expect(json.cells).toEqual([{ from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' }, { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' }]);
+    expect((await netkit('matrix', shopYaml, '--format', 'csv')).out).toBe('from,to,ports\nshop/api,shop/db,TCP 5432\nshop/web,shop/api,TCP 8080\n');
+  });
+});
+
+describe('netkit graph', () => {
+  test('Mermaid groups namespaces and labels edges with ports', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cluster.yaml'), Yaml.stringify(...clusterFixtures()));
+    const result = await netkit('graph', shopYaml, dir);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('subgraph g3["namespace shop"]');
+    expect(result.out).toMatch(/n\d+ -->\|"TCP 8080"\| n\d+/);
+  });
+
+  test('DOT and SVG render without a system Graphviz', async () => {
+    expect((await netkit('graph', shopYaml, '--format', 'dot')).out).toContain('subgraph cluster_0 {\n    label="namespace shop";');
+    const svg = await netkit('graph', shopYaml, '--format', 'svg');
+    expect(svg.code).toBe(0);
+    expect(svg.out).toContain('<svg');
+    expect(svg.out).toContain('TCP 8080');
+  });
+});
+
+describe('reading inputs', () => {
+  test('directories are read recursively; non-Kubernetes YAML is skipped with a notice', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'nested'));
+    writeFileSync(join(dir, 'nested', 'shop.yml'), Yaml.stringify(...(Yaml.load(shopYaml) as object[])));
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 3\n');
+    writeFileSync(join(dir, 'README.md'), '# not yaml');
+    const result = await netkit('reach', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
+    expect(result.code).toBe(0);
+    expect(result.err).toBe(`netkit: notice: ${join(dir, 'values.yaml')}:1: skipped a document without apiVersion and kind (not a Kubernetes object)\n`);
+  });
+
+  test('a missing path, malformed YAML and a symlink loop get one-line messages', async () => {
+    expect(await netkit('matrix', '/does/not/exist')).toMatchObject({ code: 2, err: 'netkit: /does/not/exist: no such file or directory.\n' });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad.yaml'), 'kind: [unclosed\n');
+    const bad = await netkit('matrix', dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(new RegExp(`^netkit: ${join(dir, 'bad.yaml')}:\\d+:\\d+: invalid YAML: .*\\n$`));
+    const loop = tempDir();
+    symlinkSync(loop, join(loop, 'self'));
+    writeFileSync(join(loop, 'shop.yaml'), Yaml.stringify(...(Yaml.load(shopYaml) as object[])));
+    const looped = await netkit('matrix', loop);
+    expect(looped.code).toBe(0);
+    expect(looped.err).toContain('skipped, already read');
+  });
+});
+
+describe('the netkit process', () => {
+  test('runs as a command with the documented exit codes', () => {
+    const tsx = join(root, 'node_modules/.bin/tsx');
+    const bin = join(root, 'lib/cli/bin.ts');
+    expect(execFileSync(tsx, [bin, 'reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080'], { encoding: 'utf8' })).toMatch(/^ALLOWED/);
+    expect(spawnSync(tsx, [bin, 'reach', shopYaml, '--from', 'shop/web', '--to', 'shop/db', '--port', '5432']).status).toBe(1);
+    const usage = spawnSync(tsx, [bin, 'reach'], { encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("error: required option '--from <ref>' not specified");
+  });
+});
