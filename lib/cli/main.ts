@@ -5,6 +5,9 @@ import { readInputs } from './inputs';
 import { InputError } from '../analysis/loader';
 import { NetworkModel, UnknownEndpointError } from '../analysis/network-model';
 import { PolicyProtocol } from '../analysis/port-set';
+import { formatFinding, lint } from '../lint/engine';
+import { toSarif } from '../lint/sarif';
+import { Severity } from '../lint/types';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -35,6 +38,33 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(text) })
     .showSuggestionAfterError(true);
+
+  program.command('check')
+    .description('Lint networking mistakes (exit 1 when errors are found).')
+    .argument('<paths...>', 'YAML files or directories')
+    .addOption(new Option('--format <f>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .addOption(new Option('--min-severity <s>', 'lowest severity to report').choices(['error', 'warning', 'info']).default('info'))
+    .option('--disable <ids>', 'comma-separated rule ids to turn off', '')
+    .option('--node-port-range <min-max>', "the cluster's --service-node-port-range", '30000-32767')
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string }) => {
+      const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
+      if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
+      const inputs = readInputs(paths);
+      for (const notice of inputs.notices) io.err(`netkit: notice: ${notice}\n`);
+      const findings = lint(inputs.objects, {
+        minSeverity: options.minSeverity,
+        disable: options.disable.split(',').map((d) => d.trim()).filter(Boolean),
+        nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+      });
+      if (options.format === 'json') io.out(`${JSON.stringify(findings, null, 2)}\n`);
+      else if (options.format === 'sarif') io.out(`${JSON.stringify(toSarif(findings), null, 2)}\n`);
+      else {
+        for (const finding of findings) io.out(`${formatFinding(finding)}\n`);
+        const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+        io.out(`${inputs.files.length} file(s), ${inputs.objects.length} object(s): ${count(Severity.ERROR)} error(s), ${count(Severity.WARNING)} warning(s), ${count(Severity.INFO)} info\n`);
+      }
+      setExit(findings.some((f) => f.severity === Severity.ERROR) ? 1 : 0);
+    });
 
   program.command('reach')
     .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied).')

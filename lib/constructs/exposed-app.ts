@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NetkitLint } from './netkit-lint';
 import { INamespace, resolveNamespace } from './namespace-ref';
 import { Probe } from './probe';
 import { checkServicePorts, renderExposure } from '../private/service-spec';
@@ -12,6 +13,7 @@ import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from '../lint/engine';
 import { failAt } from '../private/errors';
 import { restrictedContainerSecurity, restrictedPodSecurity } from '../private/pod-security';
 
@@ -160,6 +162,8 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
       startup: props.startup ? this.probeFor(props.startup, ports) : undefined,
     };
 
+    const lint = NetkitLint.of(this);
+    if (serviceSpec.nodePortRange) lint.configure({ nodePortRange: serviceSpec.nodePortRange });
     this.name = name;
     this.namespaceName = namespace.namespaceName;
     this.ports = ports;
@@ -168,7 +172,12 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
     const objectLabels = { ...extraLabels, ...this.selectorLabels };
 
     this.deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: { name, namespace: this.namespaceName, labels: objectLabels },
+      metadata: {
+        name,
+        namespace: this.namespaceName,
+        labels: objectLabels,
+        ...(hostNetwork ? { annotations: acknowledgeAnnotations({ 'host-network': 'explicit opt-in: hostNetwork: true' }) } : {}),
+      },
       podMetadata: { labels: objectLabels },
       // Our own stable label, not cdk8s-plus's hashed cdk8s.io/metadata.addr.
       select: false,
@@ -202,6 +211,7 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
         annotations: {
           ...serviceSpec.annotations,
           ...(props.topologyAwareRouting ? { 'service.kubernetes.io/topology-mode': 'Auto' } : {}),
+          ...acknowledgeAnnotations(serviceSpec.acknowledged),
         },
       },
       spec: {
@@ -297,6 +307,16 @@ function checkContainerPorts(scope: Construct, ports: Port[] | undefined): Port[
     }
   }
   return [...ports];
+}
+
+/**
+ * Lint suppressions for findings the user opted into by name, so the committed YAML says
+ * why an exposure is intended and `netkit check` agrees with synth.
+ */
+function acknowledgeAnnotations(acknowledged: Record<string, string>): Record<string, string> {
+  const rules = Object.keys(acknowledged).sort();
+  if (rules.length === 0) return {};
+  return { [IGNORE_ANNOTATION]: rules.join(','), [IGNORE_REASON_ANNOTATION]: rules.map((r) => acknowledged[r]).join('; ') };
 }
 
 function envFrom(env: Record<string, string> | undefined): Record<string, kplus.EnvValue> | undefined {

@@ -3,3 +3,4 @@ export * from './secure-namespace';
 export * from './probe';
 export * from './service-exposure';
 export * from './exposed-app';
+export * from './netkit-lint';

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { NetkitLint } from './netkit-lint';
 import { INamespace } from './namespace-ref';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
@@ -105,6 +106,7 @@ export class SecureNamespace extends Construct implements INamespace {
     if (dnsServers.length === 0) {
       failAt(this, 'dnsServers is empty, so no pod in the namespace could resolve a name. Omit it for the cluster DNS, or name your resolvers.');
     }
+    NetkitLint.of(this);
     this.namespaceName = name;
     this.dnsServers = dnsServers;
 

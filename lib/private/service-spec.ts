@@ -18,6 +18,10 @@ export interface RenderedExposure {
   readonly nodePorts: ReadonlyMap<Port, number>;
   /** Peers the pods must accept for the exposure to work (the load balancer's clients). */
   readonly allowedSources: Peer[];
+  /** Lint rules the user's explicit opt-in answers, with the reason written into the YAML. */
+  readonly acknowledged: Record<string, string>;
+  /** A non-default node-port range the cluster uses, if one was given. */
+  readonly nodePortRange?: { min: number; max: number };
 }
 
 /** Service port numbers: the main port may be remapped; no two Service ports may collide. */
@@ -44,11 +48,15 @@ export function renderExposure(scope: IConstruct, exposure: ServiceExposure, por
   const annotations: Record<string, string> = {};
   const nodePorts = new Map<Port, number>();
   const allowedSources: Peer[] = [];
+  const acknowledged: Record<string, string> = {};
+  let nodePortRange: { min: number; max: number } | undefined;
   const exposureSpec = exposure._spec;
   if (exposureSpec.type === 'NodePort') {
     const { nodePort, range } = exposureSpec.options;
     const min = range?.min ?? 30000;
     const max = range?.max ?? 32767;
+    acknowledged['nodeport-exposure'] = 'explicit opt-in: ServiceExposure.nodePort()';
+    if (range) nodePortRange = { min, max };
     if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > 65535 || min > max) {
       failAt(scope, `node port range ${min}-${max} is not a valid range. Give the cluster's --service-node-port-range, e.g. { min: 30000, max: 32767 }.`);
     }
@@ -76,6 +84,7 @@ export function renderExposure(scope: IConstruct, exposure: ServiceExposure, por
     if (o.loadBalancerClass !== undefined) spec.loadBalancerClass = o.loadBalancerClass;
     Object.assign(annotations, o.annotations ?? {});
     allowedSources.push(...(o.allowFromAnywhere ? [Peer.anywhere()] : ranges.map((r) => Peer.cidr(r))));
+    if (o.allowFromAnywhere) acknowledged['loadbalancer-without-source-ranges'] = 'explicit opt-in: allowFromAnywhere';
   }
   if (affinity?.timeoutSeconds !== undefined) {
     const timeout = affinity.timeoutSeconds;
@@ -85,5 +94,5 @@ export function renderExposure(scope: IConstruct, exposure: ServiceExposure, por
     spec.sessionAffinity = 'ClientIP';
     spec.sessionAffinityConfig = { clientIp: { timeoutSeconds: timeout } };
   }
-  return { spec, annotations, nodePorts, allowedSources };
+  return { spec, annotations, nodePorts, allowedSources, acknowledged, ...(nodePortRange ? { nodePortRange } : {}) };
 }

@@ -124,3 +124,31 @@ describe('the netkit process', () => {
     expect(usage.stderr).toContain("error: required option '--from <ref>' not specified");
   });
 });
+
+describe('netkit check', () => {
+  test('clean input: exit 0 and a summary', async () => {
+    expect(await netkit('check', shopYaml)).toMatchObject({ code: 0, out: '1 file(s), 13 object(s): 0 error(s), 0 warning(s), 0 info\n' });
+  });
+
+  test('errors: exit 1 with file and line; JSON and SARIF formats', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'svc.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata: { name: x, namespace: a }\nspec: { type: ExternalName, externalName: 10.0.0.1 }\n');
+    const text = await netkit('check', dir);
+    expect(text.code).toBe(1);
+    expect(text.out).toBe(`${file}:1: error [externalname-is-ip] Service a/x: externalName 10.0.0.1 is an IP address; ExternalName is a CNAME, so clients get a name that never resolves. Fix: Use a selector-less Service with an EndpointSlice for IP addresses (ExternalService.fromAddresses).\n1 file(s), 1 object(s): 1 error(s), 0 warning(s), 0 info\n`);
+    expect(JSON.parse((await netkit('check', file, '--format', 'json')).out)[0]).toMatchObject({ rule: 'externalname-is-ip', severity: 'error', file, line: 1 });
+    const sarif = JSON.parse((await netkit('check', file, '--format', 'sarif')).out);
+    expect(sarif.runs[0].results[0].ruleId).toBe('externalname-is-ip');
+    expect((await netkit('check', file, '--disable', 'externalname-is-ip')).code).toBe(0);
+  });
+
+  test('--min-severity filters and bad options exit 2', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: { name: x, namespace: a }\nspec: { type: NodePort, ports: [{ port: 80 }] }\n');
+    expect((await netkit('check', dir)).out).toContain('warning [nodeport-exposure]');
+    expect((await netkit('check', dir, '--min-severity', 'error')).out).toBe('1 file(s), 1 object(s): 0 error(s), 0 warning(s), 0 info\n');
+    expect((await netkit('check', dir, '--min-severity', 'fatal')).code).toBe(2);
+    expect((await netkit('check', dir, '--node-port-range', 'wide')).code).toBe(2);
+  });
+});

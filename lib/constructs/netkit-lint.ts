@@ -1,0 +1,56 @@
+import { ApiObject, App } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { formatFinding, lint } from '../lint/engine';
+import { Severity } from '../lint/types';
+
+/** Per-app lint settings. */
+export interface NetkitLintOptions {
+  /** Rule ids to turn off for the whole app. @default - none */
+  readonly disable?: string[];
+  /** The cluster's node-port range. @default { min: 30000, max: 32767 } */
+  readonly nodePortRange?: { readonly min: number; readonly max: number };
+  /**
+   * What to do with warnings and infos: print them to stderr during synth, or stay quiet.
+   * Errors always fail the synth.
+   * @default 'print'
+   */
+  readonly warnings?: 'print' | 'silent';
+}
+
+const LINT_ID = 'netkit-lint';
+
+/**
+ * Runs the networking lint rules over every chart of the app when it synthesizes, as a
+ * cdk8s validation: an error fails `app.synth()` and `cdk8s synth` listing each finding
+ * with its fix; warnings are printed and do not fail. Every netkit construct adds it;
+ * add it yourself with `NetkitLint.of(app)` to lint charts written without them.
+ */
+export class NetkitLint extends Construct {
+  /** The app's lint construct, created on first use. */
+  public static of(scope: IConstruct): NetkitLint {
+    const app = App.of(scope);
+    return (app.node.tryFindChild(LINT_ID) as NetkitLint | undefined) ?? new NetkitLint(app, LINT_ID);
+  }
+
+  private options: NetkitLintOptions = {};
+
+  private constructor(private readonly app: App, id: string) {
+    super(app, id);
+    this.node.addValidation({ validate: () => this.run() });
+  }
+
+  /** Changes the settings (merged with earlier calls). */
+  public configure(options: NetkitLintOptions): void {
+    this.options = { ...this.options, ...options, disable: [...(this.options.disable ?? []), ...(options.disable ?? [])] };
+  }
+
+  private run(): string[] {
+    // ApiObject.toJson, not Chart.toJson: the latter validates the app, which would recurse into here.
+    const objects = this.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+    const findings = lint(objects, { disable: this.options.disable, nodePortRange: this.options.nodePortRange });
+    if ((this.options.warnings ?? 'print') === 'print') {
+      for (const finding of findings) if (finding.severity !== Severity.ERROR) process.stderr.write(`netkit lint: ${formatFinding(finding)}\n`);
+    }
+    return findings.filter((f) => f.severity === Severity.ERROR).map(formatFinding);
+  }
+}

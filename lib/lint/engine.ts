@@ -1,0 +1,107 @@
+import { DEFAULT_CONTEXT_OPTIONS, LintContext, dig } from './context';
+import { ALL_RULES } from './rules';
+import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
+import { SourcedObject, collect } from '../analysis/loader';
+import { namespaceOf, nameOf } from '../analysis/objects';
+
+/** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
+export const IGNORE_ANNOTATION = 'netkit.io/ignore';
+/** The annotation that must say why: `netkit.io/ignore-reason: ...`. */
+export const IGNORE_REASON_ANNOTATION = 'netkit.io/ignore-reason';
+
+/** Options for {@link lint}. */
+export interface LintOptions {
+  /** Rule ids to turn off everywhere. @default - none */
+  readonly disable?: readonly string[];
+  /** Findings below this severity are dropped. @default Severity.INFO (everything) */
+  readonly minSeverity?: Severity;
+  /** The cluster's node-port range. @default { min: 30000, max: 32767 } */
+  readonly nodePortRange?: { readonly min: number; readonly max: number };
+  /** The rules to run. @default ALL_RULES */
+  readonly rules?: readonly LintRule[];
+}
+
+/**
+ * Runs the rules over plain Kubernetes objects (or sourced ones, with file and line).
+ * Findings come sorted by file, line, rule and object so output is stable.
+ */
+export function lint(input: readonly (SourcedObject | Record<string, unknown>)[], options: LintOptions = {}): Finding[] {
+  const objects: SourcedObject[] = [];
+  const notices: string[] = [];
+  for (const item of input) {
+    if (isSourced(item)) objects.push(item);
+    else collect(item, undefined, undefined, objects, notices);
+  }
+  const context = new LintContext(objects, { ...DEFAULT_CONTEXT_OPTIONS, ...(options.nodePortRange ? { nodePortRange: options.nodePortRange } : {}) });
+  const disabled = new Set(options.disable ?? []);
+  const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
+  const rules = options.rules ?? ALL_RULES;
+  const known = new Set(rules.map((r) => r.id));
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (disabled.has(rule.id) || SEVERITY_RANK[rule.severity] > minRank) continue;
+    for (const raw of rule.check(context)) {
+      const suppression = suppressionsOf(raw.object);
+      if (suppression.rules.includes(rule.id) && suppression.reason) continue;
+      const source = context.sourceOf(raw.object);
+      findings.push({
+        rule: rule.id,
+        severity: rule.severity,
+        object: refOf(raw.object),
+        message: raw.message,
+        fix: raw.fix,
+        ...(source?.file ? { file: source.file } : {}),
+        ...(source?.line ? { line: source.line } : {}),
+      });
+    }
+  }
+  if (SEVERITY_RANK[Severity.ERROR] <= minRank) {
+    for (const source of objects) {
+      const suppression = suppressionsOf(source.object);
+      if (suppression.rules.length === 0) continue;
+      const problems: string[] = [];
+      if (!suppression.reason) problems.push(`${IGNORE_ANNOTATION} needs a ${IGNORE_REASON_ANNOTATION} annotation saying why`);
+      const unknown = suppression.rules.filter((r) => !known.has(r));
+      if (unknown.length > 0) problems.push(`${IGNORE_ANNOTATION} names unknown rules: ${unknown.join(', ')}`);
+      for (const problem of problems) {
+        findings.push({ rule: 'suppression', severity: Severity.ERROR, object: refOf(source.object), message: problem, fix: `Write ${IGNORE_ANNOTATION}: <rule-id>[,<rule-id>] and ${IGNORE_REASON_ANNOTATION}: <why>.`, ...(source.file ? { file: source.file } : {}), ...(source.line ? { line: source.line } : {}) });
+      }
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+/** `error shop/api Deployment [rule]: message. Fix: ...` */
+export function formatFinding(finding: Finding): string {
+  const where = finding.file ? `${finding.file}${finding.line ? `:${finding.line}` : ''}: ` : '';
+  const object = `${finding.object.kind} ${finding.object.namespace ? `${finding.object.namespace}/` : ''}${finding.object.name}`;
+  return `${where}${finding.severity} [${finding.rule}] ${object}: ${finding.message}. Fix: ${finding.fix}`;
+}
+
+function suppressionsOf(object: Record<string, unknown>): { rules: string[]; reason?: string } {
+  const value = dig(object, 'metadata', 'annotations', IGNORE_ANNOTATION);
+  const reason = dig(object, 'metadata', 'annotations', IGNORE_REASON_ANNOTATION);
+  const rules = typeof value === 'string' ? value.split(',').map((r) => r.trim()).filter(Boolean) : [];
+  return { rules, ...(typeof reason === 'string' && reason.trim() !== '' ? { reason } : {}) };
+}
+
+function refOf(object: Record<string, unknown>) {
+  const kind = String(object.kind);
+  return {
+    apiVersion: String(object.apiVersion),
+    kind,
+    ...(kind === 'Namespace' ? {} : { namespace: namespaceOf(object) }),
+    name: nameOf(object) ?? '<unnamed>',
+  };
+}
+
+function isSourced(item: SourcedObject | Record<string, unknown>): item is SourcedObject {
+  return typeof (item as SourcedObject).object === 'object' && (item as SourcedObject).object !== null && !('apiVersion' in item);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  const key = (f: Finding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.rule, f.object.kind, f.object.namespace ?? '', f.object.name, f.message].join('\u0000');
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+import { Json, LintContext, LintWorkload, dig, records } from './context';
+import { namespaceOf, readLabels } from '../analysis/objects';
+import { Labels } from '../analysis/selectors';
+
+/** Whether every key=value of `selector` is in `labels` (a Service selector's semantics). */
+export function labelsSelect(selector: Labels, labels: Labels): boolean {
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
+}
+
+/** The workloads a Service selects; undefined when it has no selector (manual endpoints). */
+export function serviceWorkloads(context: LintContext, service: Json): LintWorkload[] | undefined {
+  const selector = readLabels(dig(service, 'spec', 'selector'));
+  if (Object.keys(selector).length === 0) return undefined;
+  return context.workloadsIn(namespaceOf(service)).filter((w) => labelsSelect(selector, w.podLabels));
+}
+
+/** A workload's container ports, main containers and sidecars alike. */
+export function containerPorts(workload: LintWorkload): Json[] {
+  return workload.containers.flatMap((c) => records(c, 'ports'));
+}
+
+/** `kind namespace/name` of an object, for messages. */
+export function describeObject(object: Json): string {
+  const name = String(dig(object, 'metadata', 'name') ?? '<unnamed>');
+  return object.kind === 'Namespace' ? `Namespace ${name}` : `${String(object.kind)} ${namespaceOf(object)}/${name}`;
+}
+
+/** The first line of a string value, or undefined. */
+export function stringAt(object: unknown, ...path: string[]): string | undefined {
+  const value = dig(object, ...path);
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './engine';
+export * from './sarif';
+export { ALL_RULES } from './rules';
+export { LintContext, LintContextOptions } from './context';

@@ -1,0 +1,36 @@
+import { duplicateObject } from './duplicate-object';
+import { egressWithoutDns } from './egress-without-dns';
+import { ingressBackendMissing } from './ingress-backend-missing';
+import { ingressClassAnnotation, ingressClassMissing } from './ingress-class';
+import { ingressDuplicatePath } from './ingress-duplicate-path';
+import { ingressInvalidRoute } from './ingress-invalid-route';
+import { ingressHostWithoutTls, ingressTlsHostUnused, ingressWithoutTls } from './ingress-tls';
+import { namespaceWithoutDefaultDeny, workloadNotIsolated } from './isolation';
+import { invalidIpBlock, invalidPolicyPort } from './network-policy-fields';
+import { invalidDnsConfig } from './pod-dns-config';
+import { policyPeerMatchesNothing } from './policy-peer-matches-nothing';
+import { policySelectsNothing } from './policy-selects-nothing';
+import { removedApiVersion } from './removed-api-version';
+import { selectorTemplateMismatch } from './selector-template-mismatch';
+import {
+  externalNameIsIp, externalTrafficPolicyOnClusterIp, loadBalancerWithoutSourceRanges, nodePortExposure, nodePortOutOfRange,
+  sessionAffinityTimeout, topologyAwareHintsDeprecated,
+} from './service-exposure';
+import { duplicateServicePort, invalidPortName, sensitivePortExposed } from './service-ports';
+import { serviceSelectorNoMatch } from './service-selector-no-match';
+import { serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared } from './service-target-port';
+import { statefulSetService } from './statefulset-service';
+import { hostNetwork, hostNetworkDnsPolicy, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
+import { LintRule } from '../types';
+
+/** Every built-in rule, ordered by id. */
+export const ALL_RULES: readonly LintRule[] = [
+  duplicateObject, duplicateServicePort, egressWithoutDns, externalNameIsIp, externalTrafficPolicyOnClusterIp, hostNetwork,
+  hostNetworkDnsPolicy, hostPort, identicalProbes, ingressBackendMissing, ingressClassAnnotation, ingressClassMissing,
+  ingressDuplicatePath, ingressHostWithoutTls, ingressInvalidRoute, ingressTlsHostUnused, ingressWithoutTls, invalidDnsConfig,
+  invalidIpBlock, invalidPolicyPort, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
+  nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
+  readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
+  serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
+  topologyAwareHintsDeprecated, workloadNotIsolated,
+].sort((a, b) => (a.id < b.id ? -1 : 1));

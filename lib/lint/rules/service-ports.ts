@@ -1,0 +1,83 @@
+import { records } from '../context';
+import { containerPorts, serviceWorkloads } from '../helpers';
+import { dns1123LabelProblem, portNameProblem } from '../../net/names';
+import { LintRule, Severity } from '../types';
+
+/** Ports that give a shell, a desktop or control of a node or cluster. */
+export const SENSITIVE_PORTS: Record<number, string> = {
+  21: 'FTP', 22: 'SSH', 23: 'Telnet', 445: 'SMB', 2375: 'Docker API', 2376: 'Docker API (TLS)', 2379: 'etcd', 2380: 'etcd peer',
+  3389: 'RDP', 5900: 'VNC', 10250: 'kubelet API',
+};
+
+export const sensitivePortExposed: LintRule = {
+  id: 'sensitive-port-exposed',
+  severity: Severity.WARNING,
+  description: 'A Service that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, etcd, kubelet...).',
+  docs: 'https://kubernetes.io/docs/concepts/security/security-checklist/#network-security',
+  *check(context) {
+    for (const service of context.ofKind('Service')) {
+      const selected = serviceWorkloads(context, service) ?? [];
+      for (const port of records(service, 'spec', 'ports')) {
+        const candidates = new Set<number>();
+        if (typeof port.port === 'number') candidates.add(port.port);
+        if (typeof port.targetPort === 'number') candidates.add(port.targetPort);
+        if (typeof port.targetPort === 'string') {
+          for (const w of selected) for (const c of containerPorts(w)) if (c.name === port.targetPort && typeof c.containerPort === 'number') candidates.add(c.containerPort);
+        }
+        for (const number of candidates) {
+          if (SENSITIVE_PORTS[number]) {
+            yield { object: service, message: `it exposes port ${number} (${SENSITIVE_PORTS[number]})`, fix: 'Do not expose administration ports through a Service; use kubectl exec or port-forward.' };
+          }
+        }
+      }
+    }
+  },
+};
+
+export const duplicateServicePort: LintRule = {
+  id: 'duplicate-service-port',
+  severity: Severity.ERROR,
+  description: 'A Service that repeats a port number and protocol or a port name, or leaves a port unnamed among several.',
+  docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#multi-port-services',
+  *check(context) {
+    for (const service of context.ofKind('Service')) {
+      const ports = records(service, 'spec', 'ports');
+      const numbers = new Set<string>();
+      const names = new Set<string>();
+      for (const port of ports) {
+        const key = `${String(port.protocol ?? 'TCP')}/${String(port.port)}`;
+        if (numbers.has(key)) yield { object: service, message: `port ${key} is listed twice`, fix: 'List each port number and protocol once.' };
+        numbers.add(key);
+        if (typeof port.name === 'string') {
+          if (names.has(port.name)) yield { object: service, message: `port name "${port.name}" is used twice`, fix: 'Give each port its own name.' };
+          names.add(port.name);
+        } else if (ports.length > 1) {
+          yield { object: service, message: `port ${key} has no name, and a Service with several ports must name each`, fix: 'Name every port.' };
+        }
+      }
+    }
+  },
+};
+
+export const invalidPortName: LintRule = {
+  id: 'invalid-port-name',
+  severity: Severity.ERROR,
+  description: 'A container port name that breaks IANA_SVC_NAME, or a Service port name that is not a DNS-1123 label.',
+  docs: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports',
+  *check(context) {
+    for (const workload of context.workloads) {
+      for (const port of containerPorts(workload)) {
+        if (typeof port.name !== 'string') continue;
+        const problem = portNameProblem(port.name);
+        if (problem) yield { object: workload.object, message: `container port name "${port.name}" ${problem}`, fix: 'Use at most 15 lowercase letters, digits and single dashes, with at least one letter.' };
+      }
+    }
+    for (const service of context.ofKind('Service')) {
+      for (const port of records(service, 'spec', 'ports')) {
+        if (typeof port.name !== 'string') continue;
+        const problem = dns1123LabelProblem(port.name);
+        if (problem) yield { object: service, message: `port name "${port.name}" ${problem}`, fix: 'Use lowercase letters, digits and dashes.' };
+      }
+    }
+  },
+};

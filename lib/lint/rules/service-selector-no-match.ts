@@ -1,0 +1,17 @@
+import { serviceWorkloads } from '../helpers';
+import { LintRule, Severity } from '../types';
+
+export const serviceSelectorNoMatch: LintRule = {
+  id: 'service-selector-no-match',
+  severity: Severity.WARNING,
+  description: 'A Service whose selector matches no workload in its namespace has no endpoints.',
+  docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service',
+  *check(context) {
+    for (const service of context.ofKind('Service')) {
+      const selected = serviceWorkloads(context, service);
+      if (selected && selected.length === 0) {
+        yield { object: service, message: 'its selector matches no workload in the namespace, so it has no endpoints', fix: 'Make spec.selector match the pod template labels of the workload it fronts.' };
+      }
+    }
+  },
+};

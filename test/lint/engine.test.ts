@@ -1,0 +1,88 @@
+import { App, Chart, Yaml } from 'cdk8s';
+import { describe, expect, test, vi } from 'vitest';
+import { ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif } from '../../lib';
+import { policy, workload } from '../helpers/k8s';
+
+const nodePortService = (annotations: Record<string, string> = {}) => ({
+  apiVersion: 'v1', kind: 'Service', metadata: { name: 'x', namespace: 'a', annotations }, spec: { type: 'NodePort', ports: [{ port: 80 }] },
+});
+
+describe('lint engine', () => {
+  test('findings carry the object, file and line, sorted', () => {
+    const text = Yaml.stringify(nodePortService(), { ...nodePortService(), metadata: { name: 'y', namespace: 'a' } });
+    const findings = lint(loadYaml(text, 'svc.yaml').objects);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule} ${f.object.name}`)).toEqual(['svc.yaml:1 nodeport-exposure x', 'svc.yaml:12 nodeport-exposure y']);
+    expect(formatFinding(findings[0])).toBe('svc.yaml:1: warning [nodeport-exposure] Service a/x: type NodePort opens its ports on every node of the cluster. Fix: Prefer ClusterIP behind an Ingress or Gateway; if a node port is needed, suppress this with a reason.');
+  });
+
+  test('an annotation with a reason suppresses a rule on one object', () => {
+    expect(lint([nodePortService({ 'netkit.io/ignore': 'nodeport-exposure', 'netkit.io/ignore-reason': 'bare-metal cluster without a load balancer' })])).toEqual([]);
+  });
+
+  test('a suppression without a reason, or naming an unknown rule, is itself an error', () => {
+    const findings = lint([nodePortService({ 'netkit.io/ignore': 'nodeport-exposure,no-such-rule' })]);
+    expect(findings.map((f) => [f.rule, f.severity, f.message])).toEqual([
+      ['nodeport-exposure', 'warning', 'type NodePort opens its ports on every node of the cluster'],
+      ['suppression', 'error', 'netkit.io/ignore names unknown rules: no-such-rule'],
+      ['suppression', 'error', 'netkit.io/ignore needs a netkit.io/ignore-reason annotation saying why'],
+    ]);
+  });
+
+  test('rules can be disabled and severities filtered', () => {
+    expect(lint([nodePortService()], { disable: ['nodeport-exposure'] })).toEqual([]);
+    expect(lint([nodePortService()], { minSeverity: Severity.ERROR })).toEqual([]);
+    expect(lint([{ ...nodePortService(), spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 20000 }] } }], { nodePortRange: { min: 20000, max: 30000 } }).map((f) => f.rule)).toEqual(['nodeport-exposure']);
+  });
+
+  test('SARIF 2.1.0 output names every rule and locates each result', () => {
+    const sarif = toSarif(lint(loadYaml(Yaml.stringify(nodePortService()), 'svc.yaml').objects)) as any;
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver.rules.length).toBeGreaterThanOrEqual(39);
+    expect(sarif.runs[0].results).toEqual([{
+      ruleId: 'nodeport-exposure', level: 'warning',
+      message: { text: 'Service a/x: type NodePort opens its ports on every node of the cluster. Fix: Prefer ClusterIP behind an Ingress or Gateway; if a node port is needed, suppress this with a reason.' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'svc.yaml' }, region: { startLine: 1 } } }],
+    }]);
+  });
+});
+
+describe('lint at synth time', () => {
+  test('an error fails app.synth() with every finding and its fix', () => {
+    const app = new App({ outdir: '/tmp/netkit-unused' });
+    const chart = new Chart(app, 'broken');
+    new SecureNamespace(chart, 'shop');
+    // A hand-written policy that cuts DNS off: the cdk8s-plus style mistake netkit exists to catch.
+    const { ApiObject } = require('cdk8s');
+    new ApiObject(chart, 'bad', policy('shop', 'lockdown', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 0 }] }] }));
+    new ApiObject(chart, 'web', workload('shop', 'web', { app: 'web' }));
+    expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] error \[invalid-policy-port\] NetworkPolicy shop\/lockdown: egress\[0\] port 0 is not 1-65535\. Fix: /);
+  });
+
+  test('warnings are printed and do not fail; they can be silenced per app', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App();
+      const chart = new Chart(app, 'open');
+      new ExposedApp(chart, 'solo', { image: 'a:1', ports: [Port.tcp(80, 'http')] });
+      expect(() => app.synthYaml()).not.toThrow();
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain('netkit lint: warning [namespace-without-default-deny]');
+      write.mockClear();
+      NetkitLint.of(app).configure({ warnings: 'silent' });
+      app.synthYaml();
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
+    const chart = new Chart(new App(), 'c');
+    const ns = new SecureNamespace(chart, 'shop');
+    new ExposedApp(chart, 'edge', { namespace: ns, image: 'a:1', ports: [Port.tcp(80, 'http')], exposure: ServiceExposure.nodePort(), hostNetwork: true });
+    const objects = chart.toJson() as any[];
+    expect(objects.find((o) => o.kind === 'Service').metadata.annotations).toEqual({
+      'netkit.io/ignore': 'nodeport-exposure', 'netkit.io/ignore-reason': 'explicit opt-in: ServiceExposure.nodePort()',
+    });
+    expect(lint(objects)).toEqual([]);
+  });
+});

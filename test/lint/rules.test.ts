@@ -1,0 +1,84 @@
+import { describe, expect, test } from 'vitest';
+import { ALL_RULES, lint } from '../../lib';
+import { Obj, namespace, policy, workload } from '../helpers/k8s';
+
+const service = (ns: string, name: string, spec: Obj, annotations?: Record<string, string>): Obj =>
+  ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) }, spec });
+const ingress = (ns: string, name: string, spec: Obj, annotations?: Record<string, string>): Obj =>
+  ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) }, spec });
+const probe = { tcpSocket: { port: 8080 } };
+const app = (extra: Obj = {}) => {
+  const w = workload('a', 'web', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] });
+  w.spec.template.spec.containers[0].readinessProbe = probe;
+  Object.assign(w.spec.template.spec, extra);
+  return w;
+};
+const svc = (extra: Obj = {}) => service('a', 'web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...extra });
+const isolated = [namespace('a'), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+  policy('a', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] })];
+const rules = (hostRule: Obj) => ({ ingressClassName: 'nginx', tls: [{ hosts: ['shop.example.com'], secretName: 's' }], rules: [hostRule] });
+const route = (host: string, path: string, backend = { service: { name: 'web', port: { number: 80 } } }) => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } });
+
+/** Per rule: objects that trigger it, and the nearest objects that do not. */
+const cases: Record<string, { bad: Obj[]; good: Obj[] }> = {
+  'duplicate-object': { bad: [svc(), svc()], good: [svc(), service('b', 'web', {})] },
+  'duplicate-service-port': { bad: [service('a', 's', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] })], good: [service('a', 's', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80, protocol: 'UDP' }] })] },
+  'egress-without-dns': { bad: [app(), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'] })], good: [app(), ...isolated] },
+  'externalname-is-ip': { bad: [service('a', 'x', { type: 'ExternalName', externalName: '10.0.0.1' })], good: [service('a', 'x', { type: 'ExternalName', externalName: 'db.example.com' })] },
+  'external-traffic-policy-on-cluster-ip': { bad: [service('a', 'x', { externalTrafficPolicy: 'Local' })], good: [service('a', 'x', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.0.0.0/8'] })] },
+  'host-network': { bad: [app({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' })], good: [app()] },
+  'host-network-dns-policy': { bad: [app({ hostNetwork: true })], good: [app({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' })] },
+  'host-port': { bad: [workload('a', 'x', { a: 'x' }, { ports: [{ containerPort: 80, hostPort: 80 } as never] })], good: [workload('a', 'x', { a: 'x' }, { ports: [{ containerPort: 80 }] })] },
+  'identical-probes': { bad: [(() => { const w = app(); w.spec.template.spec.containers[0].livenessProbe = probe; return w; })()], good: [(() => { const w = app(); w.spec.template.spec.containers[0].livenessProbe = { tcpSocket: { port: 8080 }, failureThreshold: 6 }; return w; })()] },
+  'ingress-backend-missing': { bad: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/', { service: { name: 'web', port: { number: 8080 } } })))], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')))] },
+  'ingress-class-annotation': { bad: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')), { 'kubernetes.io/ingress.class': 'nginx' })], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')))] },
+  'ingress-class-missing': { bad: [svc(), ingress('a', 'i', { ...rules(route('shop.example.com', '/')), ingressClassName: undefined })], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')))] },
+  'ingress-duplicate-path': { bad: [svc(), service('a', 'v2', { ports: [{ port: 80 }] }), ingress('a', 'i1', rules(route('shop.example.com', '/'))), ingress('a', 'i2', rules(route('shop.example.com', '/', { service: { name: 'v2', port: { number: 80 } } })))], good: [svc(), service('a', 'v2', { ports: [{ port: 80 }] }), ingress('a', 'i1', rules(route('shop.example.com', '/'))), ingress('a', 'i2', rules(route('shop.example.com', '/', { service: { name: 'v2', port: { number: 80 } } })), { 'nginx.ingress.kubernetes.io/canary': 'true' })] },
+  'ingress-host-without-tls': { bad: [svc(), ingress('a', 'i', rules(route('api.example.com', '/')))], good: [svc(), ingress('a', 'i', { ...rules(route('api.example.com', '/')), tls: [{ hosts: ['*.example.com'] }] })] },
+  'ingress-invalid-route': { bad: [svc(), ingress('a', 'i', rules(route('shop.*.example.com', 'api')))], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/api')))] },
+  'ingress-tls-host-unused': { bad: [svc(), ingress('a', 'i', { ...rules(route('shop.example.com', '/')), tls: [{ hosts: ['shop.example.com', 'old.example.com'] }] })], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')))] },
+  'ingress-without-tls': { bad: [svc(), ingress('a', 'i', { ...rules(route('shop.example.com', '/')), tls: undefined })], good: [svc(), ingress('a', 'i', rules(route('shop.example.com', '/')))] },
+  'invalid-dns-config': { bad: [app({ dnsPolicy: 'None' })], good: [app({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } })] },
+  'invalid-ip-block': { bad: [policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['192.168.0.0/16'] } }] }] })], good: [policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }] })] },
+  'invalid-policy-port': { bad: [policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 0, protocol: 'TCP' }] }] })], good: [policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 1, endPort: 65535, protocol: 'TCP' }] }] })] },
+  'invalid-port-name': { bad: [workload('a', 'x', { a: 'x' }, { ports: [{ name: 'too-long-port-name', containerPort: 80 }] })], good: [workload('a', 'x', { a: 'x' }, { ports: [{ name: 'http', containerPort: 80 }] })] },
+  'loadbalancer-without-source-ranges': { bad: [service('a', 'x', { type: 'LoadBalancer' })], good: [service('a', 'x', { type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/24'] })] },
+  'namespace-without-default-deny': { bad: [namespace('a'), app()], good: [app(), ...isolated] },
+  'nodeport-exposure': { bad: [service('a', 'x', { type: 'NodePort' })], good: [service('a', 'x', { type: 'ClusterIP' })] },
+  'nodeport-out-of-range': { bad: [service('a', 'x', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })], good: [service('a', 'x', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] })] },
+  'policy-peer-matches-nothing': { bad: [app(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'wbe' } } }] }] })], good: [app(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })] },
+  'policy-selects-nothing': { bad: [app(), policy('a', 'p', { podSelector: { matchLabels: { app: 'wbe' } } })], good: [app(), policy('a', 'p', { podSelector: { matchLabels: { app: 'web' } } })] },
+  'probe-port-undeclared': { bad: [(() => { const w = app(); w.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 'admin' } }; return w; })()], good: [(() => { const w = app(); w.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/', port: 'http' } }; return w; })()] },
+  'readiness-probe-missing': { bad: [svc(), workload('a', 'web', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] })], good: [svc(), app()] },
+  'removed-api-version': { bad: [{ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'i', namespace: 'a' }, spec: {} }], good: [ingress('a', 'i', {})] },
+  'selector-template-mismatch': { bad: [(() => { const w = app(); w.spec.selector = { matchLabels: { app: 'other' } }; return w; })()], good: [app()] },
+  'sensitive-port-exposed': { bad: [service('a', 'x', { ports: [{ port: 2222, targetPort: 22 }] })], good: [service('a', 'x', { ports: [{ port: 443 }] })] },
+  'service-selector-no-match': { bad: [app(), service('a', 'x', { selector: { app: 'wbe' }, ports: [{ port: 80 }] })], good: [app(), svc()] },
+  'service-target-port-number-undeclared': { bad: [app(), svc({ ports: [{ port: 80, targetPort: 9999 }] })], good: [app(), svc({ ports: [{ port: 80, targetPort: 8080 }] })] },
+  'service-target-port-undeclared': { bad: [app(), svc({ ports: [{ port: 80, targetPort: 'web' }] })], good: [app(), svc()] },
+  'session-affinity-timeout': { bad: [service('a', 'x', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })], good: [service('a', 'x', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } })] },
+  'statefulset-service': { bad: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)), good: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)) },
+  'topology-aware-hints-deprecated': { bad: [service('a', 'x', {}, { 'service.kubernetes.io/topology-aware-hints': 'auto' })], good: [service('a', 'x', {}, { 'service.kubernetes.io/topology-mode': 'Auto' })] },
+  'workload-not-isolated': { bad: [app()], good: [app(), ...isolated] },
+};
+
+describe('lint rules', () => {
+  test('every rule has a failing and a passing case', () => {
+    expect(Object.keys(cases).sort()).toEqual(ALL_RULES.map((r) => r.id));
+  });
+
+  test('every rule documents itself', () => {
+    for (const rule of ALL_RULES) {
+      expect(rule.id).toMatch(/^[a-z0-9-]+$/);
+      expect(rule.description.length).toBeGreaterThan(20);
+      expect(rule.docs).toMatch(/^https:\/\/kubernetes\.io\//);
+    }
+  });
+
+  test.each(ALL_RULES.map((r) => r.id))('%s: fails on the bad case and passes the good one', (id) => {
+    const bad = lint(cases[id].bad).filter((f) => f.rule === id);
+    expect(bad.length).toBeGreaterThan(0);
+    for (const finding of bad) expect(finding.fix.length).toBeGreaterThan(10);
+    expect(lint(cases[id].good).filter((f) => f.rule === id)).toEqual([]);
+  });
+});
