@@ -1,0 +1,51 @@
+import * as kplus from 'cdk8s-plus-28';
+import { INamespace } from './namespace-ref';
+import { Probe } from './probe';
+import { DnsConfig } from '../net/dns';
+
+/** Props every workload construct shares: the container, its health checks and its DNS. */
+export interface WorkloadProps {
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /**
+   * The workload's name: `metadata.name` of its objects and the `app.kubernetes.io/name`
+   * label its pods are selected by. A DNS-1035 label.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The namespace. A {@link SecureNamespace} also supplies the DNS servers to allow.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: INamespace | string;
+  /**
+   * Gates Service traffic on the pod being ready.
+   * @default Probe.tcp() on the main port
+   */
+  readonly readiness?: Probe;
+  /** Restarts the container when it fails. @default - none (a bad liveness probe restarts healthy pods) */
+  readonly liveness?: Probe;
+  /** Holds readiness and liveness back while the app starts. @default - none */
+  readonly startup?: Probe;
+  /**
+   * DNS policy and resolver options.
+   * @default DnsConfig.clusterFirst(), or clusterFirstWithHostNet() with hostNetwork
+   */
+  readonly dns?: DnsConfig;
+  /** Environment variables. @default - none */
+  readonly env?: Record<string, string>;
+  /** Container arguments. @default - the image's */
+  readonly args?: string[];
+  /** Container command. @default - the image's entrypoint */
+  readonly command?: string[];
+  /** Extra labels for the pods and objects. @default - none */
+  readonly labels?: Record<string, string>;
+  /** CPU and memory. @default - cdk8s-plus-28's defaults */
+  readonly resources?: kplus.ContainerResources;
+  /** The user id to run as (restricted Pod Security requires non-root). @default - the image's user, checked non-root at start */
+  readonly runAsUser?: number;
+  /** Mount a service-account token. @default false — most apps never call the API server */
+  readonly serviceAccountToken?: boolean;
+  /** The cluster domain for FQDNs. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}

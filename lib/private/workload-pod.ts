@@ -1,0 +1,155 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { failAt } from './errors';
+import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
+import { INamespace, resolveNamespace } from '../constructs/namespace-ref';
+import { Probe } from '../constructs/probe';
+import { WorkloadProps } from '../constructs/workload-props';
+import { IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from '../lint/engine';
+import { DEFAULT_CLUSTER_DOMAIN, DnsConfig, DnsPolicy, clusterDomainProblem } from '../net/dns';
+import { dns1123LabelProblem, labelsProblem } from '../net/names';
+import { Peer } from '../net/peer';
+import { Port } from '../net/port';
+
+/** The label every workload of ours selects its pods by. */
+export const APP_NAME_LABEL = 'app.kubernetes.io/name';
+
+/** A workload's props, validated and resolved. */
+export interface ResolvedWorkload {
+  readonly name: string;
+  readonly namespace: INamespace;
+  readonly clusterDomain: string;
+  readonly selectorLabels: Record<string, string>;
+  readonly objectLabels: Record<string, string>;
+  readonly dns: DnsConfig;
+  readonly hostNetwork: boolean;
+  /** The pod's DNS servers: the namespace's plus any dnsConfig nameservers. */
+  readonly dnsServers: Peer[];
+}
+
+/** Validates the shared props (before any object is created) and resolves defaults. */
+export function resolveWorkload(scope: Construct, id: string, props: WorkloadProps, hostNetwork = false): ResolvedWorkload {
+  const name = props.name ?? id;
+  const nameProblem = dns1123LabelProblem(name);
+  if (nameProblem) failAt(scope, `name "${name}" ${nameProblem}. Names become Service names; use one like "shop-api".`);
+  if (!/^[a-z]/.test(name)) failAt(scope, `name "${name}" must start with a letter, because it is also a Service name (a DNS-1035 label). Use one like "api-2".`);
+  const namespace = resolveNamespace(scope, props.namespace);
+  if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
+    failAt(scope, `image ${JSON.stringify(props.image)} is not an image reference. Give one such as "acme/api:1.4.2".`);
+  }
+  const extraLabels = props.labels ?? {};
+  const labelProblem = labelsProblem(extraLabels);
+  if (labelProblem) failAt(scope, `${labelProblem}. Label values are at most 63 characters of letters, digits, '-', '_' and '.'.`);
+  if (extraLabels[APP_NAME_LABEL] !== undefined) failAt(scope, `labels may not set ${APP_NAME_LABEL}; it is the workload name ("${name}") and selects the pods. Use the name prop.`);
+  const clusterDomain = props.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  const domainProblem = clusterDomainProblem(clusterDomain);
+  if (domainProblem) failAt(scope, domainProblem);
+  const dns = props.dns ?? (hostNetwork ? DnsConfig.clusterFirstWithHostNet() : DnsConfig.clusterFirst());
+  if (hostNetwork && dns.policy === DnsPolicy.CLUSTER_FIRST) {
+    failAt(scope, 'a hostNetwork pod with dnsPolicy ClusterFirst uses the node\'s resolvers, not the cluster DNS. Use DnsConfig.clusterFirstWithHostNet().');
+  }
+  const selectorLabels = { [APP_NAME_LABEL]: name };
+  return {
+    name,
+    namespace,
+    clusterDomain,
+    selectorLabels,
+    objectLabels: { ...extraLabels, ...selectorLabels },
+    dns,
+    hostNetwork,
+    dnsServers: [...namespace.dnsServers, ...dns.nameservers.map((ip) => Peer.ipAddress(ip))],
+  };
+}
+
+/** Container ports: single numbers, no duplicates, a name on each when there are several. */
+export function checkContainerPorts(scope: Construct, ports: readonly Port[] | undefined, what = 'ports'): Port[] {
+  if (!ports || ports.length === 0) failAt(scope, `${what} is empty; at least one port is needed. Add one, e.g. Port.tcp(8080, "http").`);
+  const seenNumbers = new Set<string>();
+  const seenNames = new Set<string>();
+  for (const port of ports) {
+    if (!port.isSingleNumbered) failAt(scope, `${port} cannot be a container port; give a single number, e.g. Port.tcp(8080, "http").`);
+    const numberKey = `${port.protocol}/${port.number}`;
+    if (seenNumbers.has(numberKey)) failAt(scope, `${port} is declared twice. Declare each port once.`);
+    seenNumbers.add(numberKey);
+    if (port.name !== undefined) {
+      if (seenNames.has(port.name)) failAt(scope, `port name "${port.name}" is used twice. Give each port its own name.`);
+      seenNames.add(port.name);
+    } else if (ports.length > 1) {
+      failAt(scope, `${port} has no name, and a Service with several ports needs a name on each. Name it, e.g. Port.tcp(${port.number}, "metrics").`);
+    }
+  }
+  return [...ports];
+}
+
+/** The cdk8s-plus probe for a declared port. */
+export function probeFor(scope: Construct, probe: Probe, ports: readonly Port[]): kplus.Probe {
+  if (!probe.usesPort) return probe._toKplus(undefined);
+  const requested = probe.requestedPort;
+  const port = requested === undefined ? ports[0]
+    : ports.find((p) => (typeof requested === 'string' ? p.name === requested : p.number === requested.number && p.protocol === requested.protocol));
+  if (!port) failAt(scope, `a probe asks for ${String(requested)}, which is not a declared port (${ports.map(String).join(', ')}). Probe a declared port.`);
+  return probe._toKplus(port.number);
+}
+
+/** The one container of a workload, with restricted security and validated probes. */
+export function containerProps(scope: Construct, workload: ResolvedWorkload, props: WorkloadProps, ports: readonly Port[], extraEnv: Record<string, string> = {}): kplus.ContainerProps {
+  return {
+    name: workload.name,
+    image: props.image,
+    ports: ports.map((p) => ({ number: p.number!, name: p.name, protocol: p.protocol as unknown as kplus.Protocol })),
+    readiness: probeFor(scope, props.readiness ?? Probe.tcp(), ports),
+    liveness: props.liveness ? probeFor(scope, props.liveness, ports) : undefined,
+    startup: props.startup ? probeFor(scope, props.startup, ports) : undefined,
+    envVariables: envFrom({ ...extraEnv, ...props.env }),
+    args: props.args,
+    command: props.command,
+    resources: props.resources,
+    securityContext: restrictedContainerSecurity(props.runAsUser),
+  };
+}
+
+/** Pod-level props shared by Deployments and StatefulSets. */
+export function podProps(workload: ResolvedWorkload, props: WorkloadProps) {
+  return {
+    podMetadata: { labels: workload.objectLabels },
+    // Our own stable label, not cdk8s-plus's hashed cdk8s.io/metadata.addr.
+    select: false,
+    automountServiceAccountToken: props.serviceAccountToken ?? false,
+    hostNetwork: workload.hostNetwork,
+    securityContext: restrictedPodSecurity(props.runAsUser),
+  };
+}
+
+/**
+ * Finishes a cdk8s-plus workload: selects pods by our stable label, drops the hashed
+ * address label cdk8s-plus adds, and writes dnsPolicy/dnsConfig as DnsConfig renders them.
+ */
+export function finishWorkload(workload: kplus.Deployment | kplus.StatefulSet, resolved: ResolvedWorkload): void {
+  workload.select(kplus.LabelSelector.of({ labels: resolved.selectorLabels }));
+  const dns = resolved.dns.toJson();
+  const patches = [
+    JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
+    JsonPatch.replace('/spec/template/spec/dnsPolicy', dns.dnsPolicy),
+  ];
+  if (dns.dnsConfig) patches.push(JsonPatch.add('/spec/template/spec/dnsConfig', dns.dnsConfig));
+  ApiObject.of(workload).addJsonPatch(...patches);
+}
+
+/**
+ * Lint suppressions for findings the user opted into by name, so the committed YAML says
+ * why an exposure is intended and `netkit check` agrees with synth.
+ */
+export function acknowledgeAnnotations(acknowledged: Record<string, string>): Record<string, string> {
+  const rules = Object.keys(acknowledged).sort();
+  if (rules.length === 0) return {};
+  return { [IGNORE_ANNOTATION]: rules.join(','), [IGNORE_REASON_ANNOTATION]: rules.map((r) => acknowledged[r]).join('; ') };
+}
+
+function envFrom(env: Record<string, string>): Record<string, kplus.EnvValue> | undefined {
+  const keys = Object.keys(env).sort();
+  if (keys.length === 0) return undefined;
+  const result: Record<string, kplus.EnvValue> = {};
+  for (const key of keys) result[key] = kplus.EnvValue.fromValue(env[key]);
+  return result;
+}
