@@ -1,9 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ExposedApp, Peer, Port, Probe, SecureNamespace } from '../../lib';
+import { ExposedApp, HeadlessStateful, Peer, Port, Probe, SecureNamespace } from '../../lib';
 
 /**
- * The shop: web -> api -> db in a locked-down namespace that a monitoring namespace may
+ * The shop: web -> api -> db (a 3-replica PostgreSQL) in a locked-down namespace that a monitoring namespace may
  * scrape on each app's "metrics" port.
  */
 export class ShopChart extends Chart {
@@ -13,12 +13,19 @@ export class ShopChart extends Chart {
       labels: { team: 'shop' },
       allowFrom: [{ peer: Peer.namespace({ purpose: 'monitoring' }), ports: [Port.named('metrics')] }],
     });
-    const db = new ExposedApp(this, 'db', {
+    // PostgreSQL with Patroni: replicas replicate on 5432 and coordinate on the Patroni API.
+    const postgres = Port.tcp(5432, 'postgres');
+    const db = new HeadlessStateful(this, 'db', {
       namespace: shop,
-      image: 'postgres:16.4',
-      ports: [Port.tcp(5432, 'postgres')],
-      replicas: 1,
-      runAsUser: 999,
+      image: 'ghcr.io/zalando/spilo-16:3.3-p1',
+      clientPorts: [postgres],
+      peerPorts: [postgres, Port.tcp(8008, 'patroni')],
+      replicas: 3,
+      runAsUser: 101,
+      // Patroni must find its peers before any replica can become ready.
+      publishNotReadyAddresses: true,
+      storage: { size: '10Gi', mountPath: '/home/postgres/pgdata' },
+      peerEnv: 'PATRONI_PEERS',
     });
     const api = new ExposedApp(this, 'api', {
       namespace: shop,

@@ -4,4 +4,6 @@ export * from './probe';
 export * from './service-exposure';
 export * from './workload-props';
 export * from './exposed-app';
+export * from './disruption-budget';
+export * from './headless-stateful';
 export * from './netkit-lint';

@@ -49,20 +49,24 @@ describe('netkit matrix', () => {
     const result = await netkit('matrix', shopYaml);
     expect(result.code).toBe(0);
     expect(result.out).toBe([
-      'from \\ to    shop/api  shop/db   shop/web  203.0.113.7',
-      '-----------  --------  --------  --------  -----------',
-      'shop/api     -         TCP 5432  -         -',
-      'shop/db      -         -         -         -',
-      'shop/web     TCP 8080  -         -         -',
-      '203.0.113.7  -         -         -         -',
+      'from \\ to    shop/api  shop/db             shop/web  203.0.113.7',
+      '-----------  --------  ------------------  --------  -----------',
+      'shop/api     -         TCP 5432            -         -',
+      'shop/db      -         TCP 5432, TCP 8008  -         -',
+      'shop/web     TCP 8080  -                   -         -',
+      '203.0.113.7  -         -                   -         -',
       '',
     ].join('\n'));
   });
 
   test('JSON and CSV', async () => {
     const json = JSON.parse((await netkit('matrix', shopYaml, '--format', 'json')).out);
-    expect(json.cells).toEqual([{ from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' }, { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' }]);
-    expect((await netkit('matrix', shopYaml, '--format', 'csv')).out).toBe('from,to,ports\nshop/api,shop/db,TCP 5432\nshop/web,shop/api,TCP 8080\n');
+    expect(json.cells).toEqual([
+      { from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' },
+      { from: 'shop/db', to: 'shop/db', ports: 'TCP 5432, TCP 8008' },
+      { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' },
+    ]);
+    expect((await netkit('matrix', shopYaml, '--format', 'csv')).out).toBe('from,to,ports\nshop/api,shop/db,TCP 5432\nshop/db,shop/db,"TCP 5432, TCP 8008"\nshop/web,shop/api,TCP 8080\n');
   });
 });
 
@@ -127,7 +131,7 @@ describe('the netkit process', () => {
 
 describe('netkit check', () => {
   test('clean input: exit 0 and a summary', async () => {
-    expect(await netkit('check', shopYaml)).toMatchObject({ code: 0, out: '1 file(s), 13 object(s): 0 error(s), 0 warning(s), 0 info\n' });
+    expect(await netkit('check', shopYaml)).toMatchObject({ code: 0, out: '1 file(s), 15 object(s): 0 error(s), 0 warning(s), 0 info\n' });
   });
 
   test('errors: exit 1 with file and line; JSON and SARIF formats', async () => {

@@ -29,6 +29,11 @@ describe('examples/shop', () => {
     expect(model).toDenyTraffic({ from: 'shop/web', to: 'shop/db', port: 5432 });
   });
 
+  test('database replicas reach each other on replication and Patroni ports only', () => {
+    expect(model).toAllowTraffic({ from: 'shop/db', to: 'shop/db', port: 8008 });
+    expect(model).toDenyTraffic({ from: 'shop/api', to: 'shop/db', port: 8008 });
+  });
+
   test('every pod resolves DNS through kube-dns', () => {
     for (const app of ['web', 'api', 'db']) {
       expect(model).toAllowTraffic({ from: `shop/${app}`, to: 'kube-system/coredns', port: 53, protocol: 'UDP' });
@@ -50,6 +55,7 @@ describe('examples/shop', () => {
       { from: 'shop/api', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
       { from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' },
       { from: 'shop/db', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
+      { from: 'shop/db', to: 'shop/db', ports: 'TCP 5432, TCP 8008' },
       { from: 'shop/web', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
       { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' },
     ]);

@@ -5,14 +5,14 @@ import { LintRule, Severity } from '../types';
 
 /** Ports that give a shell, a desktop or control of a node or cluster. */
 export const SENSITIVE_PORTS: Record<number, string> = {
-  21: 'FTP', 22: 'SSH', 23: 'Telnet', 445: 'SMB', 2375: 'Docker API', 2376: 'Docker API (TLS)', 2379: 'etcd', 2380: 'etcd peer',
+  21: 'FTP', 22: 'SSH', 23: 'Telnet', 445: 'SMB', 2375: 'Docker API', 2376: 'Docker API (TLS)',
   3389: 'RDP', 5900: 'VNC', 10250: 'kubelet API',
 };
 
 export const sensitivePortExposed: LintRule = {
   id: 'sensitive-port-exposed',
   severity: Severity.WARNING,
-  description: 'A Service that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, etcd, kubelet...).',
+  description: 'A Service that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, kubelet...).',
   docs: 'https://kubernetes.io/docs/concepts/security/security-checklist/#network-security',
   *check(context) {
     for (const service of context.ofKind('Service')) {

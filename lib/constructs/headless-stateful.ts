@@ -1,0 +1,291 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DisruptionBudget } from './disruption-budget';
+import { NetkitLint } from './netkit-lint';
+import { WorkloadProps } from './workload-props';
+import { podFqdn, serviceFqdn, srvName } from '../net/dns';
+import { Peer } from '../net/peer';
+import { Port } from '../net/port';
+import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
+import { INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { failAt } from '../private/errors';
+import { checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
+
+/** How a StatefulSet starts and stops its pods. */
+export enum PodManagementPolicy {
+  /** One at a time, in order, each Ready before the next (the Kubernetes default). */
+  ORDERED_READY = 'OrderedReady',
+  /** All at once: faster, for software that finds its peers itself. */
+  PARALLEL = 'Parallel',
+}
+
+/** PersistentVolumeClaim access modes. */
+export enum AccessMode {
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+/** A persistent volume per replica, through `volumeClaimTemplates`. */
+export interface StatefulStorage {
+  /** Size as a Kubernetes quantity, e.g. `10Gi`. */
+  readonly size: string;
+  /** Where the volume is mounted in the container (an absolute path). */
+  readonly mountPath: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** @default [AccessMode.READ_WRITE_ONCE] */
+  readonly accessModes?: AccessMode[];
+  /** The claim template name; PVCs are `<name>-<statefulset>-<ordinal>`. @default 'data' */
+  readonly name?: string;
+}
+
+/** Props for {@link HeadlessStateful}. */
+export interface HeadlessStatefulProps extends WorkloadProps {
+  /** Ports clients use (through the client Service). The first is the main port. */
+  readonly clientPorts: Port[];
+  /**
+   * Ports replicas use to talk to each other (replication, raft, gossip). Only replicas
+   * may reach them. A client port may be listed here too when replicas also use it.
+   * @default - none
+   */
+  readonly peerPorts?: Port[];
+  /** @default 3 — the smallest cluster that keeps quorum through one failure */
+  readonly replicas?: number;
+  /** @default PodManagementPolicy.ORDERED_READY */
+  readonly podManagementPolicy?: PodManagementPolicy;
+  /**
+   * Publish DNS records for pods before they are ready. Clustered databases that must find
+   * their peers to *become* ready (etcd, Cassandra, CockroachDB) need this; most others do not.
+   * @default false
+   */
+  readonly publishNotReadyAddresses?: boolean;
+  /** A persistent volume per replica. @default - none (ephemeral) */
+  readonly storage?: StatefulStorage;
+  /**
+   * A ClusterIP Service named after the workload, load-balancing client ports, beside the
+   * headless `<name>-headless` that gives each pod its DNS name.
+   * @default true
+   */
+  readonly clientService?: boolean;
+  /**
+   * An environment variable listing every replica's FQDN, comma-separated, for software
+   * that needs its peers at start (e.g. `PEERS`).
+   * @default - none
+   */
+  readonly peerEnv?: string;
+  /** @default DisruptionBudget.quorum() with 2 or more replicas, none with 1 (it would block every drain) */
+  readonly disruptionBudget?: DisruptionBudget;
+}
+
+const QUANTITY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+
+/**
+ * A StatefulSet with its governing headless Service (stable per-pod DNS names), an
+ * optional client Service, a PodDisruptionBudget that keeps quorum, and a NetworkPolicy:
+ * replicas reach each other on peer ports only; clients reach client ports only.
+ *
+ * ```ts
+ * const db = new HeadlessStateful(chart, 'db', { namespace: ns, image: 'postgres:16',
+ *   clientPorts: [Port.tcp(5432, 'postgres')], replicas: 3, storage: { size: '10Gi', mountPath: '/var/lib/postgresql/data' } });
+ * api.connectTo(db);           // client port, both sides
+ * db.podDnsNames();            // ['db-0.db-headless.shop.svc.cluster.local', ...]
+ * ```
+ */
+export class HeadlessStateful extends Construct implements INetworkedWorkload {
+  public readonly name: string;
+  public readonly namespaceName: string;
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Ports clients may use. */
+  public readonly clientPorts: readonly Port[];
+  /** Ports only replicas may use. */
+  public readonly peerPorts: readonly Port[];
+  public readonly replicas: number;
+  /** The governing headless Service's name, `<name>-headless`. */
+  public readonly headlessServiceName: string;
+  /** The cdk8s-plus StatefulSet. */
+  public readonly statefulSet: kplus.StatefulSet;
+  /** The headless Service (cdk8s-plus). */
+  public readonly headlessService: kplus.Service;
+  /** The client Service, if any. */
+  public readonly clientService?: k8s.KubeService;
+  /** The PodDisruptionBudget, if any. */
+  public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  public readonly networkPolicy: ManagedNetworkPolicy;
+  public readonly network: WorkloadNetwork;
+  private readonly clusterDomain: string;
+
+  constructor(scope: Construct, id: string, props: HeadlessStatefulProps) {
+    super(scope, id);
+    const workload = resolveWorkload(this, id, props);
+    // Pods carry a controller-revision-hash label of `<name>-<10 chars>`, which must fit 63.
+    if (workload.name.length > 52) failAt(this, `name "${workload.name}" is ${workload.name.length} characters; a StatefulSet name must be at most 52 so its pods' controller-revision-hash label fits 63. Shorten it.`);
+    const clientPorts = checkContainerPorts(this, props.clientPorts, 'clientPorts');
+    const peerPorts = props.peerPorts ?? [];
+    // A port may serve both roles (e.g. PostgreSQL replication on the client port): list it once.
+    const sameAs = (a: Port, b: Port) => a.protocol === b.protocol && a.number === b.number && a.name === b.name;
+    const allPorts = checkContainerPorts(this, [...clientPorts, ...peerPorts.filter((p) => !clientPorts.some((c) => sameAs(c, p)))], 'ports');
+    if (peerPorts.some((p) => p.name === undefined)) failAt(this, 'every peer port needs a name (the headless Service has several ports). Name it, e.g. Port.tcp(2380, "peer").');
+    const replicas = props.replicas ?? 3;
+    if (!Number.isInteger(replicas) || replicas < 1) failAt(this, `replicas ${replicas} must be a whole number of at least 1. Use 3 for a cluster that survives one failure.`);
+    const budget = resolveBudget(this, props.disruptionBudget, replicas);
+    const storage = props.storage ? checkStorage(this, props.storage) : undefined;
+    if (props.peerEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.peerEnv)) {
+      failAt(this, `peerEnv "${props.peerEnv}" is not an environment variable name. Use letters, digits and '_', e.g. "PEERS".`);
+    }
+
+    NetkitLint.of(this);
+    this.name = workload.name;
+    this.namespaceName = workload.namespace.namespaceName;
+    this.clusterDomain = workload.clusterDomain;
+    this.selectorLabels = workload.selectorLabels;
+    this.clientPorts = clientPorts;
+    this.peerPorts = peerPorts;
+    this.replicas = replicas;
+    this.headlessServiceName = `${this.name}-headless`;
+    const peerEnv = props.peerEnv ? { [props.peerEnv]: this.podDnsNames().join(',') } : {};
+    const container = containerProps(this, workload, props, allPorts, peerEnv);
+
+    this.headlessService = new kplus.Service(this, 'headless-service', {
+      metadata: { name: this.headlessServiceName, namespace: this.namespaceName, labels: workload.objectLabels },
+      clusterIP: 'None',
+      publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+      ports: allPorts.map((p) => ({ name: p.name, port: p.number!, targetPort: p.number, protocol: p.protocol as unknown as kplus.Protocol })),
+    });
+    this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
+      metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+      ...podProps(workload, props),
+      service: this.headlessService,
+      replicas,
+      podManagementPolicy: (props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY) as unknown as kplus.PodManagementPolicy,
+      containers: [container],
+    });
+    finishWorkload(this.statefulSet, workload);
+    // cdk8s-plus selects by its hashed address label and targets numbers; select by our
+    // stable label and target container ports by name instead. Patches run before the
+    // generated k8s converter, so values take its typed shapes (IntOrString, Quantity).
+    ApiObject.of(this.headlessService).addJsonPatch(
+      JsonPatch.replace('/spec/selector', { ...this.selectorLabels }),
+      JsonPatch.remove('/spec/externalIPs'),
+      ...allPorts.map((p, i) => JsonPatch.add(`/spec/ports/${i}/targetPort`, p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!))),
+    );
+    if (storage) {
+      ApiObject.of(this.statefulSet).addJsonPatch(
+        JsonPatch.add('/spec/volumeClaimTemplates', [{
+          metadata: { name: storage.name },
+          spec: {
+            accessModes: storage.accessModes,
+            resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+            ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
+          },
+        }]),
+        JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ name: storage.name, mountPath: storage.mountPath }]),
+      );
+    }
+
+    if (props.clientService ?? true) {
+      this.clientService = new k8s.KubeService(this, 'client-service', {
+        metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...this.selectorLabels },
+          ports: clientPorts.map((p) => ({
+            name: p.name,
+            port: p.number!,
+            targetPort: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!),
+            protocol: p.protocol,
+          })),
+        },
+      });
+    }
+    if (budget) {
+      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+        metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+        spec: {
+          selector: { matchLabels: { ...this.selectorLabels } },
+          ...(budget.kind === 'minAvailable' ? { minAvailable: k8s.IntOrString.fromNumber(budget.count) } : { maxUnavailable: k8s.IntOrString.fromNumber(budget.count) }),
+        },
+      });
+    }
+
+    this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
+      name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+    });
+    this.network = new WorkloadNetwork(this, this.networkPolicy, clientPorts);
+    this.network.allowDns(workload.dnsServers);
+    if (peerPorts.length > 0) {
+      const self = Peer.workload(this);
+      const rule = { peers: self.toPolicyPeers(this.namespaceName), ports: peerPorts.map((p) => p.toPolicyPort()) };
+      this.networkPolicy.ingressRules.set('peers', rule);
+      this.networkPolicy.egressRules.set('peers', rule);
+    }
+  }
+
+  /** The FQDN of every replica: `<name>-<i>.<name>-headless.<namespace>.svc.<domain>`. */
+  public podDnsNames(): string[] {
+    return Array.from({ length: this.replicas }, (_, i) => podFqdn(`${this.name}-${i}`, this.headlessServiceName, this.namespaceName, this.clusterDomain));
+  }
+
+  /** The SRV name of a named port on the headless Service, listing every replica. */
+  public srvName(portName: string): string {
+    const port = [...this.clientPorts, ...this.peerPorts].find((p) => p.name === portName);
+    if (!port) failAt(this, `no port named "${portName}" (named ports: ${[...this.clientPorts, ...this.peerPorts].map((p) => p.name).filter(Boolean).join(', ')}). Use one of those.`);
+    return srvName(portName, port.protocol, this.headlessServiceName, this.namespaceName, this.clusterDomain);
+  }
+
+  /** The client Service's FQDN (load-balanced), e.g. `db.shop.svc.cluster.local`. */
+  public get fqdn(): string {
+    if (!this.clientService) failAt(this, 'has no client Service (clientService: false). Use podDnsNames() to reach replicas.');
+    return serviceFqdn(this.name, this.namespaceName, this.clusterDomain);
+  }
+
+  /** Both sides of a connection from these replicas to `target`. */
+  public connectTo(target: INetworkedWorkload, port?: PortRef): void {
+    this.network.connectTo(target, port === undefined ? [] : [port]);
+  }
+
+  /** Lets `peer` reach client ports (default all of them). */
+  public allowFrom(peer: Peer, ...ports: PortRef[]): void {
+    this.network.allowFrom(peer, ports);
+  }
+
+  /** Lets the replicas send to `peer` on `ports`. */
+  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
+    this.network.allowEgressTo(peer, ports);
+  }
+}
+
+function resolveBudget(scope: Construct, budget: DisruptionBudget | undefined, replicas: number): { kind: 'minAvailable' | 'maxUnavailable'; count: number } | undefined {
+  const chosen = budget ?? (replicas >= 2 ? DisruptionBudget.quorum() : DisruptionBudget.none());
+  switch (chosen._kind) {
+    case 'none': return undefined;
+    case 'quorum': return { kind: 'minAvailable', count: Math.floor(replicas / 2) + 1 };
+    default: {
+      const count = chosen._count!;
+      if (!Number.isInteger(count) || count < 0) failAt(scope, `disruption budget ${chosen._kind} ${count} must be a whole number of at least 0.`);
+      if (chosen._kind === 'minAvailable' && count >= replicas) {
+        failAt(scope, `disruption budget minAvailable ${count} with ${replicas} replicas blocks every voluntary disruption (no node could ever drain). Use at most ${replicas - 1}, or DisruptionBudget.quorum().`);
+      }
+      if (chosen._kind === 'maxUnavailable' && count === 0) {
+        failAt(scope, 'disruption budget maxUnavailable 0 blocks every voluntary disruption (no node could ever drain). Use at least 1, or DisruptionBudget.quorum().');
+      }
+      return { kind: chosen._kind, count };
+    }
+  }
+}
+
+function checkStorage(scope: Construct, storage: StatefulStorage): Required<Omit<StatefulStorage, 'storageClassName'>> & { storageClassName?: string } {
+  const match = QUANTITY.exec(storage.size);
+  if (!match || Number(match[1]) === 0) {
+    failAt(scope, `storage size "${storage.size}" is not a positive Kubernetes quantity. Write it like "10Gi" or "500Mi".`);
+  }
+  if (!storage.mountPath.startsWith('/')) failAt(scope, `storage mountPath "${storage.mountPath}" is not an absolute path. Write it like "/var/lib/data".`);
+  const name = storage.name ?? 'data';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > 63) failAt(scope, `storage name "${name}" is not a DNS-1123 label. Use one like "data".`);
+  const accessModes = storage.accessModes ?? [AccessMode.READ_WRITE_ONCE];
+  if (accessModes.length === 0) failAt(scope, 'storage accessModes is empty. Omit it for ReadWriteOnce, or name the modes.');
+  return { ...storage, name, accessModes };
+}
