@@ -187,7 +187,7 @@ export class NetworkModel {
       if (workload) workloads.push(workload);
     }
     // Sorting makes every result independent of document order.
-    workloads.sort((a, b) => compare(`${a.namespace}/${a.name}/${a.kind}`, `${b.namespace}/${b.name}/${b.kind}`));
+    workloads.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
     policies.sort((a, b) => compare(a.ref, b.ref));
     const finalWorkloads: WorkloadInfo[] = [];
     for (const w of workloads) {

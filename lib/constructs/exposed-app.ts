@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { HttpRouteOptions, IHttpExposure } from './http-exposure';
 import { NetkitLint } from './netkit-lint';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { WorkloadProps } from './workload-props';
@@ -8,7 +9,8 @@ import { serviceFqdn } from '../net/dns';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
-import { INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
+import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { checkServicePorts, renderExposure } from '../private/service-spec';
 import {
@@ -62,7 +64,7 @@ export interface ExposedAppProps extends WorkloadProps {
  * web.connectTo(api);        // egress on web, ingress on api, port "http"
  * ```
  */
-export class ExposedApp extends Construct implements INetworkedWorkload {
+export class ExposedApp extends Construct implements IServiceBackend {
   /** The app name (metadata.name of every object). */
   public readonly name: string;
   /** The namespace. */
@@ -150,11 +152,22 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
 
   /**
    * Both sides of a connection from this app to `target`: egress here, ingress there,
-   * on `port` (a declared port of the target, or its name).
+   * on `port` (a declared port of the target, or its name). For an ExternalService of
+   * addresses, egress to exactly those addresses and ports.
    * @param port default: every port the target accepts
    */
-  public connectTo(target: INetworkedWorkload, port?: PortRef): void {
-    this.network.connectTo(target, port === undefined ? [] : [port]);
+  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
+    const ports = port === undefined ? [] : [port];
+    if ('network' in target) this.network.connectTo(target, ports);
+    else this.network.connectToExternal(target, ports);
+  }
+
+  /**
+   * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
+   * pods may then reach it on that port, and nothing else changes.
+   */
+  public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
+    exposure.addRoute(this, options);
   }
 
   /** Lets `peer` reach this app on `ports` (declared ports; default all of them). */
@@ -177,13 +190,18 @@ export class ExposedApp extends Construct implements INetworkedWorkload {
     return this.name;
   }
 
+  /** The Service port for a declared port (default: the main one). */
+  public serviceBinding(port?: PortRef, asker?: IConstruct): ServiceBinding {
+    const chosen = port === undefined ? this.ports[0] : this.network.resolvePorts([port], asker)[0];
+    return { servicePort: this.servicePorts.get(chosen)!, port: chosen };
+  }
+
   /**
    * A URL for the Service, e.g. `http://api.production.svc.cluster.local:80`.
    * @param scheme default 'http'
    * @param port a declared port or its name; default the main port
    */
   public url(scheme = 'http', port?: PortRef): string {
-    const chosen = port === undefined ? this.ports[0] : this.network.resolvePorts([port])[0];
-    return `${scheme}://${this.fqdn}:${this.servicePorts.get(chosen)}`;
+    return `${scheme}://${this.fqdn}:${this.serviceBinding(port).servicePort}`;
   }
 }

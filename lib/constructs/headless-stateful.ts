@@ -1,15 +1,17 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
+import { HttpRouteOptions, IHttpExposure } from './http-exposure';
 import { NetkitLint } from './netkit-lint';
 import { WorkloadProps } from './workload-props';
 import { podFqdn, serviceFqdn, srvName } from '../net/dns';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
-import { INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
+import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
 
@@ -95,7 +97,7 @@ const QUANTITY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
  * db.podDnsNames();            // ['db-0.db-headless.shop.svc.cluster.local', ...]
  * ```
  */
-export class HeadlessStateful extends Construct implements INetworkedWorkload {
+export class HeadlessStateful extends Construct implements IServiceBackend {
   public readonly name: string;
   public readonly namespaceName: string;
   public readonly selectorLabels: Readonly<Record<string, string>>;
@@ -242,9 +244,31 @@ export class HeadlessStateful extends Construct implements INetworkedWorkload {
     return serviceFqdn(this.name, this.namespaceName, this.clusterDomain);
   }
 
-  /** Both sides of a connection from these replicas to `target`. */
-  public connectTo(target: INetworkedWorkload, port?: PortRef): void {
-    this.network.connectTo(target, port === undefined ? [] : [port]);
+  /** The client Service's name (same as the workload's). */
+  public get serviceName(): string {
+    if (!this.clientService) failAt(this, 'has no client Service (clientService: false), so it cannot be a Service backend. Enable clientService.');
+    return this.name;
+  }
+
+  /** The client Service port for a client port (default: the main one). */
+  public serviceBinding(port?: PortRef, asker?: IConstruct): ServiceBinding {
+    const chosen = port === undefined ? this.clientPorts[0] : this.network.resolvePorts([port], asker)[0];
+    return { servicePort: chosen.number!, port: chosen };
+  }
+
+  /** Both sides of a connection from these replicas to `target` (or egress to an ExternalService). */
+  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
+    const ports = port === undefined ? [] : [port];
+    if ('network' in target) this.network.connectTo(target, ports);
+    else this.network.connectToExternal(target, ports);
+  }
+
+  /**
+   * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
+   * pods may then reach it on that port, and nothing else changes.
+   */
+  public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
+    exposure.addRoute(this, options);
   }
 
   /** Lets `peer` reach client ports (default all of them). */

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dns1123LabelProblem } from '../net/names';
-import { Peer } from '../net/peer';
+import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { failAt } from '../private/errors';
 
 /** A namespace our constructs can be placed in. {@link SecureNamespace} is one. */
@@ -10,6 +10,8 @@ export interface INamespace {
   readonly namespaceName: string;
   /** The DNS servers pods in this namespace resolve names with. */
   readonly dnsServers: readonly Peer[];
+  /** The namespace's labels, `kubernetes.io/metadata.name` included, where known. */
+  readonly namespaceLabels: Readonly<Record<string, string>>;
 }
 
 /**
@@ -22,5 +24,5 @@ export function resolveNamespace(scope: IConstruct, given: INamespace | string |
   const name = given ?? Chart.of(scope).namespace ?? 'default';
   const problem = dns1123LabelProblem(name);
   if (problem) failAt(scope, `the namespace name "${name}" ${problem}. Use a name like "shop-prod".`);
-  return { namespaceName: name, dnsServers: [Peer.clusterDns()] };
+  return { namespaceName: name, dnsServers: [Peer.clusterDns()], namespaceLabels: { [NAMESPACE_NAME_LABEL]: name } };
 }

@@ -78,6 +78,8 @@ export class SecureNamespace extends Construct implements INamespace {
   public readonly namespaceName: string;
   /** The DNS servers pods here resolve names with. */
   public readonly dnsServers: readonly Peer[];
+  /** The namespace's labels, as written (Pod Security and the implied name label included). */
+  public readonly namespaceLabels: Readonly<Record<string, string>>;
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
   /** The default-deny policy. */
@@ -110,20 +112,17 @@ export class SecureNamespace extends Construct implements INamespace {
     this.namespaceName = name;
     this.dnsServers = dnsServers;
 
-    this.namespace = new k8s.KubeNamespace(this, 'namespace', {
-      metadata: {
-        name,
-        labels: {
-          ...labels,
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/enforce-version': version,
-          'pod-security.kubernetes.io/audit': level,
-          'pod-security.kubernetes.io/audit-version': version,
-          'pod-security.kubernetes.io/warn': level,
-          'pod-security.kubernetes.io/warn-version': version,
-        },
-      },
-    });
+    const namespaceLabels = {
+      ...labels,
+      'pod-security.kubernetes.io/enforce': level,
+      'pod-security.kubernetes.io/enforce-version': version,
+      'pod-security.kubernetes.io/audit': level,
+      'pod-security.kubernetes.io/audit-version': version,
+      'pod-security.kubernetes.io/warn': level,
+      'pod-security.kubernetes.io/warn-version': version,
+    };
+    this.namespaceLabels = { ...namespaceLabels, [NAMESPACE_NAME_LABEL]: name };
+    this.namespace = new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } });
     this.defaultDenyPolicy = new ManagedNetworkPolicy(this, 'default-deny', {
       name: 'default-deny', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
     });

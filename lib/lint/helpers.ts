@@ -31,3 +31,12 @@ export function stringAt(object: unknown, ...path: string[]): string | undefined
   const value = dig(object, ...path);
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * Gateway API implementations deploy a Gateway's proxies themselves, labelled with its
+ * name: a selector for them matches no manifest in the input, yet is right.
+ */
+export function isGatewayDataPlane(context: LintContext, labels: Labels, namespaces: readonly string[]): boolean {
+  const gatewayName = labels['gateway.networking.k8s.io/gateway-name'];
+  return gatewayName !== undefined && context.ofKind('Gateway').some((g) => dig(g, 'metadata', 'name') === gatewayName && namespaces.includes(namespaceOf(g)));
+}

@@ -82,3 +82,18 @@ export function portNameProblem(name: string): string | undefined {
   if (name.includes('--')) return 'must not contain \'--\'';
   return undefined;
 }
+
+/**
+ * A host for an Ingress rule or an HTTPRoute: a DNS-1123 subdomain, optionally with a
+ * wildcard that is the whole left-most label (`*.example.com`); never an IP address.
+ */
+export function hostProblem(host: string): string | undefined {
+  if (typeof host !== 'string' || host.length === 0) return 'is empty';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return 'is an IP address; Ingress and Gateway hosts must be DNS names';
+  if (host.includes('*') && !(host.startsWith('*.') && !host.slice(2).includes('*'))) {
+    return 'has a wildcard that is not the whole left-most label (only "*.example.com" is allowed)';
+  }
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  const problem = dns1123SubdomainProblem(bare);
+  return problem ? `is not a DNS name: it ${problem}` : undefined;
+}

@@ -106,6 +106,14 @@ export class Peer {
     return new Peer('cidr', `cidr.${block.toString()}`, `IP block ${block.toString()}`, () => [{ ipBlock: block.toIpBlock() }]);
   }
 
+  /** Several IP blocks, any of which matches. */
+  public static cidrs(blocks: Cidr[]): Peer {
+    if (blocks.length === 0) failValue('Peer.cidrs([])', 'no blocks given. Give at least one Cidr.');
+    const peers = blocks.map((b) => Peer.cidr(b));
+    return new Peer('cidr', `cidrs.${blocks.map(String).sort().join('+')}`, `IP blocks ${blocks.map(String).join(', ')}`,
+      (ns) => peers.flatMap((p) => p.toPolicyPeers(ns)));
+  }
+
   /** A single IP address (a /32 or /128 block). */
   public static ipAddress(address: string): Peer {
     return Peer.cidr(Cidr.host(address));

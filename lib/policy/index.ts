@@ -1,2 +1,3 @@
 export * from './network-policy';
 export * from './workload-network';
+export * from './service-backend';

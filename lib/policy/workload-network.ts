@@ -10,6 +10,11 @@ export interface INetworkedWorkload extends IPeerWorkload, IConstruct {
   readonly network: WorkloadNetwork;
 }
 
+/** A destination outside the cluster that can say which addresses and ports to allow. */
+export interface IExternalEgress {
+  egressRule(asker: IConstruct): { peer: Peer; ports: Port[] };
+}
+
 /** A port given as a {@link Port} or by the name of a declared port. */
 export type PortRef = Port | string;
 
@@ -82,6 +87,25 @@ export class WorkloadNetwork {
     target.network.policy.ingressRules.set(`from-${Peer.workload(this.owner).key}-${portKey}`, {
       peers: Peer.workload(this.owner).toPolicyPeers(target.network.policy.namespaceName),
       ports: resolved.map((p) => p.toPolicyPort()),
+    });
+  }
+
+  /**
+   * Egress to a destination outside the cluster (an ExternalService of addresses), on its
+   * declared ports or the requested subset of them.
+   */
+  public connectToExternal(target: IExternalEgress, ports: readonly PortRef[] = []): void {
+    const rule = target.egressRule(this.owner);
+    const chosen = ports.length === 0 ? rule.ports : ports.map((ref) => {
+      const found = rule.ports.find((p) => (typeof ref === 'string' ? p.name === ref : p.protocol === ref.protocol && p.number === ref.number));
+      if (!found) failAt(this.owner, `${typeof ref === 'string' ? `port "${ref}"` : ref.toString()} is not a port of the external service (it has: ${rule.ports.map(String).join(', ') || 'none'}).`);
+      return found;
+    });
+    if (chosen.length === 0) failAt(this.owner, 'the external service declares no ports, so there is nothing to allow. Give it ports.');
+    // Destination ports by number: a named port resolves on a pod, and there is none outside.
+    this.policy.egressRules.set(`to-${rule.peer.key}-${portsKey(chosen)}`, {
+      peers: rule.peer.toPolicyPeers(this.policy.namespaceName),
+      ports: chosen.map((p) => p.toPolicyPort({ byNumber: true })),
     });
   }
 

@@ -11,9 +11,13 @@ export function validateAgainstSchema(objects: readonly unknown[]): void {
   for (const raw of objects) {
     const object = raw as { apiVersion: string; kind: string; metadata?: { name?: string } };
     const path = object.apiVersion.includes('/') ? object.apiVersion : `v1`;
+    const group = path.split('/')[0];
+    // CRDs validate against their own published schemas (typed bindings from @kubernetes-models).
+    const pkg = group === 'gateway.networking.k8s.io' ? '@kubernetes-models/gateway-api'
+      : group === 'cert-manager.io' ? '@kubernetes-models/cert-manager' : 'kubernetes-models';
     let model: new (o: unknown) => { validate(): void };
     try {
-      const module = load(`kubernetes-models/${path}/${object.kind}`) as Record<string, unknown>;
+      const module = load(`${pkg}/${path}/${object.kind}`) as Record<string, unknown>;
       model = (module[object.kind] ?? module.default) as typeof model;
     } catch {
       throw new Error(`no upstream schema for ${object.apiVersion} ${object.kind}`);

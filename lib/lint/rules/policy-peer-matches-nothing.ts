@@ -2,6 +2,7 @@ import { NAMESPACE_NAME_LABEL, PolicyRule } from '../../analysis/objects';
 import { describeSelector, selectorMatches } from '../../analysis/selectors';
 import { LintRule, RawFinding, Severity } from '../types';
 import { LintContext } from '../context';
+import { isGatewayDataPlane } from '../helpers';
 import { PolicyInfo } from '../../analysis/objects';
 
 /**
@@ -21,6 +22,7 @@ function* peerFindings(context: LintContext, policy: PolicyInfo, rules: readonly
         namespaces = [name];
       }
       if (namespaces.every((ns) => context.workloadsIn(ns).length === 0)) continue;
+      if (isGatewayDataPlane(context, peer.podSelector.matchLabels, namespaces)) continue;
       const matched = namespaces.some((ns) => context.workloadsIn(ns).some((w) => selectorMatches(peer.podSelector!, w.podLabels)));
       if (!matched) {
         yield { object: policy.source!.object, message: `${direction}[${rule.index}] peer podSelector ${describeSelector(peer.podSelector)} matches no workload in namespace ${namespaces.join(', ')}`, fix: 'Fix the peer labels to match a workload, or remove the rule.' };
