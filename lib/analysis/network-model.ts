@@ -1,11 +1,13 @@
+import { CompiledModel, Endpoint } from './compiled-model';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
-import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, readLabels, readPolicy, readWorkload,
-} from './objects';
-import { PolicyProtocol, PortSet } from './port-set';
-import { Labels, Selector, isEmptySelector, selectorMatches } from './selectors';
+import { Matrix, computeMatrix } from './matrix';
+import { PolicyInfo, WorkloadInfo } from './objects';
+import { PolicyProtocol } from './port-set';
+import { Labels } from './selectors';
 import { closestMatches } from './suggest';
-import { IpAddress, formatIp, parseIp, rangeContains } from '../net/ip';
+import { formatIp, parseIp } from '../net/ip';
+
+export { Matrix, MatrixCell } from './matrix';
 
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
@@ -54,22 +56,6 @@ export interface TrafficVerdict {
   readonly why: string;
 }
 
-/** One cell of the reachability matrix. */
-export interface MatrixCell {
-  readonly from: string;
-  readonly to: string;
-  /** Allowed ports, compressed: `all`, `TCP 8080`, `TCP 6379-6400, UDP 53`, ... */
-  readonly ports: string;
-}
-
-/** Every ordered pair of endpoints with what may flow between them. */
-export interface Matrix {
-  /** Workloads, then the representative external endpoints. */
-  readonly endpoints: readonly string[];
-  /** Pairs with at least one allowed port; every other pair is fully denied. */
-  readonly cells: readonly MatrixCell[];
-}
-
 /** Options for {@link NetworkModel.matrix}. */
 export interface MatrixOptions {
   /** External addresses to include as endpoints. @default ['203.0.113.7'] — a public test address */
@@ -82,17 +68,6 @@ export class UnknownEndpointError extends Error {
     super(message);
     this.name = 'UnknownEndpointError';
   }
-}
-
-type Endpoint = { readonly kind: 'workload'; readonly index: number } | { readonly kind: 'external'; readonly ip: IpAddress; readonly text: string };
-
-interface CompiledRule {
-  readonly policy: number;
-  readonly rule: PolicyRule;
-  /** Workload indexes the rule's peers match; null when it matches every peer. */
-  readonly workloads: ReadonlySet<number> | null;
-  /** Ports when independent of the destination (no named ports); else computed per destination. */
-  readonly fixedPorts: PortSet | undefined;
 }
 
 /**
@@ -158,88 +133,14 @@ export class NetworkModel {
   public readonly namespaces: ReadonlyMap<string, Labels>;
   /** Documents skipped while loading, and why. */
   public readonly notices: readonly string[];
-
-  private readonly byRef = new Map<string, number>();
-  private readonly byName = new Map<string, number[]>();
-  private readonly ingressIsolation: number[][];
-  private readonly egressIsolation: number[][];
-  private readonly ingressRules: CompiledRule[][];
-  private readonly egressRules: CompiledRule[][];
+  private readonly compiled: CompiledModel;
 
   private constructor(objects: readonly SourcedObject[], notices: readonly string[]) {
-    const allNotices = [...notices];
-    const namespaces = new Map<string, Record<string, string>>();
-    const workloads: Omit<WorkloadInfo, 'ref'>[] = [];
-    const policies: PolicyInfo[] = [];
-    for (const source of objects) {
-      const kind = source.object.kind;
-      if (kind === 'Namespace') {
-        const name = nameOf(source.object);
-        if (name) namespaces.set(name, { ...readLabels((source.object.metadata as Record<string, unknown>).labels), [NAMESPACE_NAME_LABEL]: name });
-        continue;
-      }
-      if (kind === 'NetworkPolicy' && typeof source.object.apiVersion === 'string' && source.object.apiVersion.startsWith('networking.k8s.io/')) {
-        const policy = readPolicy(source, allNotices);
-        if (policy) policies.push(policy);
-        continue;
-      }
-      const workload = readWorkload(source);
-      if (workload) workloads.push(workload);
-    }
-    // Sorting makes every result independent of document order.
-    workloads.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
-    policies.sort((a, b) => compare(a.ref, b.ref));
-    const finalWorkloads: WorkloadInfo[] = [];
-    for (const w of workloads) {
-      let ref = `${w.namespace}/${w.name}`;
-      if (this.byRef.has(ref)) ref = `${w.namespace}/${w.kind.toLowerCase()}/${w.name}`;
-      if (this.byRef.has(ref)) {
-        allNotices.push(`skipped a second ${w.kind} ${w.namespace}/${w.name}`);
-        continue;
-      }
-      this.byRef.set(ref, finalWorkloads.length);
-      const sameName = this.byName.get(w.name) ?? [];
-      sameName.push(finalWorkloads.length);
-      this.byName.set(w.name, sameName);
-      finalWorkloads.push({ ...w, ref });
-      if (!namespaces.has(w.namespace)) namespaces.set(w.namespace, { [NAMESPACE_NAME_LABEL]: w.namespace });
-    }
-    for (const p of policies) {
-      if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { [NAMESPACE_NAME_LABEL]: p.namespace });
-    }
-    this.workloads = finalWorkloads;
-    this.policies = policies;
-    this.namespaces = namespaces;
-    this.notices = allNotices;
-
-    const index = new SelectorIndex(finalWorkloads, namespaces);
-    this.ingressIsolation = finalWorkloads.map(() => []);
-    this.egressIsolation = finalWorkloads.map(() => []);
-    this.ingressRules = finalWorkloads.map(() => []);
-    this.egressRules = finalWorkloads.map(() => []);
-    policies.forEach((policy, policyIndex) => {
-      const selected = index.podsIn([policy.namespace], policy.podSelector).filter((w) => !finalWorkloads[w].hostNetwork);
-      if (selected.length === 0) return;
-      const compile = (rule: PolicyRule): CompiledRule => ({
-        policy: policyIndex,
-        rule,
-        workloads: rule.peers === null ? null : index.peerWorkloads(rule.peers, policy.namespace),
-        fixedPorts: rule.ports === null ? PortSet.ALL
-          : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
-      });
-      const ingress = policy.isolatesIngress ? policy.ingress.map(compile) : [];
-      const egress = policy.isolatesEgress ? policy.egress.map(compile) : [];
-      for (const w of selected) {
-        if (policy.isolatesIngress) {
-          this.ingressIsolation[w].push(policyIndex);
-          this.ingressRules[w].push(...ingress);
-        }
-        if (policy.isolatesEgress) {
-          this.egressIsolation[w].push(policyIndex);
-          this.egressRules[w].push(...egress);
-        }
-      }
-    });
+    this.compiled = new CompiledModel(objects, notices);
+    this.workloads = this.compiled.workloads;
+    this.policies = this.compiled.policies;
+    this.namespaces = this.compiled.namespaces;
+    this.notices = this.compiled.notices;
   }
 
   /** Answers one query, with the policies and rules that decided it. */
@@ -266,37 +167,26 @@ export class NetworkModel {
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
   public matrix(options: MatrixOptions = {}): Matrix {
-    const externals = (options.externalEndpoints ?? ['203.0.113.7']).map((text) => {
+    const externals = (options.externalEndpoints ?? ['203.0.113.7']).map((text): Endpoint => {
       const ip = parseIp(text);
       if (!ip) throw new UnknownEndpointError(`external endpoint "${text}" is not an IP address.`);
-      return { kind: 'external' as const, ip, text: formatIp(ip) };
+      return { kind: 'external', ip, text: formatIp(ip) };
     });
-    const endpoints: Endpoint[] = [...this.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
-    const cells: MatrixCell[] = [];
-    for (const from of endpoints) {
-      for (const to of endpoints) {
-        if (from.kind === 'external' && to.kind === 'external') continue;
-        const ingress = this.allowedPorts(to, from, 'ingress');
-        if (ingress.isEmpty) continue;
-        const allowed = ingress.intersect(this.allowedPorts(from, to, 'egress'));
-        if (!allowed.isEmpty) cells.push({ from: this.label(from), to: this.label(to), ports: allowed.toString() });
-      }
-    }
-    return { endpoints: endpoints.map((e) => this.label(e)), cells };
+    return computeMatrix(this.compiled, externals);
   }
 
   /** The workload for a reference, or undefined. */
   public workload(ref: string): WorkloadInfo | undefined {
-    const index = this.byRef.get(ref);
+    const index = this.compiled.byRef.get(ref);
     return index === undefined ? undefined : this.workloads[index];
   }
 
   private resolve(ref: string, role: string): Endpoint {
     const ip = parseIp(ref);
     if (ip) return { kind: 'external', ip, text: formatIp(ip) };
-    const exact = this.byRef.get(ref);
+    const exact = this.compiled.byRef.get(ref);
     if (exact !== undefined) return { kind: 'workload', index: exact };
-    const byName = this.byName.get(ref);
+    const byName = this.compiled.byName.get(ref);
     if (byName?.length === 1) return { kind: 'workload', index: byName[0] };
     const refs = this.workloads.map((w) => w.ref);
     const close = closestMatches(ref, refs, 3);
@@ -307,40 +197,18 @@ export class NetworkModel {
   }
 
   private label(endpoint: Endpoint): string {
-    return endpoint.kind === 'workload' ? this.workloads[endpoint.index].ref : endpoint.text;
-  }
-
-  /** Ports `self` allows toward/from `other` in one direction (egress: self is the source). */
-  private allowedPorts(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress'): PortSet {
-    if (self.kind === 'external') return PortSet.ALL;
-    const isolated = (direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self.index];
-    if (isolated.length === 0) return PortSet.ALL;
-    const destination = direction === 'ingress' ? self : other;
-    let result = PortSet.NONE;
-    for (const compiled of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self.index]) {
-      if (!this.ruleMatchesPeer(compiled, other)) continue;
-      result = result.union(compiled.fixedPorts ?? portsOf(compiled.rule, destination.kind === 'workload' ? this.workloads[destination.index] : undefined));
-      if (result === PortSet.ALL) break;
-    }
-    return result;
-  }
-
-  private ruleMatchesPeer(compiled: CompiledRule, peer: Endpoint): boolean {
-    if (compiled.workloads === null) return true;
-    if (peer.kind === 'workload') return compiled.workloads.has(peer.index);
-    return compiled.rule.peers!.some((p) => p.kind === 'ipBlock' && ipBlockMatches(p, peer.ip));
+    return this.compiled.label(endpoint);
   }
 
   private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number): SideVerdict {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
-    const isolatedBy = (direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self.index].map((i) => this.policies[i].ref);
+    const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.policies[i].ref);
     if (isolatedBy.length === 0) return { applies: true, isolated: false, isolatedBy, allowed: true, allowedBy: [] };
     const destination = direction === 'ingress' ? self : other;
-    const destinationWorkload = destination.kind === 'workload' ? this.workloads[destination.index] : undefined;
     const allowedBy: AllowingRule[] = [];
-    for (const compiled of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self.index]) {
-      if (!this.ruleMatchesPeer(compiled, other)) continue;
-      const ports = compiled.fixedPorts ?? portsOf(compiled.rule, destinationWorkload);
+    for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self.index]) {
+      if (!this.compiled.ruleMatchesPeer(compiled, other)) continue;
+      const ports = this.compiled.rulePorts(compiled, destination);
       if (ports.has(protocol, port)) allowedBy.push({ policy: this.policies[compiled.policy].ref, rule: compiled.rule.index });
     }
     return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy };
@@ -367,86 +235,6 @@ export class NetworkModel {
     };
     const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}.`;
     return [head, sideText(v.egress, 'egress', from, to), sideText(v.ingress, 'ingress', to, from)].join(' ');
-  }
-}
-
-/** The ports a rule allows toward `destination` (named ports resolve on it). */
-function portsOf(rule: PolicyRule, destination: WorkloadInfo | undefined): PortSet {
-  if (rule.ports === null) return PortSet.ALL;
-  let set = PortSet.NONE;
-  for (const spec of rule.ports) {
-    if (spec.port === undefined) set = set.union(PortSet.range(spec.protocol, 1, 65535));
-    else if (typeof spec.port === 'number') set = set.union(PortSet.range(spec.protocol, spec.port, spec.endPort ?? spec.port));
-    else {
-      for (const declared of destination?.ports ?? []) {
-        if (declared.name === spec.port && declared.protocol === spec.protocol) set = set.union(PortSet.range(spec.protocol, declared.number, declared.number));
-      }
-    }
-  }
-  return set;
-}
-
-function ipBlockMatches(peer: Extract<PolicyPeer, { kind: 'ipBlock' }>, ip: IpAddress): boolean {
-  return rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Finds the workloads a selector matches without scanning every pod: an inverted index
- * from `key=value` to workloads narrows matchLabels selectors to their rarest label.
- */
-class SelectorIndex {
-  private readonly postings = new Map<string, number[]>();
-  private readonly byNamespace = new Map<string, number[]>();
-
-  constructor(private readonly workloads: readonly WorkloadInfo[], private readonly namespaces: ReadonlyMap<string, Labels>) {
-    workloads.forEach((w, i) => {
-      if (w.hostNetwork) return;
-      const list = this.byNamespace.get(w.namespace) ?? [];
-      list.push(i);
-      this.byNamespace.set(w.namespace, list);
-      for (const key of Object.keys(w.labels)) {
-        const postingKey = `${key}\u0000${w.labels[key]}`;
-        const posting = this.postings.get(postingKey) ?? [];
-        posting.push(i);
-        this.postings.set(postingKey, posting);
-      }
-    });
-  }
-
-  /** Non-hostNetwork workloads in these namespaces whose pod labels match. */
-  public podsIn(namespaces: readonly string[], selector: Selector): number[] {
-    if (selector.invalid) return [];
-    const keys = Object.keys(selector.matchLabels);
-    let candidates: readonly number[];
-    if (keys.length > 0) {
-      let best: number[] | undefined;
-      for (const key of keys) {
-        const posting = this.postings.get(`${key}\u0000${selector.matchLabels[key]}`) ?? [];
-        if (!best || posting.length < best.length) best = posting;
-      }
-      const allowed = new Set(namespaces);
-      candidates = best!.filter((i) => allowed.has(this.workloads[i].namespace));
-    } else {
-      candidates = namespaces.flatMap((ns) => this.byNamespace.get(ns) ?? []);
-    }
-    return isEmptySelector(selector) ? [...candidates] : candidates.filter((i) => selectorMatches(selector, this.workloads[i].labels));
-  }
-
-  /** The workloads any of the peers matches, for a policy in `policyNamespace`. */
-  public peerWorkloads(peers: readonly PolicyPeer[], policyNamespace: string): Set<number> {
-    const result = new Set<number>();
-    for (const peer of peers) {
-      if (peer.kind !== 'pods') continue;
-      const namespaces = peer.namespaceSelector === undefined
-        ? [policyNamespace]
-        : [...this.namespaces.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, this.namespaces.get(ns)!));
-      for (const w of this.podsIn(namespaces, peer.podSelector ?? { matchLabels: {}, expressions: [] })) result.add(w);
-    }
-    return result;
   }
 }
 

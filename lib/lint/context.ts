@@ -55,6 +55,8 @@ export class LintContext {
   private readonly byKind = new Map<string, Json[]>();
   private readonly sources = new Map<Json, SourcedObject>();
   private readonly workloadsByNamespace = new Map<string, LintWorkload[]>();
+  private readonly policiesByNamespace = new Map<string, PolicyInfo[]>();
+  private readonly services = new Map<string, Json>();
   public readonly notices: string[] = [];
 
   constructor(objects: readonly SourcedObject[], public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS) {
@@ -63,7 +65,9 @@ export class LintContext {
       const object = source.object;
       this.sources.set(object, source);
       const kind = String(object.kind);
-      this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), object]);
+      const sameKind = this.byKind.get(kind);
+      if (sameKind) sameKind.push(object);
+      else this.byKind.set(kind, [object]);
       if (kind === 'Namespace') {
         const name = nameOf(object);
         if (name) this.declaredNamespaces.set(name, { ...readLabels(dig(object, 'metadata', 'labels')), [NAMESPACE_NAME_LABEL]: name });
@@ -72,8 +76,18 @@ export class LintContext {
       this.usedNamespaces.add(namespaceOf(object));
       if (kind === 'NetworkPolicy') {
         const policy = readPolicy(source, this.notices);
-        if (policy) this.policies.push(policy);
+        if (policy) {
+          this.policies.push(policy);
+          const list = this.policiesByNamespace.get(policy.namespace);
+          if (list) list.push(policy);
+          else this.policiesByNamespace.set(policy.namespace, [policy]);
+        }
         continue;
+      }
+      if (kind === 'Service') {
+        const name = nameOf(object);
+        const key = `${namespaceOf(object)}/${name}`;
+        if (name && !this.services.has(key)) this.services.set(key, object);
       }
       const workload = readWorkload(source);
       if (workload) {
@@ -87,7 +101,9 @@ export class LintContext {
           containers: records(template.spec, 'containers'),
         };
         this.workloads.push(lintWorkload);
-        this.workloadsByNamespace.set(workload.namespace, [...(this.workloadsByNamespace.get(workload.namespace) ?? []), lintWorkload]);
+        const list = this.workloadsByNamespace.get(workload.namespace);
+        if (list) list.push(lintWorkload);
+        else this.workloadsByNamespace.set(workload.namespace, [lintWorkload]);
       }
     }
   }
@@ -104,7 +120,12 @@ export class LintContext {
 
   /** A Service by namespace and name. */
   public service(namespace: string, name: string): Json | undefined {
-    return this.ofKind('Service').find((s) => namespaceOf(s) === namespace && nameOf(s) === name);
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  /** NetworkPolicies in a namespace. */
+  public policiesIn(namespace: string): PolicyInfo[] {
+    return this.policiesByNamespace.get(namespace) ?? [];
   }
 
   /** Labels of a namespace: declared ones, or just the implied name label. */

@@ -20,7 +20,7 @@ export const egressWithoutDns: LintRule = {
     const dnsNamespace = { [NAMESPACE_NAME_LABEL]: 'kube-system', ...context.declaredNamespaces.get('kube-system') };
     for (const workload of context.workloads) {
       if (workload.hostNetwork) continue;
-      const policies = context.policies.filter((p) => p.namespace === workload.namespace && p.isolatesEgress && selectorMatches(p.podSelector, workload.podLabels));
+      const policies = context.policiesIn(workload.namespace).filter((p) => p.isolatesEgress && selectorMatches(p.podSelector, workload.podLabels));
       if (policies.length === 0) continue;
       if (!policies.some((p) => p.egress.some((rule) => allowsDns(rule, dnsNamespace)))) {
         yield { object: workload.object, message: `it is isolated for egress by ${policies.map((p) => p.ref).join(', ')} and no rule allows UDP 53 to the cluster DNS, so every name lookup will time out`, fix: 'Allow egress to kube-system pods labelled k8s-app=kube-dns on UDP and TCP 53 (SecureNamespace and ExposedApp do).' };

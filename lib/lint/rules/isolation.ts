@@ -9,7 +9,7 @@ export const workloadNotIsolated: LintRule = {
   *check(context) {
     for (const workload of context.workloads) {
       if (workload.hostNetwork) continue;
-      const isolated = context.policies.some((p) => p.namespace === workload.namespace && p.isolatesIngress && selectorMatches(p.podSelector, workload.podLabels));
+      const isolated = context.policiesIn(workload.namespace).some((p) => p.isolatesIngress && selectorMatches(p.podSelector, workload.podLabels));
       if (!isolated) {
         yield { object: workload.object, message: 'no NetworkPolicy isolates its pods for ingress, so any pod can connect to them', fix: 'Add a NetworkPolicy that selects it (ExposedApp and SecureNamespace write one).' };
       }
@@ -26,7 +26,7 @@ export const namespaceWithoutDefaultDeny: LintRule = {
     for (const namespace of context.knownNamespaces()) {
       const workloads = context.workloadsIn(namespace);
       if (workloads.length === 0) continue;
-      const everyPod = context.policies.filter((p) => p.namespace === namespace && isEmptySelector(p.podSelector));
+      const everyPod = context.policiesIn(namespace).filter((p) => isEmptySelector(p.podSelector));
       const missing: string[] = [];
       if (!everyPod.some((p) => p.isolatesIngress && p.ingress.length === 0)) missing.push('ingress');
       if (!everyPod.some((p) => p.isolatesEgress && p.egress.length === 0)) missing.push('egress');

@@ -1,0 +1,21 @@
+/** A fixed-size set of small integers (workload indexes), one bit each. */
+export class Bitset {
+  private readonly words: Uint32Array;
+
+  constructor(size: number) {
+    this.words = new Uint32Array((size + 31) >>> 5);
+  }
+
+  public add(index: number): void {
+    this.words[index >>> 5] |= 1 << (index & 31);
+  }
+
+  public has(index: number): boolean {
+    return (this.words[index >>> 5] & (1 << (index & 31))) !== 0;
+  }
+
+  /** Adds every member of `other` (same size). */
+  public addAll(other: Bitset): void {
+    for (let i = 0; i < this.words.length; i++) this.words[i] |= other.words[i];
+  }
+}

@@ -1,0 +1,152 @@
+import { Bitset } from './bitset';
+import { SourcedObject } from './loader';
+import {
+  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, readLabels, readPolicy, readWorkload,
+} from './objects';
+import { PolicyProtocol, PortSet } from './port-set';
+import { SelectorIndex } from './selector-index';
+import { Labels } from './selectors';
+import { IpAddress, rangeContains } from '../net/ip';
+
+/** A workload (by index) or an address outside the cluster. */
+export type Endpoint = { readonly kind: 'workload'; readonly index: number } | { readonly kind: 'external'; readonly ip: IpAddress; readonly text: string };
+
+/** A policy rule with its peers resolved to workloads. */
+export interface CompiledRule {
+  readonly policy: number;
+  readonly rule: PolicyRule;
+  /** Workloads the rule's peers match; null when it matches every peer. */
+  readonly workloads: Bitset | null;
+  /** Ports when they do not depend on the destination (no named ports). */
+  readonly fixedPorts: PortSet | undefined;
+}
+
+/**
+ * The cluster read from objects, with every policy compiled against every workload once:
+ * which policies isolate each workload per direction, and the rules that then apply.
+ * Workloads and policies are sorted, so nothing depends on document order.
+ */
+export class CompiledModel {
+  public readonly workloads: WorkloadInfo[] = [];
+  public readonly policies: PolicyInfo[] = [];
+  public readonly namespaces = new Map<string, Labels>();
+  public readonly notices: string[];
+  public readonly byRef = new Map<string, number>();
+  public readonly byName = new Map<string, number[]>();
+  /** Per workload: indexes of the policies that isolate it for ingress / egress. */
+  public readonly ingressIsolation: number[][];
+  public readonly egressIsolation: number[][];
+  /** Per workload: the rules of those policies. */
+  public readonly ingressRules: CompiledRule[][];
+  public readonly egressRules: CompiledRule[][];
+
+  constructor(objects: readonly SourcedObject[], notices: readonly string[]) {
+    this.notices = [...notices];
+    const workloads: Omit<WorkloadInfo, 'ref'>[] = [];
+    for (const source of objects) {
+      const kind = source.object.kind;
+      if (kind === 'Namespace') {
+        const name = nameOf(source.object);
+        if (name) this.namespaces.set(name, { ...readLabels((source.object.metadata as Record<string, unknown>).labels), [NAMESPACE_NAME_LABEL]: name });
+        continue;
+      }
+      if (kind === 'NetworkPolicy' && typeof source.object.apiVersion === 'string' && source.object.apiVersion.startsWith('networking.k8s.io/')) {
+        const policy = readPolicy(source, this.notices);
+        if (policy) this.policies.push(policy);
+        continue;
+      }
+      const workload = readWorkload(source);
+      if (workload) workloads.push(workload);
+    }
+    workloads.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
+    this.policies.sort((a, b) => compare(a.ref, b.ref));
+    for (const w of workloads) {
+      let ref = `${w.namespace}/${w.name}`;
+      if (this.byRef.has(ref)) ref = `${w.namespace}/${w.kind.toLowerCase()}/${w.name}`;
+      if (this.byRef.has(ref)) {
+        this.notices.push(`skipped a second ${w.kind} ${w.namespace}/${w.name}`);
+        continue;
+      }
+      const index = this.workloads.length;
+      this.byRef.set(ref, index);
+      const sameName = this.byName.get(w.name);
+      if (sameName) sameName.push(index);
+      else this.byName.set(w.name, [index]);
+      this.workloads.push({ ...w, ref });
+      if (!this.namespaces.has(w.namespace)) this.namespaces.set(w.namespace, { [NAMESPACE_NAME_LABEL]: w.namespace });
+    }
+    for (const p of this.policies) {
+      if (!this.namespaces.has(p.namespace)) this.namespaces.set(p.namespace, { [NAMESPACE_NAME_LABEL]: p.namespace });
+    }
+
+    const index = new SelectorIndex(this.workloads, this.namespaces);
+    this.ingressIsolation = this.workloads.map(() => []);
+    this.egressIsolation = this.workloads.map(() => []);
+    this.ingressRules = this.workloads.map(() => []);
+    this.egressRules = this.workloads.map(() => []);
+    this.policies.forEach((policy, policyIndex) => {
+      const selected = index.podsIn([policy.namespace], policy.podSelector);
+      if (selected.length === 0) return;
+      const compile = (rule: PolicyRule): CompiledRule => ({
+        policy: policyIndex,
+        rule,
+        workloads: rule.peers === null ? null : index.peerWorkloads(rule.peers, policy.namespace),
+        fixedPorts: rule.ports === null ? PortSet.ALL
+          : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
+      });
+      const ingress = policy.isolatesIngress ? policy.ingress.map(compile) : [];
+      const egress = policy.isolatesEgress ? policy.egress.map(compile) : [];
+      for (const w of selected) {
+        if (policy.isolatesIngress) {
+          this.ingressIsolation[w].push(policyIndex);
+          for (const rule of ingress) this.ingressRules[w].push(rule);
+        }
+        if (policy.isolatesEgress) {
+          this.egressIsolation[w].push(policyIndex);
+          for (const rule of egress) this.egressRules[w].push(rule);
+        }
+      }
+    });
+  }
+
+  /** `<namespace>/<name>` of a workload, or the address. */
+  public label(endpoint: Endpoint): string {
+    return endpoint.kind === 'workload' ? this.workloads[endpoint.index].ref : endpoint.text;
+  }
+
+  /** Whether a rule's peers include the endpoint. */
+  public ruleMatchesPeer(compiled: CompiledRule, peer: Endpoint): boolean {
+    if (compiled.workloads === null) return true;
+    if (peer.kind === 'workload') return compiled.workloads.has(peer.index);
+    return compiled.rule.peers!.some((p) => p.kind === 'ipBlock' && ipBlockMatches(p, peer.ip));
+  }
+
+  /** The ports a rule allows toward a destination. */
+  public rulePorts(compiled: CompiledRule, destination: Endpoint): PortSet {
+    return compiled.fixedPorts ?? portsOf(compiled.rule, destination.kind === 'workload' ? this.workloads[destination.index] : undefined);
+  }
+}
+
+/** The ports a rule allows toward `destination` (named ports resolve on it). */
+export function portsOf(rule: PolicyRule, destination: WorkloadInfo | undefined): PortSet {
+  if (rule.ports === null) return PortSet.ALL;
+  let set = PortSet.NONE;
+  for (const spec of rule.ports) {
+    if (spec.port === undefined) set = set.union(PortSet.range(spec.protocol, 1, 65535));
+    else if (typeof spec.port === 'number') set = set.union(PortSet.range(spec.protocol, spec.port, spec.endPort ?? spec.port));
+    else {
+      for (const declared of destination?.ports ?? []) {
+        if (declared.name === spec.port && declared.protocol === spec.protocol) set = set.union(PortSet.range(spec.protocol as PolicyProtocol, declared.number, declared.number));
+      }
+    }
+  }
+  return set;
+}
+
+function ipBlockMatches(peer: Extract<PolicyPeer, { kind: 'ipBlock' }>, ip: IpAddress): boolean {
+  return rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,148 @@
+import { CompiledModel, CompiledRule, Endpoint } from './compiled-model';
+import { PortSet } from './port-set';
+
+/** One cell of the reachability matrix. */
+export interface MatrixCell {
+  readonly from: string;
+  readonly to: string;
+  /** Allowed ports, compressed: `all`, `TCP 8080`, `TCP 6379-6400, UDP 53`, ... */
+  readonly ports: string;
+}
+
+/** Every ordered pair of endpoints with what may flow between them. */
+export interface Matrix {
+  /** Workloads, then the representative external endpoints. */
+  readonly endpoints: readonly string[];
+  /** Pairs with at least one allowed port; every other pair is fully denied. */
+  readonly cells: readonly MatrixCell[];
+}
+
+/**
+ * The full matrix. Cost is dominated by the N² pairs, so each pair does only bit tests:
+ * for a destination, the ingress rules that match a source form a bitmask, and the union
+ * of their ports is computed once per distinct mask; intersections and their text are
+ * cached by the identities of the sets involved.
+ */
+export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matrix {
+  const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
+  const raw: { from: number; to: number; ports: string }[] = [];
+  const ids = new Map<PortSet, number>();
+  const idOf = (set: PortSet) => {
+    let id = ids.get(set);
+    if (id === undefined) ids.set(set, (id = ids.size));
+    return id;
+  };
+  const intersections = new Map<string, string | null>();
+  const textOf = (inbound: PortSet, outbound: PortSet): string | null => {
+    const key = `${idOf(inbound)}:${idOf(outbound)}`;
+    let text = intersections.get(key);
+    if (text === undefined) {
+      const allowed = inbound.intersect(outbound);
+      text = allowed.isEmpty ? null : allowed.toString();
+      intersections.set(key, text);
+    }
+    return text;
+  };
+
+  const outbound = new OutboundPorts(model, endpoints);
+  endpoints.forEach((to, toIndex) => {
+    const inbound = inboundPorts(model, to);
+    outbound.startDestination();
+    endpoints.forEach((from, fromIndex) => {
+      if (from.kind === 'external' && to.kind === 'external') return;
+      const inSet = inbound(from);
+      if (inSet.isEmpty) return;
+      const outSet = outbound.toward(fromIndex, to);
+      if (outSet.isEmpty) return;
+      const text = textOf(inSet, outSet);
+      if (text !== null) raw.push({ from: fromIndex, to: toIndex, ports: text });
+    });
+  });
+  raw.sort((a, b) => a.from - b.from || a.to - b.to);
+  const labels = endpoints.map((e) => model.label(e));
+  return { endpoints: labels, cells: raw.map((c) => ({ from: labels[c.from], to: labels[c.to], ports: c.ports })) };
+}
+
+/** For one destination: a function from source to the ports its ingress admits. */
+function inboundPorts(model: CompiledModel, to: Endpoint): (from: Endpoint) => PortSet {
+  if (to.kind === 'external' || model.ingressIsolation[to.index].length === 0) return () => PortSet.ALL;
+  const rules = model.ingressRules[to.index];
+  const ports = rules.map((r) => model.rulePorts(r, to));
+  if (rules.length > 30) return (from) => unionOf(model, rules, ports, from);
+  const byMask = new Map<number, PortSet>();
+  return (from) => {
+    let mask = 0;
+    for (let k = 0; k < rules.length; k++) if (model.ruleMatchesPeer(rules[k], from)) mask |= 1 << k;
+    if (mask === 0) return PortSet.NONE;
+    let set = byMask.get(mask);
+    if (!set) {
+      set = PortSet.NONE;
+      for (let k = 0; k < rules.length; k++) if (mask & (1 << k)) set = set.union(ports[k]);
+      byMask.set(mask, set);
+    }
+    return set;
+  };
+}
+
+/**
+ * The ports each source's egress admits toward the current destination. Sources whose
+ * rules have fixed ports cache the union per bitmask of matching rules; rules with named
+ * ports (which resolve on each destination) are computed per destination and interned.
+ */
+class OutboundPorts {
+  private readonly byMask: (Map<number, PortSet> | undefined)[];
+  private readonly interned = new Map<string, PortSet>();
+  private namedPorts = new Map<CompiledRule, PortSet>();
+
+  constructor(private readonly model: CompiledModel, private readonly endpoints: readonly Endpoint[]) {
+    this.byMask = endpoints.map((e) => {
+      if (e.kind === 'external') return undefined;
+      const rules = model.egressRules[e.index];
+      return rules.length <= 30 && rules.every((r) => r.fixedPorts !== undefined) ? new Map() : undefined;
+    });
+  }
+
+  public startDestination(): void {
+    this.namedPorts = new Map();
+  }
+
+  public toward(fromIndex: number, to: Endpoint): PortSet {
+    const from = this.endpoints[fromIndex];
+    if (from.kind === 'external' || this.model.egressIsolation[from.index].length === 0) return PortSet.ALL;
+    const rules = this.model.egressRules[from.index];
+    const cache = this.byMask[fromIndex];
+    if (cache) {
+      let mask = 0;
+      for (let k = 0; k < rules.length; k++) if (this.model.ruleMatchesPeer(rules[k], to)) mask |= 1 << k;
+      if (mask === 0) return PortSet.NONE;
+      let set = cache.get(mask);
+      if (!set) {
+        set = PortSet.NONE;
+        for (let k = 0; k < rules.length; k++) if (mask & (1 << k)) set = set.union(rules[k].fixedPorts!);
+        cache.set(mask, set);
+      }
+      return set;
+    }
+    let set = PortSet.NONE;
+    for (const rule of rules) {
+      if (!this.model.ruleMatchesPeer(rule, to)) continue;
+      let ports = rule.fixedPorts ?? this.namedPorts.get(rule);
+      if (!ports) {
+        ports = this.model.rulePorts(rule, to);
+        this.namedPorts.set(rule, ports);
+      }
+      set = set.union(ports);
+    }
+    const key = set.toString();
+    const known = this.interned.get(key);
+    if (known) return known;
+    this.interned.set(key, set);
+    return set;
+  }
+}
+
+function unionOf(model: CompiledModel, rules: readonly CompiledRule[], ports: readonly PortSet[], from: Endpoint): PortSet {
+  let set = PortSet.NONE;
+  for (let k = 0; k < rules.length; k++) if (model.ruleMatchesPeer(rules[k], from)) set = set.union(ports[k]);
+  return set;
+}

@@ -1,0 +1,79 @@
+import { Bitset } from './bitset';
+import { PolicyPeer, WorkloadInfo } from './objects';
+import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches } from './selectors';
+
+/**
+ * Finds the workloads a selector matches without scanning every pod: an inverted index
+ * from `key=value` to workloads narrows matchLabels selectors to their rarest label, and a
+ * per-namespace bitset answers namespace-wide peers in a few word operations.
+ * hostNetwork workloads are never indexed: selectors do not match them.
+ */
+export class SelectorIndex {
+  private readonly postings = new Map<string, number[]>();
+  private readonly byNamespace = new Map<string, number[]>();
+  private readonly namespaceBits = new Map<string, Bitset>();
+
+  constructor(private readonly workloads: readonly WorkloadInfo[], private readonly namespaces: ReadonlyMap<string, Labels>) {
+    workloads.forEach((w, i) => {
+      if (w.hostNetwork) return;
+      const list = this.byNamespace.get(w.namespace);
+      if (list) list.push(i);
+      else this.byNamespace.set(w.namespace, [i]);
+      let bits = this.namespaceBits.get(w.namespace);
+      if (!bits) {
+        bits = new Bitset(workloads.length);
+        this.namespaceBits.set(w.namespace, bits);
+      }
+      bits.add(i);
+      for (const key of Object.keys(w.labels)) {
+        const postingKey = `${key}\u0000${w.labels[key]}`;
+        const posting = this.postings.get(postingKey);
+        if (posting) posting.push(i);
+        else this.postings.set(postingKey, [i]);
+      }
+    });
+  }
+
+  /** Workloads in these namespaces whose pod labels match. */
+  public podsIn(namespaces: readonly string[], selector: Selector): number[] {
+    if (selector.invalid) return [];
+    const keys = Object.keys(selector.matchLabels);
+    let inNamespaces = 0;
+    for (const ns of namespaces) inNamespaces += this.byNamespace.get(ns)?.length ?? 0;
+    let best: number[] | undefined;
+    for (const key of keys) {
+      const posting = this.postings.get(`${key}\u0000${selector.matchLabels[key]}`) ?? [];
+      if (!best || posting.length < best.length) best = posting;
+    }
+    let candidates: readonly number[];
+    // Walk whichever is shorter: the rarest label's posting list or the namespaces' pods.
+    if (best && best.length < inNamespaces) {
+      const allowed = new Set(namespaces);
+      candidates = best.filter((i) => allowed.has(this.workloads[i].namespace));
+    } else {
+      candidates = namespaces.length === 1 ? (this.byNamespace.get(namespaces[0]) ?? []) : namespaces.flatMap((ns) => this.byNamespace.get(ns) ?? []);
+    }
+    return isEmptySelector(selector) ? [...candidates] : candidates.filter((i) => selectorMatches(selector, this.workloads[i].labels));
+  }
+
+  /** The workloads any of the peers matches, for a policy in `policyNamespace`. */
+  public peerWorkloads(peers: readonly PolicyPeer[], policyNamespace: string): Bitset {
+    const result = new Bitset(this.workloads.length);
+    for (const peer of peers) {
+      if (peer.kind !== 'pods') continue;
+      const namespaces = peer.namespaceSelector === undefined
+        ? [policyNamespace]
+        : [...this.namespaces.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, this.namespaces.get(ns)!));
+      const podSelector = peer.podSelector ?? MATCH_ALL;
+      if (isEmptySelector(podSelector)) {
+        for (const ns of namespaces) {
+          const bits = this.namespaceBits.get(ns);
+          if (bits) result.addAll(bits);
+        }
+      } else {
+        for (const w of this.podsIn(namespaces, podSelector)) result.add(w);
+      }
+    }
+    return result;
+  }
+}
