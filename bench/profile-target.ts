@@ -1,3 +1,4 @@
-import { netkitApp } from './charts';
-const app = netkitApp(Number(process.argv[2] ?? 2000));
-app.synthYaml();
+import { netkitApp, plusApp } from './charts';
+const which = process.argv[3] ?? 'netkit';
+const n = Number(process.argv[2] ?? 2000);
+for (let i = 0; i < 3; i++) (which === 'plus' ? plusApp(n) : netkitApp(n, { lint: false })).synthYaml();

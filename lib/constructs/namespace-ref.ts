@@ -10,6 +10,11 @@ export interface INamespace {
   readonly namespaceName: string;
   /** The DNS servers pods in this namespace resolve names with. */
   readonly dnsServers: readonly Peer[];
+  /**
+   * Whether a namespace-wide policy already lets every pod reach `dnsServers`; workloads
+   * then do not repeat that rule in their own policy.
+   */
+  readonly allowsDnsForAllPods: boolean;
   /** The namespace's labels, `kubernetes.io/metadata.name` included, where known. */
   readonly namespaceLabels: Readonly<Record<string, string>>;
 }
@@ -24,5 +29,5 @@ export function resolveNamespace(scope: IConstruct, given: INamespace | string |
   const name = given ?? Chart.of(scope).namespace ?? 'default';
   const problem = dns1123LabelProblem(name);
   if (problem) failAt(scope, `the namespace name "${name}" ${problem}. Use a name like "shop-prod".`);
-  return { namespaceName: name, dnsServers: [Peer.clusterDns()], namespaceLabels: { [NAMESPACE_NAME_LABEL]: name } };
+  return { namespaceName: name, dnsServers: [Peer.clusterDns()], allowsDnsForAllPods: false, namespaceLabels: { [NAMESPACE_NAME_LABEL]: name } };
 }

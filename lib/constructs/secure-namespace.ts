@@ -78,6 +78,8 @@ export class SecureNamespace extends Construct implements INamespace {
   public readonly namespaceName: string;
   /** The DNS servers pods here resolve names with. */
   public readonly dnsServers: readonly Peer[];
+  /** Always true: the `allow-dns` policy lets every pod reach the DNS servers. */
+  public readonly allowsDnsForAllPods = true;
   /** The namespace's labels, as written (Pod Security and the implied name label included). */
   public readonly namespaceLabels: Readonly<Record<string, string>>;
   /** The Namespace object. */

@@ -24,7 +24,10 @@ export interface ResolvedWorkload {
   readonly objectLabels: Record<string, string>;
   readonly dns: DnsConfig;
   readonly hostNetwork: boolean;
-  /** The pod's DNS servers: the namespace's plus any dnsConfig nameservers. */
+  /**
+   * DNS servers the workload's own policy must allow: the namespace's, unless a
+   * namespace-wide policy already does, plus any dnsConfig nameservers.
+   */
   readonly dnsServers: Peer[];
 }
 
@@ -58,7 +61,7 @@ export function resolveWorkload(scope: Construct, id: string, props: WorkloadPro
     objectLabels: { ...extraLabels, ...selectorLabels },
     dns,
     hostNetwork,
-    dnsServers: [...namespace.dnsServers, ...dns.nameservers.map((ip) => Peer.ipAddress(ip))],
+    dnsServers: [...(namespace.allowsDnsForAllPods ? [] : namespace.dnsServers), ...dns.nameservers.map((ip) => Peer.ipAddress(ip))],
   };
 }
 

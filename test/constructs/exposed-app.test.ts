@@ -144,6 +144,19 @@ describe('ExposedApp', () => {
     expect(objectsOf(chart, 'Service').api.spec.ipFamilyPolicy).toBe('PreferDualStack');
   });
 
+  test('DNS egress is written once: by the SecureNamespace, or by the app when it stands alone', () => {
+    const inNamespace = objectsOf(appChart().chart, 'NetworkPolicy');
+    expect(inNamespace.api.spec.egress).toBeUndefined();
+    expect(inNamespace['allow-dns'].spec.egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
+    const chart = newChart();
+    new ExposedApp(chart, 'solo', { namespace: 'legacy', image: 'a:1', ports: [Port.tcp(80, 'http')] });
+    expect(objectsOf(chart, 'NetworkPolicy').solo.spec.egress).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    }]);
+    expect(modelWithCluster(chart)).toAllowTraffic({ from: 'legacy/solo', to: 'kube-system/coredns', port: 53, protocol: 'UDP' });
+  });
+
   test('the chart namespace applies when no namespace is given', () => {
     const chart = newChart();
     const app = new ExposedApp(chart, 'solo', { image: 'a:1', ports: [Port.tcp(80, 'http')] });

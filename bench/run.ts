@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: synth against plain cdk8s-plus-28 and the YAML floor, lint cost, the
+ * analyzer at scale, and CLI cold starts. Prints markdown tables (medians). Not run in CI.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ApiObject, App } from 'cdk8s';
+import { Bench } from 'tinybench';
+import { stringify } from 'yaml';
+import { netkitApp, plusApp } from './charts';
+import { syntheticCluster } from './clusters';
+import { NetworkModel } from '../lib';
+
+const root = resolve(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+async function median(name: string, fn: () => unknown, iterations: number): Promise<number> {
+  const bench = new Bench({ iterations, warmupIterations: 1, time: 0, warmupTime: 0 });
+  bench.add(name, fn);
+  await bench.run();
+  const result = bench.tasks[0].result as unknown as { latency?: { p50: number }; error?: unknown; state?: string };
+  if (!result?.latency) throw new Error(`${name} failed: ${String(result?.error ?? result?.state)}`);
+  return result.latency.p50;
+}
+
+/** The YAML floor: the same final objects, serialized alone as cdk8s serializes them. */
+function finalObjects(app: App): unknown[] {
+  return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+}
+
+async function synthTable(): Promise<void> {
+  const sizes = quick ? [100, 500] : [100, 500, 1000, 2000];
+  const rows: Record<number, { netkit: number; noLint: number; plus: number; floor: number }> = {};
+  for (const n of sizes) {
+    const iterations = n >= 1000 ? 3 : n >= 500 ? 5 : 10;
+    const objects = finalObjects(netkitApp(n, { lint: false }));
+    rows[n] = {
+      netkit: await median(`netkit ${n}`, () => netkitApp(n).synthYaml(), iterations),
+      noLint: await median(`netkit ${n} without lint`, () => netkitApp(n, { lint: false }).synthYaml(), iterations),
+      plus: await median(`cdk8s-plus-28 ${n}`, () => plusApp(n).synthYaml(), iterations),
+      floor: await median(`yaml ${n}`, () => objects.map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'), iterations),
+    };
+  }
+  console.log('\n### Synth: N apps (ExposedApp + Service + TlsIngress route + policies, 50 per SecureNamespace) to YAML in memory\n');
+  console.log('| N | netkit (lint included) | netkit without lint | cdk8s-plus-28 | netkit / cdk8s-plus-28 | YAML floor | netkit / floor | lint cost |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of sizes) {
+    const r = rows[n];
+    console.log(`| ${n} | ${ms(r.netkit)} | ${ms(r.noLint)} | ${ms(r.plus)} | ${ratio(r.netkit, r.plus)} | ${ms(r.floor)} | ${ratio(r.netkit, r.floor)} | ${ms(r.netkit - r.noLint)} |`);
+  }
+  const doubling = sizes.filter((n) => sizes.includes(n * 2));
+  if (doubling.length > 0) {
+    console.log('\n| scaling t(2N)/t(N) | netkit | cdk8s-plus-28 |\n| --- | ---: | ---: |');
+    for (const n of doubling) console.log(`| ${n} → ${n * 2} | ${(rows[n * 2].netkit / rows[n].netkit).toFixed(2)} | ${(rows[n * 2].plus / rows[n].plus).toFixed(2)} |`);
+  }
+}
+
+async function analysisTable(): Promise<void> {
+  const sizes = quick ? [500] : [500, 2000, 5000];
+  console.log('\n### Analyzer: N workloads and N policies\n');
+  console.log('| N | load | load + full matrix | matrix cells | one check (mean of 2,000) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
+  for (const n of sizes) {
+    const objects = syntheticCluster(n);
+    const iterations = n >= 5000 ? 2 : 3;
+    const load = await median(`load ${n}`, () => NetworkModel.fromObjects(objects), iterations);
+    const full = await median(`load+matrix ${n}`, () => NetworkModel.fromObjects(objects).matrix(), iterations);
+    const model = NetworkModel.fromObjects(objects);
+    const cells = model.matrix().cells.length;
+    const ref = (i: number) => `ns-${Math.floor(i / 50)}/app-${i}`;
+    const started = performance.now();
+    for (let q = 0; q < 2000; q++) model.check({ from: ref((q * 7) % n), to: ref((q * 13) % n), port: 8080 });
+    const check = (performance.now() - started) / 2000;
+    console.log(`| ${n} | ${ms(load)} | ${ms(full)} | ${cells} | ${(check * 1000).toFixed(1)} µs |`);
+  }
+}
+
+function coldStart(args: string[], runs = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [join(root, 'bin/netkit'), ...args], { encoding: 'utf8' });
+    times.push(performance.now() - started);
+    if (result.status !== 0 && result.status !== 1) throw new Error(`netkit ${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+function cliTable(): void {
+  if (!existsSync(join(root, 'dist/cli/bin.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-'));
+  const small = join(root, 'examples/shop/dist/shop.k8s.yaml');
+  const big = join(dir, 'apps.k8s.yaml');
+  writeFileSync(big, netkitApp(quick ? 500 : 2000).synthYaml());
+  console.log('\n### CLI cold start (`node bin/netkit`, median of 7, compiled dist/)\n');
+  console.log('| command | shop example (15 objects) | ' + (quick ? '500' : '2,000') + ' apps |');
+  console.log('| --- | ---: | ---: |');
+  console.log(`| check | ${ms(coldStart(['check', small]))} | ${ms(coldStart(['check', big], 3))} |`);
+  console.log(`| reach | ${ms(coldStart(['reach', small, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080']))} | ${ms(coldStart(['reach', big, '--from', 'team-0/app-0', '--to', 'team-0/app-1', '--port', '8080'], 3))} |`);
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus();
+  console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
+  await synthTable();
+  await analysisTable();
+  cliTable();
+}
+
+void main();
