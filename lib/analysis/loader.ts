@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import * as jsyaml from 'js-yaml';
+import { CORE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
 import { isRecord } from './selectors';
 
 /** A Kubernetes object with where it came from. */
@@ -18,10 +19,10 @@ export interface LoadResult {
 
 /** Limits that keep hostile input from exhausting time or memory. */
 export interface LoadLimits {
-  /** Largest input accepted, in bytes. @default 16 MiB */
+  /** Largest input accepted, in bytes. @default 64 MiB */
   readonly maxBytes?: number;
-  /** Alias expansions allowed per document (kubectl-like YAML with anchors stays far below). @default 1000 */
-  readonly maxAliasCount?: number;
+  /** Nodes a document may expand to once aliases are followed (an alias bomb expands exponentially). @default 1,000,000 */
+  readonly maxExpandedNodes?: number;
 }
 
 /** Input that cannot be read as Kubernetes YAML. The message names the file and line. */
@@ -32,13 +33,20 @@ export class InputError extends Error {
   }
 }
 
-const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_NODES = 1_000_000;
+// YAML 1.2 core types (timestamps stay strings, as kubectl's JSON conversion keeps them)
+// plus merge keys (`<<: *defaults`), which Kubernetes manifests use.
+// (@types/js-yaml omits the exported `types` table.)
+const SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: Type } }).types.merge] });
+const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
 
 /**
  * Reads multi-document YAML (and `kind: List`) into objects. Anchors and aliases load as
  * kubectl loads them; an alias bomb, a too-large input or deep nesting is refused with an
  * InputError instead of exhausting memory or the stack. Keys such as `__proto__` become
- * ordinary own properties (the yaml package defines them rather than assigning).
+ * ordinary own properties. Documents are split at their `---` markers and parsed one by
+ * one, so every object knows its line.
  */
 export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}): LoadResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -47,32 +55,80 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
   }
   if (text.includes('\u0000')) throw new InputError(`${file}: this is a binary file, not YAML.`);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lineCounter = new LineCounter();
-  let documents;
-  try {
-    documents = parseAllDocuments(source, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: false });
-  } catch (error) {
-    throw new InputError(`${file}: cannot parse YAML (${describeError(error)}).`);
-  }
-  const docs = Array.isArray(documents) ? documents : [];
   const objects: SourcedObject[] = [];
   const notices: string[] = [];
-  for (const doc of docs) {
-    const line = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
-    const firstError = doc.errors[0];
-    if (firstError) {
-      const at = lineCounter.linePos(firstError.pos[0]);
-      throw new InputError(`${file}:${at.line}:${at.col}: invalid YAML: ${firstError.message.split('\n')[0]}`);
-    }
+  for (const chunk of splitDocuments(source)) {
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount ?? 1000 });
+      value = load(chunk.text, { schema: SCHEMA, filename: file, json: false });
     } catch (error) {
-      throw new InputError(`${file}:${line}: cannot load this document (${describeError(error)}).`);
+      throw new InputError(describeError(error, file, chunk.firstLine));
     }
-    collect(value, file, line, objects, notices);
+    if (value === undefined || value === null) continue;
+    const nodes = expandedSize(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES);
+    if (nodes === undefined) {
+      throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (too many alias expansions; this looks like an alias bomb).`);
+    }
+    collect(value, file, chunk.contentLine, objects, notices);
   }
   return { objects, notices };
+}
+
+/** One document's text with its first line and the line its content starts on (1-based). */
+interface Chunk {
+  readonly text: string;
+  readonly firstLine: number;
+  readonly contentLine: number;
+}
+
+function splitDocuments(source: string): Chunk[] {
+  const lines = source.split(/\r?\n/);
+  const chunks: Chunk[] = [];
+  let start = 0;
+  const flush = (end: number) => {
+    if (end <= start) return;
+    const body = lines.slice(start, end);
+    const content = body.findIndex((l) => {
+      const t = l.trim();
+      return t !== '' && t !== '---' && t !== '...' && !t.startsWith('#') && !l.startsWith('%');
+    });
+    if (content >= 0) chunks.push({ text: body.join('\n'), firstLine: start + 1, contentLine: start + content + 1 });
+  };
+  for (let i = 0; i < lines.length; i++) {
+    if (DOCUMENT_MARKER.test(lines[i]) && i > start) {
+      // Directives (`%YAML`) belong to the document after them.
+      if (!lines.slice(start, i).every((l) => l.startsWith('%') || l.trim() === '' || l.trimStart().startsWith('#'))) {
+        flush(i);
+        start = i;
+      }
+    }
+  }
+  flush(lines.length);
+  return chunks;
+}
+
+/**
+ * The number of nodes a value has once every alias is expanded, or undefined past `max`.
+ * Shared subtrees (aliases) are counted once per use, computed once per object.
+ */
+function expandedSize(value: unknown, max: number): number | undefined {
+  const memo = new Map<object, number>();
+  let budget = 0;
+  const size = (node: unknown): number => {
+    if (typeof node !== 'object' || node === null) return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (++budget > max) return Infinity;
+    let total = 1;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      total += size(child);
+      if (total > max) break;
+    }
+    memo.set(node, total);
+    return total;
+  };
+  const total = size(value);
+  return total > max ? undefined : total;
 }
 
 /** Adds a value to the objects, unpacking `kind: List`; anything else becomes a notice. */
@@ -98,9 +154,12 @@ export function collect(value: unknown, file: string | undefined, line: number |
   objects.push({ object: value, file, line });
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof RangeError) return 'nesting too deep';
-  const message = error instanceof Error ? error.message : String(error);
-  if (/alias/i.test(message)) return 'too many alias expansions; this looks like an alias bomb';
-  return message.split('\n')[0];
+function describeError(error: unknown, file: string, firstLine: number): string {
+  if (error instanceof RangeError) return `${file}:${firstLine}: cannot load this document (nesting too deep).`;
+  if (error instanceof YAMLException) {
+    const line = firstLine + (error.mark?.line ?? 0);
+    const column = (error.mark?.column ?? 0) + 1;
+    return `${file}:${line}:${column}: invalid YAML: ${error.reason}`;
+  }
+  return `${file}:${firstLine}: cannot load this document (${error instanceof Error ? error.message.split('\n')[0] : String(error)}).`;
 }

@@ -23,6 +23,16 @@ describe('loading YAML', () => {
     expect(NetworkModel.fromYaml(text).workload('a/web')?.labels).toEqual({ app: 'web' });
   });
 
+  test('merge keys load as kubectl loads them; dates and yes/no stay strings', () => {
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    <<: {team: shop}\n    since: 2024-01-01\n    on: yes\n`;
+    expect(NetworkModel.fromYaml(text).namespaces.get('a')).toEqual({ team: 'shop', since: '2024-01-01', on: 'yes', 'kubernetes.io/metadata.name': 'a' });
+  });
+
+  test('directives, end markers and content on the marker line', () => {
+    const text = `%YAML 1.2\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n...\n--- {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n`;
+    expect(loadYaml(text, 'x.yaml').objects.map((o) => `${(o.object.metadata as { name: string }).name}@${o.line}`)).toEqual(['a@3', 'b@7']);
+  });
+
   test('a BOM and CRLF line ends simply work', () => {
     const model = NetworkModel.fromYaml(`\uFEFF${deployment.replace(/\n/g, '\r\n')}`);
     expect(model.workloads.map((w) => w.ref)).toEqual(['a/web']);
