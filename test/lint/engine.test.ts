@@ -86,3 +86,21 @@ describe('lint at synth time', () => {
     expect(lint(objects)).toEqual([]);
   });
 });
+
+describe('one serialization per synth', () => {
+  test('a change between two synths shows in the second, and no cache outlives a synth', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const ns = new SecureNamespace(chart, 'shop');
+    const api = new ExposedApp(chart, 'api', { namespace: ns, image: 'a:1', ports: [Port.tcp(8080, 'http')] });
+    const web = new ExposedApp(chart, 'web', { namespace: ns, image: 'w:1', ports: [Port.tcp(8080, 'http')] });
+    const first = app.synthYaml();
+    web.connectTo(api);
+    const second = app.synthYaml();
+    expect(second).not.toBe(first);
+    expect(second).toContain('app.kubernetes.io/name: web');
+    expect(second.length).toBeGreaterThan(first.length);
+    expect(Object.prototype.hasOwnProperty.call(api.networkPolicy, 'toJson')).toBe(false);
+    expect(Yaml.stringify({ a: 'yes' })).toBe('a: "yes"\n');
+  });
+});
