@@ -99,7 +99,7 @@ project.addTask('bench', {
 });
 project.addTask('fuzz', {
   description: 'Long property-test runs (more cases than CI runs)',
-  exec: 'vitest run test/property',
+  exec: 'vitest run test/property test/analysis/differential.test.ts test/private/fast-yaml.test.ts',
   env: { NETKIT_FUZZ_RUNS: '2000' },
 });
 

@@ -19,7 +19,7 @@ export interface LoadResult {
 
 /** Limits that keep hostile input from exhausting time or memory. */
 export interface LoadLimits {
-  /** Largest input accepted, in bytes. @default 64 MiB */
+  /** Largest input accepted, in bytes. @default 32 MiB */
   readonly maxBytes?: number;
   /** Nodes a document may expand to once aliases are followed (an alias bomb expands exponentially). @default 1,000,000 */
   readonly maxExpandedNodes?: number;
@@ -33,7 +33,7 @@ export class InputError extends Error {
   }
 }
 
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_NODES = 1_000_000;
 // YAML 1.2 core types (timestamps stay strings, as kubectl's JSON conversion keeps them)
 // plus merge keys (`<<: *defaults`), which Kubernetes manifests use.
@@ -65,10 +65,8 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
       throw new InputError(describeError(error, file, chunk.firstLine));
     }
     if (value === undefined || value === null) continue;
-    const nodes = expandedSize(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES);
-    if (nodes === undefined) {
-      throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (too many alias expansions; this looks like an alias bomb).`);
-    }
+    const problem = expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES);
+    if (problem) throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (${problem}).`);
     collect(value, file, chunk.contentLine, objects, notices);
   }
   return { objects, notices };
@@ -107,28 +105,43 @@ function splitDocuments(source: string): Chunk[] {
   return chunks;
 }
 
+/** Deeper than this is not a Kubernetes object (the deepest real fields are about 20 levels). */
+const MAX_DEPTH = 200;
+
 /**
- * The number of nodes a value has once every alias is expanded, or undefined past `max`.
- * Shared subtrees (aliases) are counted once per use, computed once per object.
+ * The number of nodes a value has once every alias is expanded, or a reason to refuse it:
+ * past `max` nodes (an alias bomb) or `MAX_DEPTH` levels. Iterative, so a hostile depth
+ * cannot overflow the stack; shared subtrees (aliases) count once per use.
  */
-function expandedSize(value: unknown, max: number): number | undefined {
+function expansionProblem(value: unknown, max: number): string | undefined {
   const memo = new Map<object, number>();
-  let budget = 0;
-  const size = (node: unknown): number => {
-    if (typeof node !== 'object' || node === null) return 1;
-    const known = memo.get(node);
-    if (known !== undefined) return known;
-    if (++budget > max) return Infinity;
-    let total = 1;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      total += size(child);
-      if (total > max) break;
+  const visiting = new Set<object>();
+  // Post-order walk with an explicit stack: [node, depth, childrenPushed].
+  const stack: [object, number, boolean][] = [];
+  if (typeof value === 'object' && value !== null) stack.push([value, 1, false]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [node, depth, expanded] = top;
+    if (memo.has(node)) { stack.pop(); continue; }
+    const children = (Array.isArray(node) ? node : Object.values(node)).filter((c): c is object => typeof c === 'object' && c !== null);
+    if (!expanded) {
+      if (depth > MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH} levels`;
+      top[2] = true;
+      visiting.add(node);
+      for (const child of children) {
+        if (visiting.has(child)) return 'an alias refers to a node that contains it';
+        if (!memo.has(child)) stack.push([child, depth + 1, false]);
+      }
+      continue;
     }
+    stack.pop();
+    visiting.delete(node);
+    let total = 1 + (Array.isArray(node) ? node.length : Object.keys(node).length) - children.length;
+    for (const child of children) total += memo.get(child) ?? 1;
+    if (total > max) return 'too many alias expansions; this looks like an alias bomb';
     memo.set(node, total);
-    return total;
-  };
-  const total = size(value);
-  return total > max ? undefined : total;
+  }
+  return undefined;
 }
 
 /** Adds a value to the objects, unpacking `kind: List`; anything else becomes a notice. */

@@ -25,7 +25,11 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}): L
       stats = statSync(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') { notices.push(`${path}: skipped a symbolic link loop`); return; }
+      if (code === 'ELOOP') {
+        if (explicit) throw new InputError(`${path}: cannot read (a symbolic link loop).`);
+        notices.push(`${path}: skipped a symbolic link loop`);
+        return;
+      }
       throw new InputError(code === 'ENOENT' ? `${path}: no such file or directory.` : `${path}: cannot read (${code ?? String(error)}).`);
     }
     if (stats.isDirectory()) {
@@ -57,7 +61,7 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}): L
     let text: string;
     try {
       const size = statSync(file).size;
-      const max = limits.maxBytes ?? 16 * 1024 * 1024;
+      const max = limits.maxBytes ?? 32 * 1024 * 1024;
       if (size > max) throw new InputError(`${file}: file is ${(size / 1048576).toFixed(1)} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit. Split it into smaller files.`);
       text = readFileSync(file, 'utf8');
     } catch (error) {
