@@ -31,7 +31,7 @@ const project = new typescript.TypeScriptProject({
   buildWorkflow: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['js-yaml@^4.1.0', 'commander@^14.0.0', '@viz-js/viz@^3.31.0', '@kubernetes-models/cert-manager@~4.4.4', '@kubernetes-models/gateway-api@~0.5.1'],
+  deps: ['js-yaml@^4.1.0', 'commander@^14.0.0', 'kubernetes-models@~4.5.1', '@viz-js/viz@^3.31.0', '@kubernetes-models/cert-manager@~4.4.4', '@kubernetes-models/gateway-api@~0.5.1'],
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.0', 'cdk8s-plus-28@^2.5.6'],
   // Develop against the newest releases, not the lowest version the peer range accepts.
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -43,7 +43,6 @@ const project = new typescript.TypeScriptProject({
     'yaml@^2.8.0',
     '@types/js-yaml@^4.0.9',
     'jest-snapshot-serializer-raw@^2.0.0',
-    'kubernetes-models@~4.5.1',
     'cdk8s-cli@^2.200.0',
     'fast-check@^4.3.0',
     'tinybench@^6.0.0',

@@ -104,3 +104,22 @@ describe('one serialization per synth', () => {
     expect(Yaml.stringify({ a: 'yes' })).toBe('a: "yes"\n');
   });
 });
+
+describe('the generated Kubernetes 1.28 field tree', () => {
+  test('is what scripts/generate-k8s-fields.ts writes today', async () => {
+    const { generate } = await import('../../scripts/generate-k8s-fields');
+    const { readFileSync } = await import('node:fs');
+    const committed = readFileSync(new URL('../../lib/lint/schema/k8s-1.28-fields.json', import.meta.url), 'utf8');
+    expect(generate()).toBe(committed);
+  });
+
+  test('knows the workload, Service and policy kinds, renamed JSON fields included', async () => {
+    const { isKnownKind } = await import('../../lib/lint/schema/fields');
+    for (const kind of ['v1/Service', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'networking.k8s.io/v1/NetworkPolicy', 'networking.k8s.io/v1/Ingress', 'discovery.k8s.io/v1/EndpointSlice', 'policy/v1/PodDisruptionBudget']) {
+      const [apiVersion, k] = [kind.slice(0, kind.lastIndexOf('/')), kind.slice(kind.lastIndexOf('/') + 1)];
+      expect(isKnownKind(apiVersion, k), kind).toBe(true);
+    }
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'x' }, spec: { group: 'g', names: { kind: 'X', plural: 'xs' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } };
+    expect(lint([crd]).filter((f) => f.rule === 'unknown-field')).toEqual([]);
+  });
+});

@@ -11,6 +11,7 @@ import { invalidDnsConfig } from './pod-dns-config';
 import { policyPeerMatchesNothing } from './policy-peer-matches-nothing';
 import { policySelectsNothing } from './policy-selects-nothing';
 import { removedApiVersion } from './removed-api-version';
+import { schemaInvalid, unknownField } from './schema';
 import { selectorTemplateMismatch } from './selector-template-mismatch';
 import {
   externalNameIsIp, externalTrafficPolicyOnClusterIp, loadBalancerWithoutSourceRanges, nodePortExposure, nodePortOutOfRange,
@@ -32,5 +33,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated,
+  topologyAwareHintsDeprecated, workloadNotIsolated, unknownField, schemaInvalid,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));
