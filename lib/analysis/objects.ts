@@ -1,6 +1,6 @@
 import { SourcedObject } from './loader';
 import { PROTOCOLS, PolicyProtocol } from './port-set';
-import { Labels, MATCH_ALL, Selector, isRecord, parseSelector } from './selectors';
+import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from './selectors';
 import { IpRange, addressBits, parseIp } from '../net/ip';
 
 /** The label the API server puts on every namespace with its name. */
@@ -81,7 +81,7 @@ export function readLabels(raw: unknown): Record<string, string> {
   if (!isRecord(raw)) return labels;
   for (const key of Object.keys(raw)) {
     const value = raw[key];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') labels[key] = String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') setOwn(labels, key, String(value));
   }
   return labels;
 }

@@ -41,7 +41,7 @@ export function parseSelector(raw: unknown): Selector {
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         return { ...MATCH_ALL, invalid: `matchLabels.${key} is not a string` };
       }
-      matchLabels[key] = String(value);
+      setOwn(matchLabels, key, String(value));
     }
   }
   const expressions: SelectorRequirement[] = [];
@@ -97,4 +97,12 @@ export function describeSelector(selector: Selector): string {
 /** A plain-object check that excludes arrays and null. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Sets a key as an own property. Plain assignment of `__proto__` would change the
+ * object's prototype (or be ignored) instead of storing a label named `__proto__`.
+ */
+export function setOwn(target: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -32,7 +32,7 @@ export const removedApiVersion: LintRule = {
   *check(context) {
     for (const source of context.objects) {
       const key = `${String(source.object.apiVersion)}/${String(source.object.kind)}`;
-      const removed = REMOVED[key];
+      const removed = Object.prototype.hasOwnProperty.call(REMOVED, key) ? REMOVED[key] : undefined;
       if (removed) {
         yield { object: source.object, message: `${String(source.object.apiVersion)} ${String(source.object.kind)} was removed in ${removed[0]}`, fix: `Use ${removed[1]}.` };
       }

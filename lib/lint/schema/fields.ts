@@ -5,6 +5,8 @@ import { isRecord } from '../../analysis/selectors';
 const KINDS: Record<string, string> = fields.kinds;
 const TYPES: Record<string, Record<string, string>> = fields.types;
 const SCALARS = new Set(['string', 'number', 'boolean', 'scalar', 'any']);
+// Keys come from user input: never let `constructor` or `__proto__` find Object.prototype.
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
 /** A field the schema does not know, with the names it does know there. */
 export interface UnknownField {
@@ -15,12 +17,12 @@ export interface UnknownField {
 
 /** Whether the 1.28 schema covers this apiVersion and kind. */
 export function isKnownKind(apiVersion: string, kind: string): boolean {
-  return KINDS[`${apiVersion}/${kind}`] !== undefined;
+  return own(KINDS, `${apiVersion}/${kind}`) !== undefined;
 }
 
 /** Every field of `object` that its kind's 1.28 schema does not define. */
 export function unknownFields(object: Record<string, unknown>): UnknownField[] {
-  const root = KINDS[`${String(object.apiVersion)}/${String(object.kind)}`];
+  const root = own(KINDS, `${String(object.apiVersion)}/${String(object.kind)}`);
   if (!root) return [];
   const found: UnknownField[] = [];
   const walk = (value: unknown, ref: string, path: string, depth: number): void => {
@@ -33,10 +35,10 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
       if (isRecord(value)) for (const key of Object.keys(value)) walk(value[key], ref.slice(1, -1), `${path}.${key}`, depth + 1);
       return;
     }
-    const type = TYPES[ref];
+    const type = own(TYPES, ref);
     if (!type || !isRecord(value)) return;
     for (const key of Object.keys(value)) {
-      const child = type[key];
+      const child = own(type, key);
       if (child === undefined) found.push({ path: path ? `${path}.${key}` : key, known: Object.keys(type) });
       else walk(value[key], child, path ? `${path}.${key}` : key, depth + 1);
     }
