@@ -59,7 +59,7 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.mts'],
     exclude: ['dist', 'examples/*/dist', 'examples/*/node_modules'],
     compilerOptions: {
       // Tests, examples and scripts run through vitest/tsx, which resolve like a bundler

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import SummaryLine from './test/support/summary-line';
+import SummaryLine from './test/support/summary-line.mts';
 
 export default defineConfig({
   test: {

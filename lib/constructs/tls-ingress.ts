@@ -147,6 +147,13 @@ export class TlsIngress extends Construct implements IHttpExposure {
       ...props.annotations,
     };
     const defaultBackend = props.defaultBackend ? this.bind(props.defaultBackend) : undefined;
+    // The API server refuses an Ingress with neither rules nor a default backend; routes may
+    // still be added after construction, so this is checked at synth.
+    this.node.addValidation({
+      validate: () => (this.routes.length === 0 && !defaultBackend
+        ? [`${this.node.path}: the Ingress has no rules and no defaultBackend, which the API server refuses. Add a route (app.exposeVia(ingress, { host })) or remove the TlsIngress.`]
+        : []),
+    });
 
     this.ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: { name, namespace: this.namespaceName, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
@@ -228,7 +235,8 @@ export class TlsIngress extends Construct implements IHttpExposure {
     return {
       ingressClassName: className,
       ...(defaultBackend ? { defaultBackend: backendOf(defaultBackend) } : {}),
-      ...(this.secretName !== undefined && hosts.length > 0 ? { tls: [{ hosts: [...hosts].sort(), secretName: this.secretName }] } : {}),
+      // Without hosts (a default backend only), the entry covers whatever the request names.
+      ...(this.secretName !== undefined ? { tls: [hosts.length > 0 ? { hosts: [...hosts].sort(), secretName: this.secretName } : { secretName: this.secretName }] } : {}),
       rules: hosts.map((host) => ({
         host,
         http: { paths: this.routes.filter((r) => r.host === host).map((r) => ({ path: r.path, pathType: r.pathType, backend: backendOf(r) })) },

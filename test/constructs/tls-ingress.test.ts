@@ -142,6 +142,12 @@ describe('TlsIngress', () => {
     expect(modelWithCluster(chart)).toAllowTraffic({ from: 'ingress-nginx/ingress-nginx-controller', to: 'shop/search', port: 9200 });
   });
 
+  test('an Ingress with no route fails at synth, naming the fix', () => {
+    const { chart, ns } = edge();
+    new TlsIngress(chart, 'empty', { namespace: ns, className: 'nginx' });
+    expect(() => chart.toJson()).toThrow('shop/empty: the Ingress has no rules and no defaultBackend, which the API server refuses. Add a route (app.exposeVia(ingress, { host })) or remove the TlsIngress.');
+  });
+
   test('plain HTTP is a named opt-out, recorded as a reasoned suppression', () => {
     const { chart, build } = edge({ certificate: undefined, allowPlainHttp: true });
     build();

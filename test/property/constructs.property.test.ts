@@ -77,7 +77,7 @@ function build(spec: Cluster) {
     from.connectTo(to);
     edges.add(`${from.namespaceName}/${from.name}>${to.namespaceName}/${to.name}`);
   }
-  if (spec.ingressHosts.length > 0) {
+  if (spec.ingressHosts.length > 0 && apps.some((a) => a.namespaceName === 'ns-zero')) {
     const edge = new TlsIngress(chart, 'edge', { namespace: namespaces[0], className: 'nginx', certificate: Certificate.clusterIssuer('letsencrypt') });
     for (const [host, k] of spec.ingressHosts) {
       const zeroApps = apps.filter((a) => a.namespaceName === 'ns-zero');
