@@ -1,16 +1,15 @@
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { HttpRouteOptions, IHttpExposure } from './http-exposure';
 import { NetkitLint } from './netkit-lint';
+import { ServiceWorkload } from './service-workload';
 import { ServiceExposure, SessionAffinity } from './service-exposure';
 import { WorkloadProps } from './workload-props';
 import { serviceFqdn } from '../net/dns';
-import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
-import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
-import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { ServiceBinding } from '../policy/service-backend';
+import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { checkServicePorts, renderExposure } from '../private/service-spec';
 import {
@@ -64,7 +63,7 @@ export interface ExposedAppProps extends WorkloadProps {
  * web.connectTo(api);        // egress on web, ingress on api, port "http"
  * ```
  */
-export class ExposedApp extends Construct implements IServiceBackend {
+export class ExposedApp extends ServiceWorkload {
   /** The app name (metadata.name of every object). */
   public readonly name: string;
   /** The namespace. */
@@ -148,36 +147,6 @@ export class ExposedApp extends Construct implements IServiceBackend {
     this.network = new WorkloadNetwork(this, this.networkPolicy, ports);
     this.network.allowDns(workload.dnsServers);
     for (const source of serviceSpec.allowedSources) this.network.allowFrom(source);
-  }
-
-  /**
-   * Both sides of a connection from this app to `target`: egress here, ingress there,
-   * on `port` (a declared port of the target, or its name). For an ExternalService of
-   * addresses, egress to exactly those addresses and ports.
-   * @param port default: every port the target accepts
-   */
-  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
-    const ports = port === undefined ? [] : [port];
-    if ('network' in target) this.network.connectTo(target, ports);
-    else this.network.connectToExternal(target, ports);
-  }
-
-  /**
-   * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
-   * pods may then reach it on that port, and nothing else changes.
-   */
-  public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
-    exposure.addRoute(this, options);
-  }
-
-  /** Lets `peer` reach this app on `ports` (declared ports; default all of them). */
-  public allowFrom(peer: Peer, ...ports: PortRef[]): void {
-    this.network.allowFrom(peer, ports);
-  }
-
-  /** Lets this app send to `peer` on `ports` (at least one). */
-  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
-    this.network.allowEgressTo(peer, ports);
   }
 
   /** The Service's DNS name, e.g. `api.production.svc.cluster.local`. */

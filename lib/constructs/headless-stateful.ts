@@ -3,15 +3,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
-import { HttpRouteOptions, IHttpExposure } from './http-exposure';
 import { NetkitLint } from './netkit-lint';
+import { ServiceWorkload } from './service-workload';
 import { WorkloadProps } from './workload-props';
 import { podFqdn, serviceFqdn, srvName } from '../net/dns';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
-import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
-import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { ServiceBinding } from '../policy/service-backend';
+import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
 
@@ -97,7 +97,7 @@ const QUANTITY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
  * db.podDnsNames();            // ['db-0.db-headless.shop.svc.cluster.local', ...]
  * ```
  */
-export class HeadlessStateful extends Construct implements IServiceBackend {
+export class HeadlessStateful extends ServiceWorkload {
   public readonly name: string;
   public readonly namespaceName: string;
   public readonly selectorLabels: Readonly<Record<string, string>>;
@@ -256,30 +256,6 @@ export class HeadlessStateful extends Construct implements IServiceBackend {
     return { servicePort: chosen.number!, port: chosen };
   }
 
-  /** Both sides of a connection from these replicas to `target` (or egress to an ExternalService). */
-  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
-    const ports = port === undefined ? [] : [port];
-    if ('network' in target) this.network.connectTo(target, ports);
-    else this.network.connectToExternal(target, ports);
-  }
-
-  /**
-   * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
-   * pods may then reach it on that port, and nothing else changes.
-   */
-  public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
-    exposure.addRoute(this, options);
-  }
-
-  /** Lets `peer` reach client ports (default all of them). */
-  public allowFrom(peer: Peer, ...ports: PortRef[]): void {
-    this.network.allowFrom(peer, ports);
-  }
-
-  /** Lets the replicas send to `peer` on `ports`. */
-  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
-    this.network.allowEgressTo(peer, ports);
-  }
 }
 
 function resolveBudget(scope: Construct, budget: DisruptionBudget | undefined, replicas: number): { kind: 'minAvailable' | 'maxUnavailable'; count: number } | undefined {

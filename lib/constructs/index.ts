@@ -3,6 +3,7 @@ export * from './secure-namespace';
 export * from './probe';
 export * from './service-exposure';
 export * from './workload-props';
+export * from './service-workload';
 export * from './exposed-app';
 export * from './disruption-budget';
 export * from './headless-stateful';

@@ -3,6 +3,7 @@ import {
   Cidr, DnsConfig, ExposedApp, NetkitError, Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity,
 } from '../../lib';
 import { newChart } from '../helpers/charts';
+import { expectNetkitError } from '../helpers/errors';
 
 type AppProps = ConstructorParameters<typeof ExposedApp>[2];
 const base: AppProps = { image: 'acme/api:1', ports: [Port.tcp(8080, 'http')] };
@@ -53,14 +54,7 @@ describe('bad input names the construct path, the value and the fix', () => {
     ['egress with no ports', () => new ExposedApp(newChart('shop'), 'api', base).allowEgressTo(Peer.internet()), 'shop/api: allowEgressTo(the internet (public IPv4 and IPv6 addresses)) needs at least one port. Name the ports the app uses, or Port.allOf(Protocol.TCP) if it truly needs every TCP port.'],
     ['allowFrom on an undeclared port', () => new ExposedApp(newChart('shop'), 'api', base).allowFrom(Peer.namespaceNamed('ops'), 'metrics'), 'shop/api: port "metrics" is not a port shop/api accepts (it accepts: TCP 8080 (http)). Declare the port on that workload, or use one of those.'],
   ])('%s', (_name, build, message) => {
-    let error: unknown;
-    try {
-      build();
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(NetkitError);
-    expect((error as Error).message).toBe(message);
+    expectNetkitError(() => build(), message);
   });
 
   test('a construct that throws adds no objects', () => {

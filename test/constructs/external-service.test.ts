@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ExposedApp, ExternalService, HeadlessStateful, NetkitError, Port, SecureNamespace, lint } from '../../lib';
+import { ExposedApp, ExternalService, HeadlessStateful, Port, SecureNamespace, lint } from '../../lib';
 import { modelWithCluster, newChart, objectsOf, yamlSnapshot } from '../helpers/charts';
+import { expectNetkitError } from '../helpers/errors';
 import { validateAgainstSchema } from '../helpers/schema';
 
 function setup() {
@@ -56,13 +57,6 @@ describe('ExternalService', () => {
     ['a port the external service lacks', (s) => s.api.connectTo(ExternalService.fromAddresses(s.chart, 'p', { addresses: ['203.0.113.1'], ports: [Port.tcp(443, 'https')] }), 'smtp'), 'shop/api: port "smtp" is not a port of the external service (it has: TCP 443 (https)).'],
   ])('refuses %s', (_name, build, message) => {
     const s = setup();
-    let error: unknown;
-    try {
-      build(s);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(NetkitError);
-    expect((error as Error).message).toBe(message);
+    expectNetkitError(() => build(s), message);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { AllowedRoutes, ExposedApp, Gateway, HttpRoute, IssuerRef, NetkitError, PathType, Port, SecureNamespace, lint } from '../../lib';
+import { AllowedRoutes, ExposedApp, Gateway, HttpRoute, IssuerRef, PathType, Port, SecureNamespace, lint } from '../../lib';
 import { newChart, objectsOf, yamlSnapshot } from '../helpers/charts';
+import { expectNetkitError } from '../helpers/errors';
 import { validateAgainstSchema } from '../helpers/schema';
 import { NetworkModel, clusterFixtures } from '../../lib';
 
@@ -102,13 +103,6 @@ describe('Gateway and HttpRoute', () => {
     ['a backend in another namespace', (s) => new HttpRoute(s.chart, 'r', { gateway: new Gateway(s.chart, 'g2', { namespace: 'other', className: 'istio', listeners: [{}] }), namespace: 'other', rules: [{ backends: [{ backend: s.web }] }] }), 'shop/r: backend shop/web is in namespace shop; a route reaches its own namespace (other) without a ReferenceGrant. Put the HttpRoute in shop.'],
   ])('refuses %s', (_name, build, message) => {
     const s = setup();
-    let error: unknown;
-    try {
-      build(s);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(NetkitError);
-    expect((error as Error).message).toBe(message);
+    expectNetkitError(() => build(s), message);
   });
 });

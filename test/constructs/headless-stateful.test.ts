@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import {
-  AccessMode, DisruptionBudget, ExposedApp, HeadlessStateful, NetkitError, Port, PodManagementPolicy, Probe, SecureNamespace, lint,
+  AccessMode, DisruptionBudget, ExposedApp, HeadlessStateful, Port, PodManagementPolicy, Probe, SecureNamespace, lint,
 } from '../../lib';
 import { modelWithCluster, newChart, objectsOf, yamlSnapshot } from '../helpers/charts';
+import { expectNetkitError } from '../helpers/errors';
 import { validateAgainstSchema } from '../helpers/schema';
 
 type Props = ConstructorParameters<typeof HeadlessStateful>[2];
@@ -108,14 +109,7 @@ describe('HeadlessStateful', () => {
     ['maxUnavailable 0', { disruptionBudget: DisruptionBudget.maxUnavailable(0) }, 'infra/etcd: disruption budget maxUnavailable 0 blocks every voluntary disruption (no node could ever drain). Use at least 1, or DisruptionBudget.quorum().'],
     ['a bad peer env name', { peerEnv: 'etcd-peers' }, 'infra/etcd: peerEnv "etcd-peers" is not an environment variable name. Use letters, digits and \'_\', e.g. "PEERS".'],
   ])('refuses %s', (_name, props, message) => {
-    let error: unknown;
-    try {
-      cluster(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(NetkitError);
-    expect((error as Error).message).toBe(message);
+    expectNetkitError(() => cluster(props), message);
   });
 
   test('asking for an unknown SRV port names the choices', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import {
-  BackendProtocol, Certificate, Cidr, ExposedApp, ExternalService, HeadlessStateful, IngressBackend, IssuerRef, NetkitError, PathType, Port, SecureNamespace, TlsIngress, lint,
+  BackendProtocol, Certificate, Cidr, ExposedApp, ExternalService, HeadlessStateful, IngressBackend, IssuerRef, PathType, Port, SecureNamespace, TlsIngress, lint,
 } from '../../lib';
 import { modelWithCluster, newChart, objectsOf, yamlSnapshot } from '../helpers/charts';
+import { expectNetkitError } from '../helpers/errors';
 import { validateAgainstSchema } from '../helpers/schema';
 
 type Props = ConstructorParameters<typeof TlsIngress>[2];
@@ -182,13 +183,6 @@ describe('TlsIngress', () => {
     ['an unmanaged Service with a bad port', (e) => new TlsIngress(e.chart, 'x', { namespace: e.ns, className: 'nginx', rules: [{ host: 'a.example.com', paths: [{ backend: IngressBackend.service('legacy', 0) }] }] }), 'shop/x: backend Service legacy:0: port is not 1-65535.'],
   ])('refuses %s', (_name, build, message) => {
     const e = edge();
-    let error: unknown;
-    try {
-      build(e);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(NetkitError);
-    expect((error as Error).message).toBe(message);
+    expectNetkitError(() => build(e), message);
   });
 });

@@ -1,0 +1,50 @@
+import { Construct, IConstruct } from 'constructs';
+import { HttpRouteOptions, IHttpExposure } from './http-exposure';
+import { Peer } from '../net/peer';
+import { Port } from '../net/port';
+import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
+import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+
+/**
+ * The intent API every workload construct shares (ExposedApp, HeadlessStateful), so that
+ * `a.connectTo(b)` reads and behaves the same whatever kinds `a` and `b` are.
+ */
+export abstract class ServiceWorkload extends Construct implements IServiceBackend {
+  public abstract readonly name: string;
+  public abstract readonly namespaceName: string;
+  public abstract readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The workload's NetworkPolicy intents. */
+  public abstract readonly network: WorkloadNetwork;
+  public abstract readonly serviceName: string;
+  public abstract serviceBinding(port?: PortRef, asker?: IConstruct): ServiceBinding;
+
+  /**
+   * Both sides of a connection from this workload to `target`: egress here, ingress there,
+   * on `port` (a declared port of the target, or its name). For an ExternalService of
+   * addresses, egress to exactly those addresses and ports.
+   * @param port default: every port the target accepts
+   */
+  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
+    const ports = port === undefined ? [] : [port];
+    if ('network' in target) this.network.connectTo(target, ports);
+    else this.network.connectToExternal(target, ports);
+  }
+
+  /**
+   * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
+   * pods may then reach it on that port, and nothing else changes.
+   */
+  public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
+    exposure.addRoute(this, options);
+  }
+
+  /** Lets `peer` reach this workload on `ports` (ports it accepts; default all of them). */
+  public allowFrom(peer: Peer, ...ports: PortRef[]): void {
+    this.network.allowFrom(peer, ports);
+  }
+
+  /** Lets this workload send to `peer` on `ports` (at least one). */
+  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
+    this.network.allowEgressTo(peer, ports);
+  }
+}
