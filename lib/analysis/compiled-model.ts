@@ -6,7 +6,7 @@ import {
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels } from './selectors';
-import { IpAddress, rangeContains } from '../net/ip';
+import { IpAddress, formatIp, rangeContains } from '../net/ip';
 
 /** A workload (by index) or an address outside the cluster. */
 export type Endpoint = { readonly kind: 'workload'; readonly index: number } | { readonly kind: 'external'; readonly ip: IpAddress; readonly text: string };
@@ -107,6 +107,24 @@ export class CompiledModel {
         }
       }
     });
+  }
+
+  /**
+   * Single addresses (/32, /128 ipBlocks) that policies name: precise outside endpoints,
+   * such as an external service, worth showing in a matrix.
+   */
+  public hostAddresses(): string[] {
+    const found = new Set<string>();
+    for (const policy of this.policies) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind === 'ipBlock' && peer.except.length === 0 && peer.cidr.prefix === (peer.cidr.family === 4 ? 32 : 128)) {
+            found.add(formatIp({ family: peer.cidr.family, value: peer.cidr.base }));
+          }
+        }
+      }
+    }
+    return [...found].sort();
   }
 
   /** `<namespace>/<name>` of a workload, or the address. */

@@ -58,7 +58,11 @@ export interface TrafficVerdict {
 
 /** Options for {@link NetworkModel.matrix}. */
 export interface MatrixOptions {
-  /** External addresses to include as endpoints. @default ['203.0.113.7'] — a public test address */
+  /**
+   * External addresses to include as endpoints.
+   * @default ['203.0.113.7'] (a public test address standing for "the internet") plus every
+   *          single address (/32, /128 ipBlock) a policy names
+   */
   readonly externalEndpoints?: string[];
 }
 
@@ -167,7 +171,8 @@ export class NetworkModel {
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
   public matrix(options: MatrixOptions = {}): Matrix {
-    const externals = (options.externalEndpoints ?? ['203.0.113.7']).map((text): Endpoint => {
+    const addresses = options.externalEndpoints ?? [...new Set(['203.0.113.7', ...this.compiled.hostAddresses()])];
+    const externals = addresses.map((text): Endpoint => {
       const ip = parseIp(text);
       if (!ip) throw new UnknownEndpointError(`external endpoint "${text}" is not an IP address.`);
       return { kind: 'external', ip, text: formatIp(ip) };

@@ -85,9 +85,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('Print what may flow between every ordered pair of workloads.')
     .argument('<paths...>', 'YAML files or directories')
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .option('--external <ips>', 'comma-separated external addresses to include', '203.0.113.7')
-    .action((paths: string[], options: { format: string; external: string }) => {
-      const matrix = loadModel(paths, io).matrix({ externalEndpoints: options.external.split(',').filter(Boolean) });
+    .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
+    .action((paths: string[], options: { format: string; external?: string }) => {
+      const matrix = loadModel(paths, io).matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
       if (options.format === 'json') io.out(`${JSON.stringify(matrix, null, 2)}\n`);
       else if (options.format === 'csv') io.out(matrixCsv(matrix));
       else io.out(matrixTable(matrix));

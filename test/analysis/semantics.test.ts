@@ -162,6 +162,12 @@ describe('explanations', () => {
 });
 
 describe('matrix', () => {
+  test('includes every single address a policy names, beside the representative one', () => {
+    const model = NetworkModel.fromObjects([web(), policy('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '198.51.100.5/32' } }, { ipBlock: { cidr: '2001:db8::5/128' } }, { ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ port: 443 }] }] })]);
+    expect(model.matrix().endpoints).toEqual(['a/web', '203.0.113.7', '198.51.100.5', '2001:db8::5']);
+    expect(model.matrix().cells).toContainEqual({ from: 'a/web', to: '198.51.100.5', ports: 'TCP 443' });
+  });
+
   test('lists allowed ports per ordered pair, compressed', () => {
     const model = NetworkModel.fromObjects([web(), db(), workload('a', 'redis', { app: 'redis' }), denyIngress('a'),
       policy('a', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'pg' }, { port: 53, protocol: 'UDP' }] }] }),
