@@ -138,13 +138,18 @@ export class HttpRoute extends Construct implements IHttpExposure {
 
   /** Routes `host` + `path` to one backend (used by `app.exposeVia(route, ...)`). */
   public addRoute(backend: IServiceBackend, options: HttpRouteOptions): void {
-    this.addHostname(options.host);
+    this.checkHostname(options.host);
     this.addRule({ path: options.path, pathType: options.pathType, backends: [{ backend, port: options.port }] });
+    if (!this.hostnames.includes(options.host)) this.hostnames.push(options.host);
   }
 
   private addHostname(host: string): void {
+    this.checkHostname(host);
+    if (!this.hostnames.includes(host)) this.hostnames.push(host);
+  }
+
+  private checkHostname(host: string): void {
     const problem = hostProblem(host);
     if (problem) failAt(this, `hostname "${host}" ${problem}.`);
-    if (!this.hostnames.includes(host)) this.hostnames.push(host);
   }
 }

@@ -201,31 +201,46 @@ export class TlsIngress extends Construct implements IHttpExposure {
     const path = options.path ?? '/';
     const pathType = options.pathType ?? PathType.PREFIX;
     if (!path.startsWith('/')) failAt(this, `path "${path}" must start with "/". Write it like "/api".`);
-    const target = this.bind(backend);
+    const target = this.resolveBackend(backend);
     const clash = this.routes.find((r) => r.host === host && r.path === path && r.pathType === pathType);
     if (clash) {
       if (clash.serviceName === target.serviceName && JSON.stringify(clash.port) === JSON.stringify(target.port)) return;
       failAt(this, `${host}${path} (${pathType}) already routes to Service ${clash.serviceName}; it cannot also route to ${target.serviceName}. Use another path, or an HttpRoute with weights to split traffic.`);
     }
-    this.routes.push({ host, path, pathType, ...target });
+    // Every check has passed: now open the controller's way to the backend.
+    target.open();
+    this.routes.push({ host, path, pathType, serviceName: target.serviceName, port: target.port });
   }
 
   /** Checks a backend, opens the controller's way to it, and returns its Service and port. */
   private bind(backend: IServiceBackend | IngressBackend): { serviceName: string; port: { number?: number; name?: string } } {
+    const target = this.resolveBackend(backend);
+    target.open();
+    return { serviceName: target.serviceName, port: target.port };
+  }
+
+  /**
+   * Checks a backend and returns its Service and port, plus `open()`, which writes the
+   * backend's ingress rule for the controller; nothing is written until `open()` is called.
+   */
+  private resolveBackend(backend: IServiceBackend | IngressBackend): { serviceName: string; port: { number?: number; name?: string }; open: () => void } {
     const resolved = backend instanceof IngressBackend ? backend : IngressBackend.of(backend);
     if (resolved._service) {
       const { name, port } = resolved._service;
       const problem = dns1123SubdomainProblem(name) ?? (typeof port === 'string' ? portNameProblem(port) : (!Number.isInteger(port) || port < 1 || port > 65535 ? 'port is not 1-65535' : undefined));
       if (problem) failAt(this, `backend Service ${name}:${port}: ${problem}.`);
-      return { serviceName: name, port: typeof port === 'number' ? { number: port } : { name: port } };
+      return { serviceName: name, port: typeof port === 'number' ? { number: port } : { name: port }, open: () => undefined };
     }
     const workload = resolved._workload!;
     if (workload.namespaceName !== this.namespaceName) {
       failAt(this, `backend ${workload.node.path} is in namespace ${workload.namespaceName}, but an Ingress reaches Services in its own namespace (${this.namespaceName}) only. Put the TlsIngress in ${workload.namespaceName}.`);
     }
     const binding = workload.serviceBinding(resolved._port, this);
-    workload.network.allowFrom(this.controllerPeer, [binding.port]);
-    return { serviceName: workload.serviceName, port: { number: binding.servicePort } };
+    return {
+      serviceName: workload.serviceName,
+      port: { number: binding.servicePort },
+      open: () => workload.network.allowFrom(this.controllerPeer, [binding.port]),
+    };
   }
 
   private renderSpec(className: string, defaultBackend: { serviceName: string; port: { number?: number; name?: string } } | undefined): k8s.IngressSpec {

@@ -82,6 +82,14 @@ describe('Gateway and HttpRoute', () => {
     });
   });
 
+  test('a refused route leaves no policy and no hostname behind', () => {
+    const { chart, web, api, gateway } = setup();
+    const route = new HttpRoute(chart, 'r', { gateway, namespace: 'shop', rules: [{ backends: [{ backend: web }] }] });
+    const before = JSON.stringify(chart.toJson());
+    expect(() => api.exposeVia(route, { host: 'api.example.com', path: '/' })).toThrow('/ (Prefix) is already routed by this HTTPRoute');
+    expect(JSON.stringify(chart.toJson())).toBe(before);
+  });
+
   test('a route in another namespace attaches only where the listener allows it', () => {
     const { chart, gateway } = setup();
     expect(() => new HttpRoute(chart, 'x', { gateway, namespace: 'other' })).toThrow('shop/x: Gateway shop/edge does not accept routes from namespace other. Set the listener\'s allowedRoutes, or put the route in shop.');

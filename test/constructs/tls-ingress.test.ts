@@ -158,6 +158,15 @@ describe('TlsIngress', () => {
     expect(lint(chart.toJson())).toEqual([]);
   });
 
+  test('a refused route leaves no policy behind', () => {
+    const { chart, ns, build } = edge();
+    const ingress = build();
+    const admin = new ExposedApp(chart, 'admin', { namespace: ns, image: 'ad:1', ports: [Port.tcp(8080, 'http')] });
+    const before = JSON.stringify(chart.toJson());
+    expect(() => admin.exposeVia(ingress, { host: 'shop.example.com', path: '/' })).toThrow('already routes to Service web');
+    expect(JSON.stringify(chart.toJson())).toBe(before);
+  });
+
   test('repeating a route is harmless', () => {
     const { chart, web, build } = edge();
     web.exposeVia(build(), { host: 'shop.example.com', path: '/' });
