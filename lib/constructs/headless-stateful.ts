@@ -174,6 +174,9 @@ export class HeadlessStateful extends ServiceWorkload {
       JsonPatch.remove('/spec/externalIPs'),
       ...allPorts.map((p, i) => JsonPatch.add(`/spec/ports/${i}/targetPort`, p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!))),
     );
+    if (storage && workload.writablePaths.some((w) => w.volume === storage.name)) {
+      failAt(this, `storage name "${storage.name}" is also the volume of writable path ${workload.writablePaths.find((w) => w.volume === storage.name)!.path}. Name the storage differently.`);
+    }
     if (storage) {
       ApiObject.of(this.statefulSet).addJsonPatch(
         JsonPatch.add('/spec/volumeClaimTemplates', [{
@@ -184,7 +187,9 @@ export class HeadlessStateful extends ServiceWorkload {
             ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
           },
         }]),
-        JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ name: storage.name, mountPath: storage.mountPath }]),
+        workload.writablePaths.length > 0
+          ? JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: storage.name, mountPath: storage.mountPath })
+          : JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ name: storage.name, mountPath: storage.mountPath }]),
       );
     }
 

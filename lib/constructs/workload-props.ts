@@ -48,4 +48,10 @@ export interface WorkloadProps {
   readonly serviceAccountToken?: boolean;
   /** The cluster domain for FQDNs. @default 'cluster.local' */
   readonly clusterDomain?: string;
+  /**
+   * Directories the container may write to, each an emptyDir volume, since the root
+   * filesystem is read-only. `[]` for none.
+   * @default ['/tmp'] — most runtimes and libraries write temporary files there
+   */
+  readonly writablePaths?: string[];
 }

@@ -24,6 +24,8 @@ export interface ResolvedWorkload {
   readonly objectLabels: Record<string, string>;
   readonly dns: DnsConfig;
   readonly hostNetwork: boolean;
+  /** Writable directories and the emptyDir volume name for each. */
+  readonly writablePaths: { readonly path: string; readonly volume: string }[];
   /**
    * DNS servers the workload's own policy must allow: the namespace's, unless a
    * namespace-wide policy already does, plus any dnsConfig nameservers.
@@ -53,7 +55,9 @@ export function resolveWorkload(scope: Construct, id: string, props: WorkloadPro
     failAt(scope, 'a hostNetwork pod with dnsPolicy ClusterFirst uses the node\'s resolvers, not the cluster DNS. Use DnsConfig.clusterFirstWithHostNet().');
   }
   const selectorLabels = { [APP_NAME_LABEL]: name };
+  const writablePaths = checkWritablePaths(scope, props.writablePaths ?? ['/tmp']);
   return {
+    writablePaths,
     name,
     namespace,
     clusterDomain,
@@ -63,6 +67,21 @@ export function resolveWorkload(scope: Construct, id: string, props: WorkloadPro
     hostNetwork,
     dnsServers: [...(namespace.allowsDnsForAllPods ? [] : namespace.dnsServers), ...dns.nameservers.map((ip) => Peer.ipAddress(ip))],
   };
+}
+
+function checkWritablePaths(scope: Construct, paths: readonly string[]): { path: string; volume: string }[] {
+  const result: { path: string; volume: string }[] = [];
+  for (const path of paths) {
+    if (typeof path !== 'string' || !/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(path) || path.includes('//') || path.split('/').includes('..')) {
+      failAt(scope, `writable path ${JSON.stringify(path)} is not an absolute directory path. Write it like "/tmp" or "/var/cache/app".`);
+    }
+    // The volume name is the path as a DNS label: /var/cache/nginx -> var-cache-nginx.
+    const volume = path.slice(1).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
+    if (result.some((r) => r.path === path)) failAt(scope, `writable path ${path} is listed twice. List each once.`);
+    if (result.some((r) => r.volume === volume)) failAt(scope, `writable paths ${result.find((r) => r.volume === volume)!.path} and ${path} map to the same volume name "${volume}". Rename one directory.`);
+    result.push({ path, volume });
+  }
+  return result;
 }
 
 /** Container ports: single numbers, no duplicates, a name on each when there are several. */
@@ -109,6 +128,8 @@ export function containerProps(scope: Construct, workload: ResolvedWorkload, pro
     command: props.command,
     resources: props.resources,
     securityContext: restrictedContainerSecurity(props.runAsUser),
+    // Created here, after every check: emptyDir volumes for the writable directories.
+    volumeMounts: workload.writablePaths.map((w) => ({ path: w.path, volume: kplus.Volume.fromEmptyDir(scope, `writable-${w.volume}`, w.volume) })),
   };
 }
 

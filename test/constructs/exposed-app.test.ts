@@ -54,6 +54,15 @@ describe('ExposedApp', () => {
     });
   });
 
+  test('the read-only root filesystem gets a writable /tmp, or the directories asked for', () => {
+    const pod = (props: Partial<ConstructorParameters<typeof ExposedApp>[2]>) => objectsOf(appChart(props).chart, 'Deployment').api.spec.template.spec;
+    expect(pod({}).volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    const custom = pod({ writablePaths: ['/tmp', '/var/cache/nginx'] });
+    expect(custom.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/cache/nginx', name: 'var-cache-nginx' }]);
+    expect(custom.volumes).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'var-cache-nginx', emptyDir: {} }]);
+    expect(pod({ writablePaths: [] }).volumes).toBeUndefined();
+  });
+
   test('readiness defaults to TCP on the main port; HTTP, liveness and startup are configurable', () => {
     expect(objectsOf(appChart().chart, 'Deployment').api.spec.template.spec.containers[0].readinessProbe)
       .toEqual({ failureThreshold: 3, tcpSocket: { port: 8080 } });

@@ -53,7 +53,8 @@ describe('HeadlessStateful', () => {
   test('storage becomes a volumeClaimTemplate and a mount', () => {
     const set = objectsOf(cluster({ storage: { ...etcd.storage!, accessModes: [AccessMode.READ_WRITE_ONCE_POD] } }).chart, 'StatefulSet').etcd;
     expect(set.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '8Gi' } }, storageClassName: 'fast-ssd' } }]);
-    expect(set.spec.template.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/var/lib/etcd', name: 'data' }]);
+    expect(set.spec.template.spec.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/var/lib/etcd', name: 'data' }]);
+    expect(set.spec.template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
   });
 
   test('stable DNS: every replica, SRV names and the peer list', () => {
