@@ -13,7 +13,7 @@ import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { ServiceBinding } from '../policy/service-backend';
 import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
-import { checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
+import { KPLUS_PROTOCOL, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
 
 /** How a StatefulSet starts and stops its pods. */
 export enum PodManagementPolicy {
@@ -155,14 +155,14 @@ export class HeadlessStateful extends ServiceWorkload {
       metadata: { name: this.headlessServiceName, namespace: this.namespaceName, labels: workload.objectLabels },
       clusterIP: 'None',
       publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
-      ports: allPorts.map((p) => ({ name: p.name, port: p.number!, targetPort: p.number, protocol: p.protocol as unknown as kplus.Protocol })),
+      ports: allPorts.map((p) => ({ name: p.name, port: p.number!, targetPort: p.number, protocol: KPLUS_PROTOCOL[p.protocol] })),
     });
     this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
       metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
       ...podProps(workload, props),
       service: this.headlessService,
       replicas,
-      podManagementPolicy: (props.podManagementPolicy ?? PodManagementPolicy.ORDERED_READY) as unknown as kplus.PodManagementPolicy,
+      podManagementPolicy: props.podManagementPolicy === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
       containers: [container],
     });
     finishWorkload(this.statefulSet, workload);

@@ -157,6 +157,7 @@ export class TlsIngress extends Construct implements IHttpExposure {
 
     this.ingress = new k8s.KubeIngress(this, 'ingress', {
       metadata: { name, namespace: this.namespaceName, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+      // Rendered at synth so routes added later are included; the typed props cannot say "lazy".
       spec: Lazy.any({ produce: () => this.renderSpec(props.className, defaultBackend) }) as unknown as k8s.IngressSpec,
     });
     if (certificate?.kind === 'explicit') {

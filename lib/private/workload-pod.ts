@@ -10,7 +10,14 @@ import { IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from '../lint/engine';
 import { DEFAULT_CLUSTER_DOMAIN, DnsConfig, DnsPolicy, clusterDomainProblem } from '../net/dns';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { Peer } from '../net/peer';
-import { Port } from '../net/port';
+import { Port, Protocol } from '../net/port';
+
+/** Our Protocol as cdk8s-plus's enum (same values, different types). */
+export const KPLUS_PROTOCOL: Record<Protocol, kplus.Protocol> = {
+  [Protocol.TCP]: kplus.Protocol.TCP,
+  [Protocol.UDP]: kplus.Protocol.UDP,
+  [Protocol.SCTP]: kplus.Protocol.SCTP,
+};
 
 /** The label every workload of ours selects its pods by. */
 export const APP_NAME_LABEL = 'app.kubernetes.io/name';
@@ -119,7 +126,7 @@ export function containerProps(scope: Construct, workload: ResolvedWorkload, pro
   return {
     name: workload.name,
     image: props.image,
-    ports: ports.map((p) => ({ number: p.number!, name: p.name, protocol: p.protocol as unknown as kplus.Protocol })),
+    ports: ports.map((p) => ({ number: p.number!, name: p.name, protocol: KPLUS_PROTOCOL[p.protocol] })),
     readiness: probeFor(scope, props.readiness ?? Probe.tcp(), ports),
     liveness: props.liveness ? probeFor(scope, props.liveness, ports) : undefined,
     startup: props.startup ? probeFor(scope, props.startup, ports) : undefined,
