@@ -155,6 +155,9 @@ export class NetworkModel {
     }
     const from = this.resolve(query.from, 'from');
     const to = this.resolve(query.to, 'to');
+    if (from.kind === 'external' && to.kind === 'external') {
+      throw new UnknownEndpointError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
+    }
     const egress = this.side(from, to, 'egress', protocol, query.port);
     const ingress = this.side(to, from, 'ingress', protocol, query.port);
     const verdict = {

@@ -156,6 +156,10 @@ describe('explanations', () => {
     expect(() => model.check({ from: 'a/web', to: 'zzz/yyyyyyyy', port: 1 })).toThrow('unknown to "zzz/yyyyyyyy": no workload <namespace>/<name> or IP address by that name.');
   });
 
+  test('a query between two outside addresses is refused', () => {
+    expect(() => model.check({ from: '198.51.100.1', to: '203.0.113.1', port: 443 })).toThrow('from 198.51.100.1 and to 203.0.113.1 are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.');
+  });
+
   test('a unique workload name works without its namespace', () => {
     expect(model.check({ from: 'web', to: 'db', port: 5432 }).allowed).toBe(true);
   });
