@@ -176,6 +176,11 @@ export class Peer {
     private readonly render: (policyNamespace: string) => PolicyPeerJson[],
   ) {}
 
+  /** True for IP-block peers, which match addresses and never pods. */
+  public get isAddressBlock(): boolean {
+    return this.kind === 'cidr' || this.kind === 'anywhere';
+  }
+
   /** True for {@link Peer.anywhere}: traffic from or to every address. */
   public get isAnywhere(): boolean {
     return this.kind === 'anywhere';

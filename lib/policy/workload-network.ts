@@ -61,14 +61,23 @@ export class WorkloadNetwork {
     });
   }
 
-  /** Lets the workload send to `peer` on `ports`. Ports are required: least privilege. */
+  /**
+   * Lets the workload send to `peer` on `ports`. Ports are required: least privilege.
+   * They are written by number: a port's name here is this app's label for it, while a
+   * NetworkPolicy resolves names on the destination, which may name it otherwise or, for an
+   * address, not at all. `Port.named()` asks for the destination's name explicitly.
+   */
   public allowEgressTo(peer: Peer, ports: readonly Port[]): void {
     if (ports.length === 0) {
       failAt(this.owner, `allowEgressTo(${peer}) needs at least one port. Name the ports the app uses, or Port.allOf(Protocol.TCP) if it truly needs every TCP port.`);
     }
+    const named = ports.find((p) => p.number === undefined);
+    if (named && peer.isAddressBlock) {
+      failAt(this.owner, `allowEgressTo(${peer}, ${named}): a named port resolves on a destination pod, and an IP block has none, so the rule would match nothing. Give the port number.`);
+    }
     this.policy.egressRules.set(`to-${peer.key}-${portsKey(ports)}`, {
       peers: peer.toPolicyPeers(this.policy.namespaceName),
-      ports: ports.map((p) => p.toPolicyPort()),
+      ports: ports.map((p) => p.toPolicyPort({ byNumber: true })),
     });
   }
 

@@ -247,6 +247,13 @@ describe('ExposedApp intents', () => {
     expect(model).toDenyTraffic({ from: 'shop/api', to: '203.0.113.7', port: 80 });
   });
 
+  test('egress ports are written by number, so a named Port still reaches an address', () => {
+    const { chart, api } = shop();
+    api.allowEgressTo(Peer.internet(), Port.tcp(443, 'https'));
+    expect(objectsOf(chart, 'NetworkPolicy').api.spec.egress).toContainEqual(expect.objectContaining({ ports: [{ port: 443, protocol: 'TCP' }] }));
+    expect(modelWithCluster(chart)).toAllowTraffic({ from: 'shop/api', to: '203.0.113.7', port: 443 });
+  });
+
   test('a failed connectTo leaves no half-open connection behind', () => {
     const { chart, api, web } = shop();
     const before = JSON.stringify(chart.toJson());
