@@ -1,12 +1,20 @@
 import { Bitset } from './bitset';
 import { SourcedObject } from './loader';
 import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, readLabels, readPolicy, readWorkload,
+  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, readWorkload,
 } from './objects';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels } from './selectors';
 import { IpAddress, formatIp, rangeContains } from '../net/ip';
+
+/** A Service that selects pods: how a name and port reach container ports. */
+export interface ServiceInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector: Labels;
+  readonly ports: readonly { readonly port: number; readonly protocol: PolicyProtocol; readonly targetPort: number | string }[];
+}
 
 /** A workload (by index) or an address outside the cluster. */
 export type Endpoint = { readonly kind: 'workload'; readonly index: number } | { readonly kind: 'external'; readonly ip: IpAddress; readonly text: string };
@@ -33,6 +41,8 @@ export class CompiledModel {
   public readonly notices: string[];
   public readonly byRef = new Map<string, number>();
   public readonly byName = new Map<string, number[]>();
+  /** Services with a selector, by `<namespace>/<name>`. */
+  public readonly services = new Map<string, ServiceInfo>();
   /** Per workload: indexes of the policies that isolate it for ingress / egress. */
   public readonly ingressIsolation: number[][];
   public readonly egressIsolation: number[][];
@@ -53,6 +63,11 @@ export class CompiledModel {
       if (kind === 'NetworkPolicy' && typeof source.object.apiVersion === 'string' && source.object.apiVersion.startsWith('networking.k8s.io/')) {
         const policy = readPolicy(source, this.notices);
         if (policy) this.policies.push(policy);
+        continue;
+      }
+      if (kind === 'Service') {
+        const service = readService(source.object);
+        if (service) this.services.set(`${service.namespace}/${service.name}`, service);
         continue;
       }
       const workload = readWorkload(source);
@@ -143,6 +158,21 @@ export class CompiledModel {
   public rulePorts(compiled: CompiledRule, destination: Endpoint): PortSet {
     return compiled.fixedPorts ?? portsOf(compiled.rule, destination.kind === 'workload' ? this.workloads[destination.index] : undefined);
   }
+}
+
+function readService(object: Record<string, unknown>): ServiceInfo | undefined {
+  const name = nameOf(object);
+  const spec = object.spec as Record<string, unknown> | undefined;
+  const selector = readLabels(spec?.selector);
+  if (!name || Object.keys(selector).length === 0) return undefined;
+  const ports = (Array.isArray(spec?.ports) ? spec!.ports : []).flatMap((raw: unknown) => {
+    const port = raw as Record<string, unknown>;
+    if (typeof port?.port !== 'number') return [];
+    const protocol = (['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)) ? port.protocol : 'TCP') as PolicyProtocol;
+    const target = typeof port.targetPort === 'number' || typeof port.targetPort === 'string' ? port.targetPort : port.port;
+    return [{ port: port.port, protocol, targetPort: target }];
+  });
+  return { namespace: namespaceOf(object), name, selector, ports };
 }
 
 /** The ports a rule allows toward `destination` (named ports resolve on it). */

@@ -1,4 +1,4 @@
-import { CompiledModel, Endpoint } from './compiled-model';
+import { CompiledModel, Endpoint, ServiceInfo } from './compiled-model';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
 import { Matrix, computeMatrix } from './matrix';
 import { PolicyInfo, WorkloadInfo } from './objects';
@@ -13,9 +13,12 @@ export { Matrix, MatrixCell } from './matrix';
 export interface TrafficQuery {
   /** `<namespace>/<name>` of a workload, a workload name when unique, or an IP address. */
   readonly from: string;
-  /** Same forms as `from`. */
+  /** Same forms as `from`, or a Service `<namespace>/<name>` that selects one workload. */
   readonly to: string;
-  /** The destination port (the container port the packet arrives on). */
+  /**
+   * The destination port: the container port the packet arrives on, or, when `to` names
+   * a Service, one of its ports (translated to the container port behind it).
+   */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: PolicyProtocol;
@@ -153,23 +156,41 @@ export class NetworkModel {
     if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) {
       throw new UnknownEndpointError(`port ${query.port} is not a port number (1-65535).`);
     }
-    const from = this.resolve(query.from, 'from');
-    const to = this.resolve(query.to, 'to');
+    const from = this.resolve(query.from, 'from').endpoint;
+    const target = this.resolve(query.to, 'to');
+    const to = target.endpoint;
+    // Named through a Service: its port leads to a container port on the selected workload.
+    let port = query.port;
+    let via = '';
+    if (target.service && to.kind === 'workload') {
+      const servicePort = target.service.ports.find((p) => p.port === query.port && p.protocol === protocol);
+      if (servicePort) {
+        const targetPort = servicePort.targetPort;
+        const resolved = typeof targetPort === 'number' ? targetPort
+          : this.workloads[to.index].ports.find((p) => p.name === targetPort && p.protocol === protocol)?.number;
+        if (resolved === undefined) {
+          throw new UnknownEndpointError(`Service ${target.service.namespace}/${target.service.name} port ${query.port} targets port "${String(targetPort)}", which ${this.workloads[to.index].ref} does not declare, so traffic to it goes nowhere.`);
+        }
+        port = resolved;
+        via = ` (through Service ${target.service.namespace}/${target.service.name} port ${query.port}, container port ${resolved})`;
+      }
+    }
     if (from.kind === 'external' && to.kind === 'external') {
       throw new UnknownEndpointError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
     }
-    const egress = this.side(from, to, 'egress', protocol, query.port);
-    const ingress = this.side(to, from, 'ingress', protocol, query.port);
+    const egress = this.side(from, to, 'egress', protocol, port);
+    const ingress = this.side(to, from, 'ingress', protocol, port);
     const verdict = {
       allowed: egress.allowed && ingress.allowed,
       from: this.label(from),
       to: this.label(to),
-      port: query.port,
+      port,
       protocol,
       egress,
       ingress,
     };
-    return { ...verdict, why: this.explain(verdict, from, to) };
+    const why = this.explain(verdict, from, to);
+    return { ...verdict, why: via ? why.replace(/^(ALLOWED|DENIED): (.*?) on (\w+ \d+)\./, `$1: $2 on $3${via}.`) : why };
   }
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
@@ -189,13 +210,22 @@ export class NetworkModel {
     return index === undefined ? undefined : this.workloads[index];
   }
 
-  private resolve(ref: string, role: string): Endpoint {
+  private resolve(ref: string, role: string): { endpoint: Endpoint; service?: ServiceInfo } {
     const ip = parseIp(ref);
-    if (ip) return { kind: 'external', ip, text: formatIp(ip) };
+    if (ip) return { endpoint: { kind: 'external', ip, text: formatIp(ip) } };
     const exact = this.compiled.byRef.get(ref);
-    if (exact !== undefined) return { kind: 'workload', index: exact };
+    if (exact !== undefined) return { endpoint: { kind: 'workload', index: exact } };
     const byName = this.compiled.byName.get(ref);
-    if (byName?.length === 1) return { kind: 'workload', index: byName[0] };
+    if (byName?.length === 1) return { endpoint: { kind: 'workload', index: byName[0] } };
+    // No workload by that name: a Service by that name leads to the workload it selects.
+    const service = this.compiled.services.get(ref);
+    if (service) {
+      const selected = this.workloads.flatMap((w, i) => (w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v) ? [i] : []));
+      if (selected.length === 1) return { endpoint: { kind: 'workload', index: selected[0] }, service };
+      throw new UnknownEndpointError(selected.length === 0
+        ? `Service ${ref} selects no workload in the input, so nothing answers behind it.`
+        : `Service ${ref} selects several workloads (${selected.map((i) => this.workloads[i].ref).join(', ')}); name one of them.`);
+    }
     const refs = this.workloads.map((w) => w.ref);
     const close = closestMatches(ref, refs, 3);
     const hint = byName && byName.length > 1

@@ -165,6 +165,29 @@ describe('explanations', () => {
   });
 });
 
+describe('queries through a Service', () => {
+  const objects = [
+    workload('a', 'release-web-7d9', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] }),
+    workload('a', 'client', { app: 'client' }),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'a' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }, { port: 9000, targetPort: 'admin' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nothing', namespace: 'a' }, spec: { selector: { app: 'none' }, ports: [{ port: 80 }] } },
+    policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }], ports: [{ port: 8080 }] }] }),
+  ];
+  const model = NetworkModel.fromObjects(objects);
+
+  test('a Service name and port lead to the workload and container port behind them', () => {
+    const verdict = model.check({ from: 'a/client', to: 'a/web', port: 80 });
+    expect(verdict).toMatchObject({ allowed: true, to: 'a/release-web-7d9', port: 8080 });
+    expect(verdict.why).toMatch(/^ALLOWED: a\/client -> a\/release-web-7d9 on TCP 8080 \(through Service a\/web port 80, container port 8080\)\. /);
+    expect(model.check({ from: 'a/release-web-7d9', to: 'a/web', port: 80 }).allowed).toBe(false);
+  });
+
+  test('a Service that leads nowhere says so', () => {
+    expect(() => model.check({ from: 'a/client', to: 'a/web', port: 9000 })).toThrow('Service a/web port 9000 targets port "admin", which a/release-web-7d9 does not declare, so traffic to it goes nowhere.');
+    expect(() => model.check({ from: 'a/client', to: 'a/nothing', port: 80 })).toThrow('Service a/nothing selects no workload in the input, so nothing answers behind it.');
+  });
+});
+
 describe('matrix', () => {
   test('includes every single address a policy names, beside the representative one', () => {
     const model = NetworkModel.fromObjects([web(), policy('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '198.51.100.5/32' } }, { ipBlock: { cidr: '2001:db8::5/128' } }, { ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ port: 443 }] }] })]);
