@@ -60,6 +60,7 @@ const cases: Record<string, { bad: Obj[]; good: Obj[] }> = {
   'statefulset-service': { bad: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)), good: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)) },
   'topology-aware-hints-deprecated': { bad: [service('a', 'x', {}, { 'service.kubernetes.io/topology-aware-hints': 'auto' })], good: [service('a', 'x', {}, { 'service.kubernetes.io/topology-mode': 'Auto' })] },
   'workload-not-isolated': { bad: [app()], good: [app(), ...isolated] },
+  'unsafe-network-sysctl': { bad: [app({ securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] } })], good: [app({ securityContext: { sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }] } })] },
   'unknown-field': { bad: [svc({ sessionAfinity: 'ClientIP' })], good: [svc({ sessionAffinity: 'ClientIP' })] },
   'schema-invalid': { bad: [svc({ ports: [{ name: 'http', port: '80' }] })], good: [svc()] },
 };

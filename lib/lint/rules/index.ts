@@ -7,6 +7,7 @@ import { ingressInvalidRoute } from './ingress-invalid-route';
 import { ingressHostWithoutTls, ingressTlsHostUnused, ingressWithoutTls } from './ingress-tls';
 import { namespaceWithoutDefaultDeny, workloadNotIsolated } from './isolation';
 import { invalidIpBlock, invalidPolicyPort } from './network-policy-fields';
+import { unsafeNetworkSysctl } from './network-sysctls';
 import { invalidDnsConfig } from './pod-dns-config';
 import { policyPeerMatchesNothing } from './policy-peer-matches-nothing';
 import { policySelectsNothing } from './policy-selects-nothing';
@@ -33,5 +34,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, unknownField, schemaInvalid,
+  topologyAwareHintsDeprecated, workloadNotIsolated, unknownField, schemaInvalid, unsafeNetworkSysctl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));
