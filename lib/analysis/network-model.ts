@@ -160,19 +160,26 @@ export class NetworkModel {
     const target = this.resolve(query.to, 'to');
     const to = target.endpoint;
     // Named through a Service: its port leads to a container port on the selected workload.
+    // A Service that shares the workload's name counts too when the port is not a container
+    // port but one of the Service's (`--to shop/web --port 80` for web's Service port 80).
     let port = query.port;
     let via = '';
-    if (target.service && to.kind === 'workload') {
-      const servicePort = target.service.ports.find((p) => p.port === query.port && p.protocol === protocol);
+    const sameNamed = to.kind === 'workload' && !target.service ? this.compiled.services.get(this.workloads[to.index].ref) : undefined;
+    const service = target.service ?? (sameNamed && to.kind === 'workload'
+      && !this.workloads[to.index].ports.some((p) => p.number === query.port && p.protocol === protocol)
+      && Object.entries(sameNamed.selector).every(([k, v]) => this.workloads[to.index].labels[k] === v) ? sameNamed : undefined);
+    if (service && to.kind === 'workload') {
+      const targetService = service;
+      const servicePort = targetService.ports.find((p) => p.port === query.port && p.protocol === protocol);
       if (servicePort) {
         const targetPort = servicePort.targetPort;
         const resolved = typeof targetPort === 'number' ? targetPort
           : this.workloads[to.index].ports.find((p) => p.name === targetPort && p.protocol === protocol)?.number;
         if (resolved === undefined) {
-          throw new UnknownEndpointError(`Service ${target.service.namespace}/${target.service.name} port ${query.port} targets port "${String(targetPort)}", which ${this.workloads[to.index].ref} does not declare, so traffic to it goes nowhere.`);
+          throw new UnknownEndpointError(`Service ${targetService.namespace}/${targetService.name} port ${query.port} targets port "${String(targetPort)}", which ${this.workloads[to.index].ref} does not declare, so traffic to it goes nowhere.`);
         }
         port = resolved;
-        via = ` (through Service ${target.service.namespace}/${target.service.name} port ${query.port}, container port ${resolved})`;
+        via = ` (through Service ${targetService.namespace}/${targetService.name} port ${query.port}, container port ${resolved})`;
       }
     }
     if (from.kind === 'external' && to.kind === 'external') {

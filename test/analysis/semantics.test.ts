@@ -182,6 +182,17 @@ describe('queries through a Service', () => {
     expect(model.check({ from: 'a/release-web-7d9', to: 'a/web', port: 80 }).allowed).toBe(false);
   });
 
+  test('a Service named like its workload translates its ports, and container ports win', () => {
+    const same = NetworkModel.fromObjects([
+      workload('a', 'api', { app: 'api' }, { ports: [{ name: 'http', containerPort: 8080 }] }),
+      workload('a', 'client', { app: 'client' }),
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'a' }, spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }, { port: 8080, targetPort: 9999 }] } },
+      policy('a', 'api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
+    ]);
+    expect(same.check({ from: 'a/client', to: 'a/api', port: 80 })).toMatchObject({ allowed: true, port: 8080 });
+    expect(same.check({ from: 'a/client', to: 'a/api', port: 8080 })).toMatchObject({ allowed: true, port: 8080 });
+  });
+
   test('a Service that leads nowhere says so', () => {
     expect(() => model.check({ from: 'a/client', to: 'a/web', port: 9000 })).toThrow('Service a/web port 9000 targets port "admin", which a/release-web-7d9 does not declare, so traffic to it goes nowhere.');
     expect(() => model.check({ from: 'a/client', to: 'a/nothing', port: 80 })).toThrow('Service a/nothing selects no workload in the input, so nothing answers behind it.');
