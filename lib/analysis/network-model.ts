@@ -49,8 +49,11 @@ export interface SideVerdict {
 /** The answer to a {@link TrafficQuery}. */
 export interface TrafficVerdict {
   readonly allowed: boolean;
+  /** The source workload or address. */
   readonly from: string;
+  /** The destination workload (a Service named in the query is resolved to it) or address. */
   readonly to: string;
+  /** The container port checked: the query's port, or the one a Service port leads to. */
   readonly port: number;
   readonly protocol: PolicyProtocol;
   readonly egress: SideVerdict;
@@ -196,8 +199,7 @@ export class NetworkModel {
       egress,
       ingress,
     };
-    const why = this.explain(verdict, from, to);
-    return { ...verdict, why: via ? why.replace(/^(ALLOWED|DENIED): (.*?) on (\w+ \d+)\./, `$1: $2 on $3${via}.`) : why };
+    return { ...verdict, why: this.explain(verdict, from, to, via) };
   }
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
@@ -259,7 +261,8 @@ export class NetworkModel {
     return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy };
   }
 
-  private explain(v: Omit<TrafficVerdict, 'why'>, from: Endpoint, to: Endpoint): string {
+  /** @param via how a Service port led to the container port, if it did (empty otherwise) */
+  private explain(v: Omit<TrafficVerdict, 'why'>, from: Endpoint, to: Endpoint, via: string): string {
     const target = `${v.protocol} ${v.port}`;
     const sideText = (side: SideVerdict, direction: 'egress' | 'ingress', self: Endpoint, other: Endpoint): string => {
       const selfName = this.label(self);
@@ -278,7 +281,7 @@ export class NetworkModel {
       const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : '';
       return `${Dir}: ${isolated}, and no ${direction} rule of those policies matches ${otherName} on ${target}${external}.`;
     };
-    const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}.`;
+    const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}${via}.`;
     return [head, sideText(v.egress, 'egress', from, to), sideText(v.ingress, 'ingress', to, from)].join(' ');
   }
 }

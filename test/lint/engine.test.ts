@@ -1,4 +1,4 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, ApiObjectProps, App, Chart, Yaml } from 'cdk8s';
 import { describe, expect, test, vi } from 'vitest';
 import { ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif } from '../../lib';
 import { policy, workload } from '../helpers/k8s';
@@ -52,9 +52,8 @@ describe('lint at synth time', () => {
     const chart = new Chart(app, 'broken');
     new SecureNamespace(chart, 'shop');
     // A hand-written policy that cuts DNS off: the cdk8s-plus style mistake netkit exists to catch.
-    const { ApiObject } = require('cdk8s');
-    new ApiObject(chart, 'bad', policy('shop', 'lockdown', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 0 }] }] }));
-    new ApiObject(chart, 'web', workload('shop', 'web', { app: 'web' }));
+    new ApiObject(chart, 'bad', policy('shop', 'lockdown', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 0 }] }] }) as ApiObjectProps);
+    new ApiObject(chart, 'web', workload('shop', 'web', { app: 'web' }) as ApiObjectProps);
     expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] error \[invalid-policy-port\] NetworkPolicy shop\/lockdown: egress\[0\] port 0 is not 1-65535\. Fix: /);
   });
 
