@@ -11,6 +11,7 @@ import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { ServiceBinding } from '../policy/service-backend';
 import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
+import { Transaction } from '../private/transaction';
 import { checkServicePorts, renderExposure } from '../private/service-spec';
 import {
   acknowledgeAnnotations, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload,
@@ -85,68 +86,76 @@ export class ExposedApp extends ServiceWorkload {
 
   constructor(scope: Construct, id: string, props: ExposedAppProps) {
     super(scope, id);
-    // Every check runs before the first object is created, so a bad prop leaves nothing behind.
-    const hostNetwork = props.hostNetwork ?? false;
-    const workload = resolveWorkload(this, id, props, hostNetwork);
-    const ports = checkContainerPorts(this, props.ports);
-    const replicas = props.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 0) failAt(this, `replicas ${replicas} must be a whole number of at least 0.`);
-    const servicePorts = checkServicePorts(this, ports, props.servicePort);
-    const serviceSpec = renderExposure(this, props.exposure ?? ServiceExposure.clusterIp(), ports, props.sessionAffinity);
-    const container = containerProps(this, workload, props, ports);
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      // Every check runs before the first object is created, so a bad prop leaves nothing behind.
+      const hostNetwork = props.hostNetwork ?? false;
+      const workload = resolveWorkload(this, id, props, hostNetwork);
+      const ports = checkContainerPorts(this, props.ports);
+      const replicas = props.replicas ?? 2;
+      if (!Number.isInteger(replicas) || replicas < 0) failAt(this, `replicas ${replicas} must be a whole number of at least 0.`);
+      const servicePorts = checkServicePorts(this, ports, props.servicePort);
+      const serviceSpec = renderExposure(this, props.exposure ?? ServiceExposure.clusterIp(), ports, props.sessionAffinity);
+      const container = containerProps(this, workload, props, ports);
 
-    const lint = NetkitLint.of(this);
-    if (serviceSpec.nodePortRange) lint.configure({ nodePortRange: serviceSpec.nodePortRange });
-    this.name = workload.name;
-    this.namespaceName = workload.namespace.namespaceName;
-    this.clusterDomain = workload.clusterDomain;
-    this.ports = ports;
-    this.servicePorts = servicePorts;
-    this.selectorLabels = workload.selectorLabels;
+      const lint = NetkitLint.of(this);
+      if (serviceSpec.nodePortRange) lint.configure({ nodePortRange: serviceSpec.nodePortRange });
+      this.name = workload.name;
+      this.namespaceName = workload.namespace.namespaceName;
+      this.clusterDomain = workload.clusterDomain;
+      this.ports = ports;
+      this.servicePorts = servicePorts;
+      this.selectorLabels = workload.selectorLabels;
 
-    this.deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespaceName,
-        labels: workload.objectLabels,
-        ...(hostNetwork ? { annotations: acknowledgeAnnotations({ 'host-network': 'explicit opt-in: hostNetwork: true' }) } : {}),
-      },
-      ...podProps(workload, props),
-      replicas,
-      containers: [container],
-    });
-    finishWorkload(this.deployment, workload);
-
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespaceName,
-        labels: workload.objectLabels,
-        annotations: {
-          ...serviceSpec.annotations,
-          ...(props.topologyAwareRouting ? { 'service.kubernetes.io/topology-mode': 'Auto' } : {}),
-          ...acknowledgeAnnotations(serviceSpec.acknowledged),
+      this.deployment = new kplus.Deployment(this, 'deployment', {
+        metadata: {
+          name: this.name,
+          namespace: this.namespaceName,
+          labels: workload.objectLabels,
+          ...(hostNetwork ? { annotations: acknowledgeAnnotations({ 'host-network': 'explicit opt-in: hostNetwork: true' }) } : {}),
         },
-      },
-      spec: {
-        ...serviceSpec.spec,
-        selector: { ...this.selectorLabels },
-        ports: ports.map((p) => ({
-          name: p.name,
-          port: servicePorts.get(p)!,
-          targetPort: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!),
-          protocol: p.protocol,
-          nodePort: serviceSpec.nodePorts.get(p),
-        })),
-      },
-    });
+        ...podProps(workload, props),
+        replicas,
+        containers: [container],
+      });
+      finishWorkload(this.deployment, workload);
 
-    this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
-    });
-    this.network = new WorkloadNetwork(this, this.networkPolicy, ports);
-    this.network.allowDns(workload.dnsServers);
-    for (const source of serviceSpec.allowedSources) this.network.allowFrom(source);
+      this.service = new k8s.KubeService(this, 'service', {
+        metadata: {
+          name: this.name,
+          namespace: this.namespaceName,
+          labels: workload.objectLabels,
+          annotations: {
+            ...serviceSpec.annotations,
+            ...(props.topologyAwareRouting ? { 'service.kubernetes.io/topology-mode': 'Auto' } : {}),
+            ...acknowledgeAnnotations(serviceSpec.acknowledged),
+          },
+        },
+        spec: {
+          ...serviceSpec.spec,
+          selector: { ...this.selectorLabels },
+          ports: ports.map((p) => ({
+            name: p.name,
+            port: servicePorts.get(p)!,
+            targetPort: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!),
+            protocol: p.protocol,
+            nodePort: serviceSpec.nodePorts.get(p),
+          })),
+        },
+      });
+
+      this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
+        name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+      });
+      this.network = new WorkloadNetwork(this, this.networkPolicy, ports);
+      this.network.allowDns(workload.dnsServers);
+      for (const source of serviceSpec.allowedSources) this.network.allowFrom(source);
+    } catch (error) {
+      transaction.rollback();
+      throw error;
+    }
+    transaction.commit();
   }
 
   /** The Service's DNS name, e.g. `api.production.svc.cluster.local`. */

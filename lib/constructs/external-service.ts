@@ -9,7 +9,9 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from '../net/names';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { IExternalEgress } from '../policy/workload-network';
+import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { Transaction } from '../private/transaction';
 import { checkContainerPorts } from '../private/workload-pod';
 
 /** Props shared by both forms. */
@@ -74,66 +76,74 @@ export class ExternalService extends Construct implements IExternalEgress {
 
   private constructor(scope: Construct, id: string, props: ExternalHostnameProps | ExternalAddressesProps, form: 'hostname' | 'addresses') {
     super(scope, id);
-    const name = props.name ?? id;
-    const nameProblem = dns1123LabelProblem(name);
-    if (nameProblem || !/^[a-z]/.test(name)) failAt(this, `name "${name}" ${nameProblem ?? 'must start with a letter'}. Service names are DNS-1035 labels such as "billing-db".`);
-    const namespace = resolveNamespace(this, props.namespace);
-    let addresses: string[] = [];
-    let ports: Port[] = [];
-    let hostname: string | undefined;
-    if (form === 'hostname') {
-      const p = props as ExternalHostnameProps;
-      hostname = p.hostname?.replace(/\.$/, '');
-      if (hostname === undefined || parseIp(hostname)) {
-        failAt(this, `hostname ${JSON.stringify(p.hostname)} is an IP address, but ExternalName is a CNAME: clients would get a name that never resolves as an A record. Use ExternalService.fromAddresses for IP addresses.`);
-      }
-      const problem = hostname.includes('*') ? 'contains a wildcard' : dns1123SubdomainProblem(hostname);
-      if (problem) failAt(this, `hostname "${p.hostname}" ${problem}. Give a DNS name such as db.example.com.`);
-      ports = p.ports && p.ports.length > 0 ? checkContainerPorts(this, p.ports) : [];
-    } else {
-      const p = props as ExternalAddressesProps;
-      if (!p.addresses || p.addresses.length === 0) failAt(this, 'addresses is empty. Give at least one IP address, e.g. ["203.0.113.10"].');
-      for (const address of p.addresses) {
-        const ip = parseIp(address);
-        if (!ip) failAt(this, `address "${address}" is not an IP address. Use fromHostname for names.`);
-        if (FORBIDDEN_RANGES.some((r) => rangeContains(r, ip))) {
-          failAt(this, `address ${address} is loopback, link-local or multicast, which EndpointSlices may not point at. Use the service's routable address.`);
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const name = props.name ?? id;
+      const nameProblem = dns1123LabelProblem(name);
+      if (nameProblem || !/^[a-z]/.test(name)) failAt(this, `name "${name}" ${nameProblem ?? 'must start with a letter'}. Service names are DNS-1035 labels such as "billing-db".${nameFixHint(props.name, name)}`);
+      const namespace = resolveNamespace(this, props.namespace);
+      let addresses: string[] = [];
+      let ports: Port[] = [];
+      let hostname: string | undefined;
+      if (form === 'hostname') {
+        const p = props as ExternalHostnameProps;
+        hostname = p.hostname?.replace(/\.$/, '');
+        if (hostname === undefined || parseIp(hostname)) {
+          failAt(this, `hostname ${JSON.stringify(p.hostname)} is an IP address, but ExternalName is a CNAME: clients would get a name that never resolves as an A record. Use ExternalService.fromAddresses for IP addresses.`);
         }
-        const canonical = formatIp(ip);
-        if (!addresses.includes(canonical)) addresses.push(canonical);
+        const problem = hostname.includes('*') ? 'contains a wildcard' : dns1123SubdomainProblem(hostname);
+        if (problem) failAt(this, `hostname "${p.hostname}" ${problem}. Give a DNS name such as db.example.com.`);
+        ports = p.ports && p.ports.length > 0 ? checkContainerPorts(this, p.ports) : [];
+      } else {
+        const p = props as ExternalAddressesProps;
+        if (!p.addresses || p.addresses.length === 0) failAt(this, 'addresses is empty. Give at least one IP address, e.g. ["203.0.113.10"].');
+        for (const address of p.addresses) {
+          const ip = parseIp(address);
+          if (!ip) failAt(this, `address "${address}" is not an IP address. Use fromHostname for names.`);
+          if (FORBIDDEN_RANGES.some((r) => rangeContains(r, ip))) {
+            failAt(this, `address ${address} is loopback, link-local or multicast, which EndpointSlices may not point at. Use the service's routable address.`);
+          }
+          const canonical = formatIp(ip);
+          if (!addresses.includes(canonical)) addresses.push(canonical);
+        }
+        ports = checkContainerPorts(this, p.ports);
       }
-      ports = checkContainerPorts(this, p.ports);
-    }
 
-    NetkitLint.of(this);
-    this.name = name;
-    this.namespaceName = namespace.namespaceName;
-    this.ports = ports;
-    this.addresses = addresses;
-    this.hostname = hostname;
-    const servicePorts = ports.map((p) => ({ name: p.name, port: p.number!, protocol: p.protocol }));
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: { name, namespace: this.namespaceName },
-      spec: form === 'hostname'
-        ? { type: 'ExternalName', externalName: hostname, ...(servicePorts.length > 0 ? { ports: servicePorts } : {}) }
-        : { type: 'ClusterIP', ports: servicePorts.map((p) => ({ ...p, targetPort: k8s.IntOrString.fromNumber(p.port) })) },
-    });
-    for (const family of [4, 6] as const) {
-      const familyAddresses = addresses.filter((a) => parseIp(a)!.family === family);
-      if (familyAddresses.length === 0) continue;
-      this.endpointSlices.push(new k8s.KubeEndpointSlice(this, `endpoints-ipv${family}`, {
-        metadata: {
-          name: `${name}-ipv${family}`,
-          namespace: this.namespaceName,
-          // The service-name label ties the slice to the Service; managed-by keeps the
-          // EndpointSlice controller from garbage-collecting a slice it did not create.
-          labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'cdk8s-netkit' },
-        },
-        addressType: `IPv${family}`,
-        endpoints: familyAddresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
-        ports: servicePorts,
-      }));
+      NetkitLint.of(this);
+      this.name = name;
+      this.namespaceName = namespace.namespaceName;
+      this.ports = ports;
+      this.addresses = addresses;
+      this.hostname = hostname;
+      const servicePorts = ports.map((p) => ({ name: p.name, port: p.number!, protocol: p.protocol }));
+      this.service = new k8s.KubeService(this, 'service', {
+        metadata: { name, namespace: this.namespaceName },
+        spec: form === 'hostname'
+          ? { type: 'ExternalName', externalName: hostname, ...(servicePorts.length > 0 ? { ports: servicePorts } : {}) }
+          : { type: 'ClusterIP', ports: servicePorts.map((p) => ({ ...p, targetPort: k8s.IntOrString.fromNumber(p.port) })) },
+      });
+      for (const family of [4, 6] as const) {
+        const familyAddresses = addresses.filter((a) => parseIp(a)!.family === family);
+        if (familyAddresses.length === 0) continue;
+        this.endpointSlices.push(new k8s.KubeEndpointSlice(this, `endpoints-ipv${family}`, {
+          metadata: {
+            name: `${name}-ipv${family}`,
+            namespace: this.namespaceName,
+            // The service-name label ties the slice to the Service; managed-by keeps the
+            // EndpointSlice controller from garbage-collecting a slice it did not create.
+            labels: { 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'cdk8s-netkit' },
+          },
+          addressType: `IPv${family}`,
+          endpoints: familyAddresses.map((address) => ({ addresses: [address], conditions: { ready: true } })),
+          ports: servicePorts,
+        }));
+      }
+    } catch (error) {
+      transaction.rollback();
+      throw error;
     }
+    transaction.commit();
   }
 
   /** The Service's DNS name inside the cluster. */

@@ -10,7 +10,9 @@ import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { IServiceBackend } from '../policy/service-backend';
+import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { Transaction } from '../private/transaction';
 
 /** The Gateway API group. */
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -112,97 +114,105 @@ export class Gateway extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayProps) {
     super(scope, id);
-    const name = props.name ?? id;
-    const nameProblem = dns1123SubdomainProblem(name);
-    if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "edge".`);
-    const classProblem = typeof props.className === 'string' ? dns1123SubdomainProblem(props.className) : 'is missing';
-    if (classProblem) failAt(this, `className ${JSON.stringify(props.className)} ${classProblem}. Give the GatewayClass name.`);
-    const namespace = resolveNamespace(this, props.namespace);
-    if (!props.listeners || props.listeners.length === 0) failAt(this, 'listeners is empty; a Gateway needs at least one. Add { hostname: "shop.example.com" }.');
-    const listeners: NonNullable<IGateway['spec']['listeners']> = [];
-    this.listenerRoutes = new Map();
-    props.listeners.forEach((listener, i) => {
-      const listenerName = listener.name ?? (i === 0 ? 'https' : `https-${i}`);
-      const problem = dns1123LabelProblem(listenerName);
-      if (problem) failAt(this, `listener name "${listenerName}" ${problem}.`);
-      if (this.listenerRoutes.has(listenerName)) failAt(this, `listener name "${listenerName}" is used twice. Give each listener its own name.`);
-      if (listener.hostname !== undefined) {
-        const hostIssue = hostProblem(listener.hostname);
-        if (hostIssue) failAt(this, `listener ${listenerName} hostname "${listener.hostname}" ${hostIssue}.`);
-      }
-      const port = listener.port ?? 443;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) failAt(this, `listener ${listenerName} port ${port} is not 1-65535.`);
-      const secrets = listener.certificateSecrets ?? [`${name}-tls`];
-      if (secrets.length === 0) failAt(this, `listener ${listenerName} has no certificate Secret; an HTTPS listener needs one.`);
-      for (const secret of secrets) {
-        const secretProblem = dns1123SubdomainProblem(secret);
-        if (secretProblem) failAt(this, `listener ${listenerName} secret "${secret}" ${secretProblem}.`);
-      }
-      const allowed = (listener.allowedRoutes ?? AllowedRoutes.sameNamespace())._namespaces;
-      if (allowed.selector) {
-        const labelProblem = labelsProblem(allowed.selector.matchLabels);
-        if (labelProblem) failAt(this, `listener ${listenerName} allowedRoutes: ${labelProblem}.`);
-      }
-      this.listenerRoutes.set(listenerName, allowed);
-      listeners.push({
-        name: listenerName,
-        protocol: 'HTTPS',
-        port,
-        ...(listener.hostname ? { hostname: listener.hostname } : {}),
-        tls: { mode: 'Terminate', certificateRefs: secrets.map((s) => ({ kind: 'Secret', group: '', name: s })) },
-        allowedRoutes: { namespaces: allowed, kinds: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] },
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const name = props.name ?? id;
+      const nameProblem = dns1123SubdomainProblem(name);
+      if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "edge".${nameFixHint(props.name, name)}`);
+      const classProblem = typeof props.className === 'string' ? dns1123SubdomainProblem(props.className) : 'is missing';
+      if (classProblem) failAt(this, `className ${JSON.stringify(props.className)} ${classProblem}. Give the GatewayClass name.`);
+      const namespace = resolveNamespace(this, props.namespace);
+      if (!props.listeners || props.listeners.length === 0) failAt(this, 'listeners is empty; a Gateway needs at least one. Add { hostname: "shop.example.com" }.');
+      const listeners: NonNullable<IGateway['spec']['listeners']> = [];
+      this.listenerRoutes = new Map();
+      props.listeners.forEach((listener, i) => {
+        const listenerName = listener.name ?? (i === 0 ? 'https' : `https-${i}`);
+        const problem = dns1123LabelProblem(listenerName);
+        if (problem) failAt(this, `listener name "${listenerName}" ${problem}.`);
+        if (this.listenerRoutes.has(listenerName)) failAt(this, `listener name "${listenerName}" is used twice. Give each listener its own name.`);
+        if (listener.hostname !== undefined) {
+          const hostIssue = hostProblem(listener.hostname);
+          if (hostIssue) failAt(this, `listener ${listenerName} hostname "${listener.hostname}" ${hostIssue}.`);
+        }
+        const port = listener.port ?? 443;
+        if (!Number.isInteger(port) || port < 1 || port > 65535) failAt(this, `listener ${listenerName} port ${port} is not 1-65535.`);
+        const secrets = listener.certificateSecrets ?? [`${name}-tls`];
+        if (secrets.length === 0) failAt(this, `listener ${listenerName} has no certificate Secret; an HTTPS listener needs one.`);
+        for (const secret of secrets) {
+          const secretProblem = dns1123SubdomainProblem(secret);
+          if (secretProblem) failAt(this, `listener ${listenerName} secret "${secret}" ${secretProblem}.`);
+        }
+        const allowed = (listener.allowedRoutes ?? AllowedRoutes.sameNamespace())._namespaces;
+        if (allowed.selector) {
+          const labelProblem = labelsProblem(allowed.selector.matchLabels);
+          if (labelProblem) failAt(this, `listener ${listenerName} allowedRoutes: ${labelProblem}.`);
+        }
+        this.listenerRoutes.set(listenerName, allowed);
+        listeners.push({
+          name: listenerName,
+          protocol: 'HTTPS',
+          port,
+          ...(listener.hostname ? { hostname: listener.hostname } : {}),
+          tls: { mode: 'Terminate', certificateRefs: secrets.map((s) => ({ kind: 'Secret', group: '', name: s })) },
+          allowedRoutes: { namespaces: allowed, kinds: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] },
+        });
       });
-    });
-    const redirect = props.httpRedirect ?? true;
-    if (redirect) {
-      if (this.listenerRoutes.has('http')) failAt(this, 'listener name "http" is reserved for the HTTPS redirect. Rename the listener or set httpRedirect: false.');
-      listeners.push({ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] } });
-    }
-    const dataPlaneLabels = props.dataPlane?.labels ?? { [`${GATEWAY_GROUP}/gateway-name`]: name };
-    const dataPlaneNamespace = props.dataPlane?.namespace ?? namespace.namespaceName;
-    this.dataPlanePeer = Peer.pods(dataPlaneLabels, { namespace: dataPlaneNamespace });
-    const clientPeers = props.dataPlane?.allowFrom ?? [Peer.anywhere()];
-    if (clientPeers.length === 0) failAt(this, 'dataPlane.allowFrom is empty, so no client could reach the Gateway. Omit it to accept every address, or name the clients.');
+      const redirect = props.httpRedirect ?? true;
+      if (redirect) {
+        if (this.listenerRoutes.has('http')) failAt(this, 'listener name "http" is reserved for the HTTPS redirect. Rename the listener or set httpRedirect: false.');
+        listeners.push({ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'Same' }, kinds: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute' }] } });
+      }
+      const dataPlaneLabels = props.dataPlane?.labels ?? { [`${GATEWAY_GROUP}/gateway-name`]: name };
+      const dataPlaneNamespace = props.dataPlane?.namespace ?? namespace.namespaceName;
+      this.dataPlanePeer = Peer.pods(dataPlaneLabels, { namespace: dataPlaneNamespace });
+      const clientPeers = props.dataPlane?.allowFrom ?? [Peer.anywhere()];
+      if (clientPeers.length === 0) failAt(this, 'dataPlane.allowFrom is empty, so no client could reach the Gateway. Omit it to accept every address, or name the clients.');
 
-    NetkitLint.of(this);
-    this.name = name;
-    this.namespaceName = namespace.namespaceName;
-    const gateway: IGateway = {
-      apiVersion: `${GATEWAY_GROUP}/v1`,
-      kind: 'Gateway',
-      metadata: {
-        name,
-        namespace: this.namespaceName,
-        ...(props.issuer ? { annotations: { [props.issuer.kind === 'ClusterIssuer' ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer']: props.issuer.name } } : {}),
-      },
-      spec: { gatewayClassName: props.className, listeners },
-    };
-    this.gateway = new ApiObject(this, 'gateway', gateway);
-    if (dataPlaneNamespace === this.namespaceName) {
-      this.dataPlanePolicy = new ManagedNetworkPolicy(this, 'data-plane-policy', {
-        name: `${name}-data-plane`, namespace: this.namespaceName, podSelector: dataPlaneLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
-      });
-      const listenerPorts = [...new Set(listeners.map((l) => l.port))].sort((a, b) => a - b).map((p) => Port.tcp(p));
-      for (const peer of clientPeers) {
-        this.dataPlanePolicy.ingressRules.set(`clients-${peer.key}`, { peers: peer.toPolicyPeers(this.namespaceName), ports: listenerPorts.map((p) => p.toPolicyPort()) });
-      }
-      const dnsPorts = [Port.udp(53), Port.tcp(53)].map((p) => p.toPolicyPort());
-      for (const server of namespace.dnsServers) {
-        this.dataPlanePolicy.egressRules.set(`dns-${server.key}`, { peers: server.toPolicyPeers(this.namespaceName), ports: dnsPorts });
-      }
-    }
-    if (redirect) {
-      const route: IHTTPRoute = {
+      NetkitLint.of(this);
+      this.name = name;
+      this.namespaceName = namespace.namespaceName;
+      const gateway: IGateway = {
         apiVersion: `${GATEWAY_GROUP}/v1`,
-        kind: 'HTTPRoute',
-        metadata: { name: `${name}-https-redirect`, namespace: this.namespaceName },
-        spec: {
-          parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name, sectionName: 'http' }],
-          rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+        kind: 'Gateway',
+        metadata: {
+          name,
+          namespace: this.namespaceName,
+          ...(props.issuer ? { annotations: { [props.issuer.kind === 'ClusterIssuer' ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer']: props.issuer.name } } : {}),
         },
+        spec: { gatewayClassName: props.className, listeners },
       };
-      this.redirectRoute = new ApiObject(this, 'https-redirect', route);
+      this.gateway = new ApiObject(this, 'gateway', gateway);
+      if (dataPlaneNamespace === this.namespaceName) {
+        this.dataPlanePolicy = new ManagedNetworkPolicy(this, 'data-plane-policy', {
+          name: `${name}-data-plane`, namespace: this.namespaceName, podSelector: dataPlaneLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+        });
+        const listenerPorts = [...new Set(listeners.map((l) => l.port))].sort((a, b) => a - b).map((p) => Port.tcp(p));
+        for (const peer of clientPeers) {
+          this.dataPlanePolicy.ingressRules.set(`clients-${peer.key}`, { peers: peer.toPolicyPeers(this.namespaceName), ports: listenerPorts.map((p) => p.toPolicyPort()) });
+        }
+        const dnsPorts = [Port.udp(53), Port.tcp(53)].map((p) => p.toPolicyPort());
+        for (const server of namespace.dnsServers) {
+          this.dataPlanePolicy.egressRules.set(`dns-${server.key}`, { peers: server.toPolicyPeers(this.namespaceName), ports: dnsPorts });
+        }
+      }
+      if (redirect) {
+        const route: IHTTPRoute = {
+          apiVersion: `${GATEWAY_GROUP}/v1`,
+          kind: 'HTTPRoute',
+          metadata: { name: `${name}-https-redirect`, namespace: this.namespaceName },
+          spec: {
+            parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name, sectionName: 'http' }],
+            rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
+          },
+        };
+        this.redirectRoute = new ApiObject(this, 'https-redirect', route);
+      }
+    } catch (error) {
+      transaction.rollback();
+      throw error;
     }
+    transaction.commit();
   }
 
   /**

@@ -13,6 +13,7 @@ import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { ServiceBinding } from '../policy/service-backend';
 import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
+import { Transaction } from '../private/transaction';
 import { KPLUS_PROTOCOL, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
 
 /** How a StatefulSet starts and stops its pods. */
@@ -122,113 +123,121 @@ export class HeadlessStateful extends ServiceWorkload {
 
   constructor(scope: Construct, id: string, props: HeadlessStatefulProps) {
     super(scope, id);
-    const workload = resolveWorkload(this, id, props);
-    // Pods carry a controller-revision-hash label of `<name>-<10 chars>`, which must fit 63.
-    if (workload.name.length > 52) failAt(this, `name "${workload.name}" is ${workload.name.length} characters; a StatefulSet name must be at most 52 so its pods' controller-revision-hash label fits 63. Shorten it.`);
-    const clientPorts = checkContainerPorts(this, props.clientPorts, 'clientPorts');
-    const peerPorts = props.peerPorts ?? [];
-    // A port may serve both roles (e.g. PostgreSQL replication on the client port): list it once.
-    const sameAs = (a: Port, b: Port) => a.protocol === b.protocol && a.number === b.number && a.name === b.name;
-    const allPorts = checkContainerPorts(this, [...clientPorts, ...peerPorts.filter((p) => !clientPorts.some((c) => sameAs(c, p)))], 'ports');
-    if (peerPorts.some((p) => p.name === undefined)) failAt(this, 'every peer port needs a name (the headless Service has several ports). Name it, e.g. Port.tcp(2380, "peer").');
-    const replicas = props.replicas ?? 3;
-    if (!Number.isInteger(replicas) || replicas < 1) failAt(this, `replicas ${replicas} must be a whole number of at least 1. Use 3 for a cluster that survives one failure.`);
-    const budget = resolveBudget(this, props.disruptionBudget, replicas);
-    const storage = props.storage ? checkStorage(this, props.storage) : undefined;
-    if (props.peerEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.peerEnv)) {
-      failAt(this, `peerEnv "${props.peerEnv}" is not an environment variable name. Use letters, digits and '_', e.g. "PEERS".`);
-    }
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const workload = resolveWorkload(this, id, props);
+      // Pods carry a controller-revision-hash label of `<name>-<10 chars>`, which must fit 63.
+      if (workload.name.length > 52) failAt(this, `name "${workload.name}" is ${workload.name.length} characters; a StatefulSet name must be at most 52 so its pods' controller-revision-hash label fits 63. Shorten it.`);
+      const clientPorts = checkContainerPorts(this, props.clientPorts, 'clientPorts');
+      const peerPorts = props.peerPorts ?? [];
+      // A port may serve both roles (e.g. PostgreSQL replication on the client port): list it once.
+      const sameAs = (a: Port, b: Port) => a.protocol === b.protocol && a.number === b.number && a.name === b.name;
+      const allPorts = checkContainerPorts(this, [...clientPorts, ...peerPorts.filter((p) => !clientPorts.some((c) => sameAs(c, p)))], 'ports');
+      if (peerPorts.some((p) => p.name === undefined)) failAt(this, 'every peer port needs a name (the headless Service has several ports). Name it, e.g. Port.tcp(2380, "peer").');
+      const replicas = props.replicas ?? 3;
+      if (!Number.isInteger(replicas) || replicas < 1) failAt(this, `replicas ${replicas} must be a whole number of at least 1. Use 3 for a cluster that survives one failure.`);
+      const budget = resolveBudget(this, props.disruptionBudget, replicas);
+      const storage = props.storage ? checkStorage(this, props.storage) : undefined;
+      if (props.peerEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.peerEnv)) {
+        failAt(this, `peerEnv "${props.peerEnv}" is not an environment variable name. Use letters, digits and '_', e.g. "PEERS".`);
+      }
 
-    NetkitLint.of(this);
-    this.name = workload.name;
-    this.namespaceName = workload.namespace.namespaceName;
-    this.clusterDomain = workload.clusterDomain;
-    this.selectorLabels = workload.selectorLabels;
-    this.clientPorts = clientPorts;
-    this.peerPorts = peerPorts;
-    this.replicas = replicas;
-    this.headlessServiceName = `${this.name}-headless`;
-    const peerEnv = props.peerEnv ? { [props.peerEnv]: this.podDnsNames().join(',') } : {};
-    const container = containerProps(this, workload, props, allPorts, peerEnv);
+      NetkitLint.of(this);
+      this.name = workload.name;
+      this.namespaceName = workload.namespace.namespaceName;
+      this.clusterDomain = workload.clusterDomain;
+      this.selectorLabels = workload.selectorLabels;
+      this.clientPorts = clientPorts;
+      this.peerPorts = peerPorts;
+      this.replicas = replicas;
+      this.headlessServiceName = `${this.name}-headless`;
+      const peerEnv = props.peerEnv ? { [props.peerEnv]: this.podDnsNames().join(',') } : {};
+      const container = containerProps(this, workload, props, allPorts, peerEnv);
 
-    this.headlessService = new kplus.Service(this, 'headless-service', {
-      metadata: { name: this.headlessServiceName, namespace: this.namespaceName, labels: workload.objectLabels },
-      clusterIP: 'None',
-      publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
-      ports: allPorts.map((p) => ({ name: p.name, port: p.number!, targetPort: p.number, protocol: KPLUS_PROTOCOL[p.protocol] })),
-    });
-    this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
-      metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
-      ...podProps(workload, props),
-      service: this.headlessService,
-      replicas,
-      podManagementPolicy: props.podManagementPolicy === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
-      containers: [container],
-    });
-    finishWorkload(this.statefulSet, workload);
-    // cdk8s-plus selects by its hashed address label and targets numbers; select by our
-    // stable label and target container ports by name instead. Patches run before the
-    // generated k8s converter, so values take its typed shapes (IntOrString, Quantity).
-    ApiObject.of(this.headlessService).addJsonPatch(
-      JsonPatch.replace('/spec/selector', { ...this.selectorLabels }),
-      JsonPatch.remove('/spec/externalIPs'),
-      ...allPorts.map((p, i) => JsonPatch.add(`/spec/ports/${i}/targetPort`, p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!))),
-    );
-    if (storage && workload.writablePaths.some((w) => w.volume === storage.name)) {
-      failAt(this, `storage name "${storage.name}" is also the volume of writable path ${workload.writablePaths.find((w) => w.volume === storage.name)!.path}. Name the storage differently.`);
-    }
-    if (storage) {
-      ApiObject.of(this.statefulSet).addJsonPatch(
-        JsonPatch.add('/spec/volumeClaimTemplates', [{
-          metadata: { name: storage.name },
-          spec: {
-            accessModes: storage.accessModes,
-            resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
-            ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
-          },
-        }]),
-        workload.writablePaths.length > 0
-          ? JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: storage.name, mountPath: storage.mountPath })
-          : JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ name: storage.name, mountPath: storage.mountPath }]),
+      this.headlessService = new kplus.Service(this, 'headless-service', {
+        metadata: { name: this.headlessServiceName, namespace: this.namespaceName, labels: workload.objectLabels },
+        clusterIP: 'None',
+        publishNotReadyAddresses: props.publishNotReadyAddresses ?? false,
+        ports: allPorts.map((p) => ({ name: p.name, port: p.number!, targetPort: p.number, protocol: KPLUS_PROTOCOL[p.protocol] })),
+      });
+      this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
+        metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+        ...podProps(workload, props),
+        service: this.headlessService,
+        replicas,
+        podManagementPolicy: props.podManagementPolicy === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
+        containers: [container],
+      });
+      finishWorkload(this.statefulSet, workload);
+      // cdk8s-plus selects by its hashed address label and targets numbers; select by our
+      // stable label and target container ports by name instead. Patches run before the
+      // generated k8s converter, so values take its typed shapes (IntOrString, Quantity).
+      ApiObject.of(this.headlessService).addJsonPatch(
+        JsonPatch.replace('/spec/selector', { ...this.selectorLabels }),
+        JsonPatch.remove('/spec/externalIPs'),
+        ...allPorts.map((p, i) => JsonPatch.add(`/spec/ports/${i}/targetPort`, p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!))),
       );
-    }
+      if (storage && workload.writablePaths.some((w) => w.volume === storage.name)) {
+        failAt(this, `storage name "${storage.name}" is also the volume of writable path ${workload.writablePaths.find((w) => w.volume === storage.name)!.path}. Name the storage differently.`);
+      }
+      if (storage) {
+        ApiObject.of(this.statefulSet).addJsonPatch(
+          JsonPatch.add('/spec/volumeClaimTemplates', [{
+            metadata: { name: storage.name },
+            spec: {
+              accessModes: storage.accessModes,
+              resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
+              ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
+            },
+          }]),
+          workload.writablePaths.length > 0
+            ? JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: storage.name, mountPath: storage.mountPath })
+            : JsonPatch.add('/spec/template/spec/containers/0/volumeMounts', [{ name: storage.name, mountPath: storage.mountPath }]),
+        );
+      }
 
-    if (props.clientService ?? true) {
-      this.clientService = new k8s.KubeService(this, 'client-service', {
-        metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...this.selectorLabels },
-          ports: clientPorts.map((p) => ({
-            name: p.name,
-            port: p.number!,
-            targetPort: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!),
-            protocol: p.protocol,
-          })),
-        },
-      });
-    }
-    if (budget) {
-      this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
-        metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
-        spec: {
-          selector: { matchLabels: { ...this.selectorLabels } },
-          ...(budget.kind === 'minAvailable' ? { minAvailable: k8s.IntOrString.fromNumber(budget.count) } : { maxUnavailable: k8s.IntOrString.fromNumber(budget.count) }),
-        },
-      });
-    }
+      if (props.clientService ?? true) {
+        this.clientService = new k8s.KubeService(this, 'client-service', {
+          metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+          spec: {
+            type: 'ClusterIP',
+            selector: { ...this.selectorLabels },
+            ports: clientPorts.map((p) => ({
+              name: p.name,
+              port: p.number!,
+              targetPort: p.name ? k8s.IntOrString.fromString(p.name) : k8s.IntOrString.fromNumber(p.number!),
+              protocol: p.protocol,
+            })),
+          },
+        });
+      }
+      if (budget) {
+        this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+          metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
+          spec: {
+            selector: { matchLabels: { ...this.selectorLabels } },
+            ...(budget.kind === 'minAvailable' ? { minAvailable: k8s.IntOrString.fromNumber(budget.count) } : { maxUnavailable: k8s.IntOrString.fromNumber(budget.count) }),
+          },
+        });
+      }
 
-    this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
-      name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
-    });
-    this.network = new WorkloadNetwork(this, this.networkPolicy, clientPorts);
-    this.network.allowDns(workload.dnsServers);
-    if (peerPorts.length > 0) {
-      const self = Peer.workload(this);
-      const rule = { peers: self.toPolicyPeers(this.namespaceName), ports: peerPorts.map((p) => p.toPolicyPort()) };
-      this.networkPolicy.ingressRules.set('peers', rule);
-      this.networkPolicy.egressRules.set('peers', rule);
+      this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
+        name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+      });
+      this.network = new WorkloadNetwork(this, this.networkPolicy, clientPorts);
+      this.network.allowDns(workload.dnsServers);
+      if (peerPorts.length > 0) {
+        const self = Peer.workload(this);
+        const rule = { peers: self.toPolicyPeers(this.namespaceName), ports: peerPorts.map((p) => p.toPolicyPort()) };
+        this.networkPolicy.ingressRules.set('peers', rule);
+        this.networkPolicy.egressRules.set('peers', rule);
+      }
+    } catch (error) {
+      transaction.rollback();
+      throw error;
     }
+    transaction.commit();
   }
 
   /** The FQDN of every replica: `<name>-<i>.<name>-headless.<namespace>.svc.<domain>`. */

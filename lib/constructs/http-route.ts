@@ -8,7 +8,9 @@ import { NetkitLint } from './netkit-lint';
 import { dns1123SubdomainProblem, hostProblem } from '../net/names';
 import { IServiceBackend } from '../policy/service-backend';
 import { PortRef } from '../policy/workload-network';
+import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { Transaction, atomically, recordUndo } from '../private/transaction';
 
 /** One weighted backend of a route rule. */
 export interface WeightedBackend {
@@ -73,39 +75,51 @@ export class HttpRoute extends Construct implements IHttpExposure {
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
-    const name = props.name ?? id;
-    const nameProblem = dns1123SubdomainProblem(name);
-    if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "shop".`);
-    const namespace: INamespace = resolveNamespace(this, props.namespace);
-    const attachment = props.gateway._attachmentProblem(namespace.namespaceName, namespace.namespaceLabels, props.sectionName);
-    if (attachment) failAt(this, `${attachment}.`);
-    NetkitLint.of(this);
-    this.name = name;
-    this.namespaceName = namespace.namespaceName;
-    this.gateway = props.gateway;
-    for (const host of props.hostnames ?? []) this.addHostname(host);
-    const parentRef = {
-      group: GATEWAY_GROUP, kind: 'Gateway', name: props.gateway.name,
-      ...(props.gateway.namespaceName !== this.namespaceName ? { namespace: props.gateway.namespaceName } : {}),
-      ...(props.sectionName ? { sectionName: props.sectionName } : {}),
-    };
-    this.route = new ApiObject(this, 'route', {
-      apiVersion: `${GATEWAY_GROUP}/v1`,
-      kind: 'HTTPRoute',
-      metadata: { name, namespace: this.namespaceName },
-      spec: Lazy.any({
-        produce: (): IHTTPRoute['spec'] => ({
-          parentRefs: [parentRef],
-          ...(this.hostnames.length > 0 ? { hostnames: [...this.hostnames] } : {}),
-          rules: this.rules.map((r) => r.rendered),
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const name = props.name ?? id;
+      const nameProblem = dns1123SubdomainProblem(name);
+      if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "shop".${nameFixHint(props.name, name)}`);
+      const namespace: INamespace = resolveNamespace(this, props.namespace);
+      const attachment = props.gateway._attachmentProblem(namespace.namespaceName, namespace.namespaceLabels, props.sectionName);
+      if (attachment) failAt(this, `${attachment}.`);
+      NetkitLint.of(this);
+      this.name = name;
+      this.namespaceName = namespace.namespaceName;
+      this.gateway = props.gateway;
+      for (const host of props.hostnames ?? []) this.addHostname(host);
+      const parentRef = {
+        group: GATEWAY_GROUP, kind: 'Gateway', name: props.gateway.name,
+        ...(props.gateway.namespaceName !== this.namespaceName ? { namespace: props.gateway.namespaceName } : {}),
+        ...(props.sectionName ? { sectionName: props.sectionName } : {}),
+      };
+      this.route = new ApiObject(this, 'route', {
+        apiVersion: `${GATEWAY_GROUP}/v1`,
+        kind: 'HTTPRoute',
+        metadata: { name, namespace: this.namespaceName },
+        spec: Lazy.any({
+          produce: (): IHTTPRoute['spec'] => ({
+            parentRefs: [parentRef],
+            ...(this.hostnames.length > 0 ? { hostnames: [...this.hostnames] } : {}),
+            rules: this.rules.map((r) => r.rendered),
+          }),
         }),
-      }),
-    });
-    for (const rule of props.rules ?? []) this.addRule(rule);
+      });
+      for (const rule of props.rules ?? []) this.addRule(rule);
+    } catch (error) {
+      transaction.rollback();
+      throw error;
+    }
+    transaction.commit();
   }
 
   /** Adds a path match whose traffic the backends share by weight. */
   public addRule(rule: HttpRouteRule): void {
+    atomically(() => this.addRuleNow(rule));
+  }
+
+  private addRuleNow(rule: HttpRouteRule): void {
     const path = rule.path ?? '/';
     const pathType = rule.pathType ?? PathType.PREFIX;
     if (!path.startsWith('/')) failAt(this, `path "${path}" must start with "/". Write it like "/api".`);
@@ -127,6 +141,7 @@ export class HttpRoute extends Construct implements IHttpExposure {
       b.backend.network.allowFrom(this.gateway.dataPlanePeer, [b.binding.port]);
       this.gateway._allowBackend(b.backend, b.binding.port);
     }
+    recordUndo(() => this.rules.splice(this.rules.findIndex((r) => r.key === key), 1));
     this.rules.push({
       key,
       rendered: {
@@ -138,14 +153,18 @@ export class HttpRoute extends Construct implements IHttpExposure {
 
   /** Routes `host` + `path` to one backend (used by `app.exposeVia(route, ...)`). */
   public addRoute(backend: IServiceBackend, options: HttpRouteOptions): void {
-    this.checkHostname(options.host);
-    this.addRule({ path: options.path, pathType: options.pathType, backends: [{ backend, port: options.port }] });
-    if (!this.hostnames.includes(options.host)) this.hostnames.push(options.host);
+    atomically(() => {
+      this.checkHostname(options.host);
+      this.addRuleNow({ path: options.path, pathType: options.pathType, backends: [{ backend, port: options.port }] });
+      this.addHostname(options.host);
+    });
   }
 
   private addHostname(host: string): void {
     this.checkHostname(host);
-    if (!this.hostnames.includes(host)) this.hostnames.push(host);
+    if (this.hostnames.includes(host)) return;
+    this.hostnames.push(host);
+    recordUndo(() => this.hostnames.splice(this.hostnames.indexOf(host), 1));
   }
 
   private checkHostname(host: string): void {

@@ -6,7 +6,9 @@ import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
+import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { Transaction, recordUndo } from '../private/transaction';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
@@ -92,58 +94,66 @@ export class SecureNamespace extends Construct implements INamespace {
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps = {}) {
     super(scope, id);
-    const name = props.name ?? id;
-    const nameProblem = dns1123LabelProblem(name);
-    if (nameProblem) failAt(this, `the namespace name "${name}" ${nameProblem}. Use a name like "shop-prod".`);
-    const labels = props.labels ?? {};
-    const problem = labelsProblem(labels);
-    if (problem) failAt(this, `${problem}. Label keys and values follow the Kubernetes label syntax (values at most 63 characters).`);
-    if (labels[NAMESPACE_NAME_LABEL] !== undefined && labels[NAMESPACE_NAME_LABEL] !== name) {
-      failAt(this, `label ${NAMESPACE_NAME_LABEL}="${labels[NAMESPACE_NAME_LABEL]}" contradicts the namespace name "${name}"; the API server sets it to the name. Remove that label.`);
-    }
-    const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? 'v1.28';
-    if (!/^(latest|v1\.\d{1,2})$/.test(version)) {
-      failAt(this, `podSecurityVersion "${version}" is not "latest" or a version such as "v1.28". Use one of those forms.`);
-    }
-    const dnsServers = props.dnsServers ?? [Peer.clusterDns()];
-    if (dnsServers.length === 0) {
-      failAt(this, 'dnsServers is empty, so no pod in the namespace could resolve a name. Omit it for the cluster DNS, or name your resolvers.');
-    }
-    NetkitLint.of(this);
-    this.namespaceName = name;
-    this.dnsServers = dnsServers;
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const name = props.name ?? id;
+      const nameProblem = dns1123LabelProblem(name);
+      if (nameProblem) failAt(this, `the namespace name "${name}" ${nameProblem}. Use a name like "shop-prod".${nameFixHint(props.name, name)}`);
+      const labels = props.labels ?? {};
+      const problem = labelsProblem(labels);
+      if (problem) failAt(this, `${problem}. Label keys and values follow the Kubernetes label syntax (values at most 63 characters).`);
+      if (labels[NAMESPACE_NAME_LABEL] !== undefined && labels[NAMESPACE_NAME_LABEL] !== name) {
+        failAt(this, `label ${NAMESPACE_NAME_LABEL}="${labels[NAMESPACE_NAME_LABEL]}" contradicts the namespace name "${name}"; the API server sets it to the name. Remove that label.`);
+      }
+      const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
+      const version = props.podSecurityVersion ?? 'v1.28';
+      if (!/^(latest|v1\.\d{1,2})$/.test(version)) {
+        failAt(this, `podSecurityVersion "${version}" is not "latest" or a version such as "v1.28". Use one of those forms.`);
+      }
+      const dnsServers = props.dnsServers ?? [Peer.clusterDns()];
+      if (dnsServers.length === 0) {
+        failAt(this, 'dnsServers is empty, so no pod in the namespace could resolve a name. Omit it for the cluster DNS, or name your resolvers.');
+      }
+      NetkitLint.of(this);
+      this.namespaceName = name;
+      this.dnsServers = dnsServers;
 
-    const namespaceLabels = {
-      ...labels,
-      'pod-security.kubernetes.io/enforce': level,
-      'pod-security.kubernetes.io/enforce-version': version,
-      'pod-security.kubernetes.io/audit': level,
-      'pod-security.kubernetes.io/audit-version': version,
-      'pod-security.kubernetes.io/warn': level,
-      'pod-security.kubernetes.io/warn-version': version,
-    };
-    this.namespaceLabels = { ...namespaceLabels, [NAMESPACE_NAME_LABEL]: name };
-    this.namespace = new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } });
-    this.defaultDenyPolicy = new ManagedNetworkPolicy(this, 'default-deny', {
-      name: 'default-deny', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
-    });
-    this.dnsPolicy = new ManagedNetworkPolicy(this, 'allow-dns', {
-      name: 'allow-dns', namespace: name, podSelector: {}, policyTypes: [PolicyType.EGRESS],
-    });
-    const dnsPorts = [Port.udp(53), Port.tcp(53)].map((p) => p.toPolicyPort());
-    for (const server of dnsServers) {
-      this.dnsPolicy.egressRules.set(`dns-${server.key}`, { peers: server.toPolicyPeers(name), ports: dnsPorts });
-    }
-    for (const rule of props.allowFrom ?? []) this.allowFrom(rule.peer, ...(rule.ports ?? []));
-    if (props.allowWithinNamespace) {
-      const within = new ManagedNetworkPolicy(this, 'allow-within-namespace', {
-        name: 'allow-within-namespace', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+      const namespaceLabels = {
+        ...labels,
+        'pod-security.kubernetes.io/enforce': level,
+        'pod-security.kubernetes.io/enforce-version': version,
+        'pod-security.kubernetes.io/audit': level,
+        'pod-security.kubernetes.io/audit-version': version,
+        'pod-security.kubernetes.io/warn': level,
+        'pod-security.kubernetes.io/warn-version': version,
+      };
+      this.namespaceLabels = { ...namespaceLabels, [NAMESPACE_NAME_LABEL]: name };
+      this.namespace = new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } });
+      this.defaultDenyPolicy = new ManagedNetworkPolicy(this, 'default-deny', {
+        name: 'default-deny', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });
-      const self = [{ podSelector: {} }];
-      within.ingressRules.set('same-namespace', { peers: self, ports: [] });
-      within.egressRules.set('same-namespace', { peers: self, ports: [] });
+      this.dnsPolicy = new ManagedNetworkPolicy(this, 'allow-dns', {
+        name: 'allow-dns', namespace: name, podSelector: {}, policyTypes: [PolicyType.EGRESS],
+      });
+      const dnsPorts = [Port.udp(53), Port.tcp(53)].map((p) => p.toPolicyPort());
+      for (const server of dnsServers) {
+        this.dnsPolicy.egressRules.set(`dns-${server.key}`, { peers: server.toPolicyPeers(name), ports: dnsPorts });
+      }
+      for (const rule of props.allowFrom ?? []) this.allowFrom(rule.peer, ...(rule.ports ?? []));
+      if (props.allowWithinNamespace) {
+        const within = new ManagedNetworkPolicy(this, 'allow-within-namespace', {
+          name: 'allow-within-namespace', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
+        });
+        const self = [{ podSelector: {} }];
+        within.ingressRules.set('same-namespace', { peers: self, ports: [] });
+        within.egressRules.set('same-namespace', { peers: self, ports: [] });
+      }
+    } catch (error) {
+      transaction.rollback();
+      throw error;
     }
+    transaction.commit();
   }
 
   /**
@@ -154,6 +164,10 @@ export class SecureNamespace extends Construct implements INamespace {
     if (!this.peersPolicy) {
       this.peersPolicy = new ManagedNetworkPolicy(this, 'allow-from-peers', {
         name: 'allow-from-peers', namespace: this.namespaceName, podSelector: {}, policyTypes: [PolicyType.INGRESS],
+      });
+      recordUndo(() => {
+        this.node.tryRemoveChild('allow-from-peers');
+        this.peersPolicy = undefined;
       });
     }
     const key = ports.map((p) => p.key).sort().join('+') || 'all-ports';

@@ -4,10 +4,12 @@ import { Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
 import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { atomically } from '../private/transaction';
 
 /**
  * The intent API every workload construct shares (ExposedApp, HeadlessStateful), so that
- * `a.connectTo(b)` reads and behaves the same whatever kinds `a` and `b` are.
+ * `a.connectTo(b)` reads and behaves the same whatever kinds `a` and `b` are. Every intent
+ * is all-or-nothing: one that throws writes nothing.
  */
 export abstract class ServiceWorkload extends Construct implements IServiceBackend {
   public abstract readonly name: string;
@@ -26,8 +28,7 @@ export abstract class ServiceWorkload extends Construct implements IServiceBacke
    */
   public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
     const ports = port === undefined ? [] : [port];
-    if ('network' in target) this.network.connectTo(target, ports);
-    else this.network.connectToExternal(target, ports);
+    atomically(() => ('network' in target ? this.network.connectTo(target, ports) : this.network.connectToExternal(target, ports)));
   }
 
   /**
@@ -35,16 +36,16 @@ export abstract class ServiceWorkload extends Construct implements IServiceBacke
    * pods may then reach it on that port, and nothing else changes.
    */
   public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
-    exposure.addRoute(this, options);
+    atomically(() => exposure.addRoute(this, options));
   }
 
   /** Lets `peer` reach this workload on `ports` (ports it accepts; default all of them). */
   public allowFrom(peer: Peer, ...ports: PortRef[]): void {
-    this.network.allowFrom(peer, ports);
+    atomically(() => this.network.allowFrom(peer, ports));
   }
 
   /** Lets this workload send to `peer` on `ports` (at least one). */
   public allowEgressTo(peer: Peer, ...ports: Port[]): void {
-    this.network.allowEgressTo(peer, ports);
+    atomically(() => this.network.allowEgressTo(peer, ports));
   }
 }

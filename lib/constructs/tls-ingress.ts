@@ -11,7 +11,9 @@ import { dns1123SubdomainProblem, hostProblem, portNameProblem } from '../net/na
 import { IngressControllerOptions, Peer } from '../net/peer';
 import { IServiceBackend } from '../policy/service-backend';
 import { PortRef } from '../policy/workload-network';
+import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { Transaction, atomically, recordUndo } from '../private/transaction';
 import { acknowledgeAnnotations } from '../private/workload-pod';
 
 /** An Ingress backend: one of our workloads, or a Service we do not manage. */
@@ -118,76 +120,84 @@ export class TlsIngress extends Construct implements IHttpExposure {
 
   constructor(scope: Construct, id: string, props: TlsIngressProps) {
     super(scope, id);
-    const name = props.name ?? id;
-    const nameProblem = dns1123SubdomainProblem(name);
-    if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "shop-edge".`);
-    const classProblem = typeof props.className === 'string' ? dns1123SubdomainProblem(props.className) : 'is missing';
-    if (classProblem) failAt(this, `className ${JSON.stringify(props.className)} ${classProblem}. Give the IngressClass name, e.g. "nginx".`);
-    const namespace = resolveNamespace(this, props.namespace);
-    if (props.allowPlainHttp && props.certificate) failAt(this, 'allowPlainHttp and certificate contradict each other. Remove allowPlainHttp to serve TLS.');
-    const certificate = props.allowPlainHttp ? undefined : (props.certificate ?? Certificate.existingSecret(`${name}-tls`))._spec;
-    const secretName = certificate ? (certificate.secretName ?? `${name}-tls`) : undefined;
-    if (secretName !== undefined) {
-      const problem = dns1123SubdomainProblem(secretName);
-      if (problem) failAt(this, `secret name "${secretName}" ${problem}. Use a name like "shop-tls".`);
-    }
-    const isNginx = props.className.includes('nginx');
-    const nginx = nginxAnnotations(props.nginx ?? {}, certificate !== undefined && isNginx);
-    if (nginx.problem) failAt(this, `nginx: ${nginx.problem}.`);
-    this.controllerPeer = Peer.ingressController(props.controller);
-
-    NetkitLint.of(this);
-    this.name = name;
-    this.namespaceName = namespace.namespaceName;
-    this.secretName = secretName;
-    const annotations: Record<string, string> = {
-      ...nginx.annotations,
-      ...(certificate?.kind === 'annotation' ? { [certificate.issuer.kind === 'ClusterIssuer' ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer']: certificate.issuer.name } : {}),
-      ...(props.allowPlainHttp ? acknowledgeAnnotations({ 'ingress-without-tls': 'explicit opt-in: allowPlainHttp' }) : {}),
-      ...props.annotations,
-    };
-    const defaultBackend = props.defaultBackend ? this.bind(props.defaultBackend) : undefined;
-    // The API server refuses an Ingress with neither rules nor a default backend; routes may
-    // still be added after construction, so this is checked at synth.
-    this.node.addValidation({
-      validate: () => (this.routes.length === 0 && !defaultBackend
-        ? [`${this.node.path}: the Ingress has no rules and no defaultBackend, which the API server refuses. Add a route (app.exposeVia(ingress, { host })) or remove the TlsIngress.`]
-        : []),
-    });
-
-    this.ingress = new k8s.KubeIngress(this, 'ingress', {
-      metadata: { name, namespace: this.namespaceName, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
-      // Rendered at synth so routes added later are included; the typed props cannot say "lazy".
-      spec: Lazy.any({ produce: () => this.renderSpec(props.className, defaultBackend) }) as unknown as k8s.IngressSpec,
-    });
-    if (certificate?.kind === 'explicit') {
-      const issuer = certificate.options.issuer;
-      this.certificate = new ApiObject(this, 'certificate', {
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        metadata: { name: secretName, namespace: this.namespaceName },
-        spec: Lazy.any({
-          produce: (): ICertificate['spec'] => ({
-            secretName: secretName!,
-            dnsNames: this.hosts(),
-            issuerRef: { name: issuer.name, kind: issuer.kind, group: 'cert-manager.io' },
-            ...(certificate.options.duration ? { duration: certificate.options.duration } : {}),
-            ...(certificate.options.renewBefore ? { renewBefore: certificate.options.renewBefore } : {}),
-          }),
-        }),
-      });
-    }
-    for (const rule of props.rules ?? []) {
-      for (const path of rule.paths) {
-        const backend = path.backend instanceof IngressBackend ? path.backend : IngressBackend.of(path.backend);
-        this.addBackendRoute(backend, { host: rule.host, path: path.path, pathType: path.pathType });
+    // A constructor that throws leaves nothing behind (lib/private/transaction.ts).
+    const transaction = Transaction.begin(this);
+    try {
+      const name = props.name ?? id;
+      const nameProblem = dns1123SubdomainProblem(name);
+      if (nameProblem) failAt(this, `name "${name}" ${nameProblem}. Use a name like "shop-edge".${nameFixHint(props.name, name)}`);
+      const classProblem = typeof props.className === 'string' ? dns1123SubdomainProblem(props.className) : 'is missing';
+      if (classProblem) failAt(this, `className ${JSON.stringify(props.className)} ${classProblem}. Give the IngressClass name, e.g. "nginx".`);
+      const namespace = resolveNamespace(this, props.namespace);
+      if (props.allowPlainHttp && props.certificate) failAt(this, 'allowPlainHttp and certificate contradict each other. Remove allowPlainHttp to serve TLS.');
+      const certificate = props.allowPlainHttp ? undefined : (props.certificate ?? Certificate.existingSecret(`${name}-tls`))._spec;
+      const secretName = certificate ? (certificate.secretName ?? `${name}-tls`) : undefined;
+      if (secretName !== undefined) {
+        const problem = dns1123SubdomainProblem(secretName);
+        if (problem) failAt(this, `secret name "${secretName}" ${problem}. Use a name like "shop-tls".`);
       }
+      const isNginx = props.className.includes('nginx');
+      const nginx = nginxAnnotations(props.nginx ?? {}, certificate !== undefined && isNginx);
+      if (nginx.problem) failAt(this, `nginx: ${nginx.problem}.`);
+      this.controllerPeer = Peer.ingressController(props.controller);
+
+      NetkitLint.of(this);
+      this.name = name;
+      this.namespaceName = namespace.namespaceName;
+      this.secretName = secretName;
+      const annotations: Record<string, string> = {
+        ...nginx.annotations,
+        ...(certificate?.kind === 'annotation' ? { [certificate.issuer.kind === 'ClusterIssuer' ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer']: certificate.issuer.name } : {}),
+        ...(props.allowPlainHttp ? acknowledgeAnnotations({ 'ingress-without-tls': 'explicit opt-in: allowPlainHttp' }) : {}),
+        ...props.annotations,
+      };
+      const defaultBackend = props.defaultBackend ? this.bind(props.defaultBackend) : undefined;
+      // The API server refuses an Ingress with neither rules nor a default backend; routes may
+      // still be added after construction, so this is checked at synth.
+      this.node.addValidation({
+        validate: () => (this.routes.length === 0 && !defaultBackend
+          ? [`${this.node.path}: the Ingress has no rules and no defaultBackend, which the API server refuses. Add a route (app.exposeVia(ingress, { host })) or remove the TlsIngress.`]
+          : []),
+      });
+
+      this.ingress = new k8s.KubeIngress(this, 'ingress', {
+        metadata: { name, namespace: this.namespaceName, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+        // Rendered at synth so routes added later are included; the typed props cannot say "lazy".
+        spec: Lazy.any({ produce: () => this.renderSpec(props.className, defaultBackend) }) as unknown as k8s.IngressSpec,
+      });
+      if (certificate?.kind === 'explicit') {
+        const issuer = certificate.options.issuer;
+        this.certificate = new ApiObject(this, 'certificate', {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: secretName, namespace: this.namespaceName },
+          spec: Lazy.any({
+            produce: (): ICertificate['spec'] => ({
+              secretName: secretName!,
+              dnsNames: this.hosts(),
+              issuerRef: { name: issuer.name, kind: issuer.kind, group: 'cert-manager.io' },
+              ...(certificate.options.duration ? { duration: certificate.options.duration } : {}),
+              ...(certificate.options.renewBefore ? { renewBefore: certificate.options.renewBefore } : {}),
+            }),
+          }),
+        });
+      }
+      for (const rule of props.rules ?? []) {
+        for (const path of rule.paths) {
+          const backend = path.backend instanceof IngressBackend ? path.backend : IngressBackend.of(path.backend);
+          this.addBackendRoute(backend, { host: rule.host, path: path.path, pathType: path.pathType });
+        }
+      }
+    } catch (error) {
+      transaction.rollback();
+      throw error;
     }
+    transaction.commit();
   }
 
   /** Routes `host` + `path` to one of our workloads and lets the controller reach it on that port. */
   public addRoute(backend: IServiceBackend, options: HttpRouteOptions): void {
-    this.addBackendRoute(IngressBackend.of(backend, options.port), options);
+    atomically(() => this.addBackendRoute(IngressBackend.of(backend, options.port), options));
   }
 
   /** The hosts of every rule, sorted. */
@@ -210,7 +220,9 @@ export class TlsIngress extends Construct implements IHttpExposure {
     }
     // Every check has passed: now open the controller's way to the backend.
     target.open();
-    this.routes.push({ host, path, pathType, serviceName: target.serviceName, port: target.port });
+    const route = { host, path, pathType, serviceName: target.serviceName, port: target.port };
+    this.routes.push(route);
+    recordUndo(() => this.routes.splice(this.routes.indexOf(route), 1));
   }
 
   /** Checks a backend, opens the controller's way to it, and returns its Service and port. */

@@ -89,7 +89,12 @@ export function portNameProblem(name: string): string | undefined {
  */
 export function hostProblem(host: string): string | undefined {
   if (typeof host !== 'string' || host.length === 0) return 'is empty';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':')) return 'is an IP address; Ingress and Gateway hosts must be DNS names';
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(host);
+  if (scheme) return `has a scheme; a host is the DNS name alone. Remove "${scheme[0]}" (write "${host.slice(scheme[0].length).replace(/[/:].*$/, '')}")`;
+  if (host.includes('/')) return `has a path; a host is the DNS name alone. Remove "${host.slice(host.indexOf('/'))}" and give the path as \`path\``;
+  const withPort = /^([^:]+):(\d+)$/.exec(host);
+  if (withPort && !/^\d+\.\d+\.\d+\.\d+$/.test(withPort[1])) return `has a port; a host is the DNS name alone (the port comes from the listener). Remove ":${withPort[2]}" (write "${withPort[1]}")`;
+  if (/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(host) || host.includes(':')) return 'is an IP address; Ingress and Gateway hosts must be DNS names';
   if (host.includes('*') && !(host.startsWith('*.') && !host.slice(2).includes('*'))) {
     return 'has a wildcard that is not the whole left-most label (only "*.example.com" is allowed)';
   }

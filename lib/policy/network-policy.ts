@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PolicyPeerJson } from '../net/peer';
 import { PolicyPortJson } from '../net/port';
+import { recordUndo } from '../private/transaction';
 
 /** The directions a NetworkPolicy can isolate. */
 export enum PolicyType {
@@ -26,7 +27,9 @@ export class RuleSet {
 
   /** Adds (or replaces) the rule with this key. */
   public set(key: string, rule: PolicyRuleJson): void {
+    const before = this.rules.get(key);
     this.rules.set(key, rule);
+    recordUndo(() => (before === undefined ? this.rules.delete(key) : this.rules.set(key, before)));
   }
 
   /** Whether any rule is present. */

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ManagedNetworkPolicy } from './network-policy';
+import { closestMatches } from '../analysis/suggest';
 import { IPeerWorkload, Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { failAt } from '../private/errors';
@@ -49,7 +50,10 @@ export class WorkloadNetwork {
     if (found) return found;
     const wanted = typeof ref === 'string' ? `port "${ref}"` : ref.toString();
     const list = declared.map((p) => p.toString()).join(', ') || 'none';
-    failAt(asker, `${wanted} is not a port ${this.owner.node.path} accepts (it accepts: ${list}). Declare the port on that workload, or use one of those.`);
+    const names = declared.flatMap((p) => (p.name === undefined ? [] : [p.name]));
+    const close = typeof ref === 'string' ? closestMatches(ref, names, 2) : [];
+    const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '';
+    failAt(asker, `${wanted} is not a port ${this.owner.node.path} accepts (it accepts: ${list}).${hint} Declare the port on that workload, or use one of those.`);
   }
 
   /** Lets `peer` reach the workload on `ports` (default: every accepted port). Writes this side only. */

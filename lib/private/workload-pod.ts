@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { nameFixHint } from './construct-name';
 import { failAt } from './errors';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
 import { INamespace, resolveNamespace } from '../constructs/namespace-ref';
@@ -44,8 +45,8 @@ export interface ResolvedWorkload {
 export function resolveWorkload(scope: Construct, id: string, props: WorkloadProps, hostNetwork = false): ResolvedWorkload {
   const name = props.name ?? id;
   const nameProblem = dns1123LabelProblem(name);
-  if (nameProblem) failAt(scope, `name "${name}" ${nameProblem}. Names become Service names; use one like "shop-api".`);
-  if (!/^[a-z]/.test(name)) failAt(scope, `name "${name}" must start with a letter, because it is also a Service name (a DNS-1035 label). Use one like "api-2".`);
+  if (nameProblem) failAt(scope, `name "${name}" ${nameProblem}. Names become Service names; use one like "shop-api".${nameFixHint(props.name, name)}`);
+  if (!/^[a-z]/.test(name)) failAt(scope, `name "${name}" must start with a letter, because it is also a Service name (a DNS-1035 label). Use one like "api-2".${nameFixHint(props.name, name)}`);
   const namespace = resolveNamespace(scope, props.namespace);
   if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
     failAt(scope, `image ${JSON.stringify(props.image)} is not an image reference. Give one such as "acme/api:1.4.2".`);

@@ -2,8 +2,8 @@ import { App, Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  Certificate, Cidr, DnsConfig, ExposedApp, HeadlessStateful, NetkitError, NetworkModel, Port, Probe, SecureNamespace, ServiceExposure,
-  SessionAffinity, TlsIngress, lint,
+  Certificate, Cidr, DnsConfig, ExposedApp, ExternalService, Gateway, HeadlessStateful, HttpRoute, IngressBackend, NetkitError, NetworkModel,
+  Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity, TlsIngress, lint,
 } from '../../lib';
 import { validateAgainstSchema } from '../helpers/schema';
 
@@ -67,7 +67,7 @@ function build(spec: Cluster) {
     readiness: a.httpPath ? Probe.http(a.httpPath) : undefined,
   }));
   const targets: (ExposedApp | HeadlessStateful)[] = [...apps];
-  if (apps.length === 0) return { app, chart, apps, targets, edges: new Set<string>() };
+  if (apps.length === 0) return { app, chart, namespaces, apps, targets, edges: new Set<string>() };
   if (spec.stateful) targets.push(new HeadlessStateful(chart, 'db', { namespace: namespaces[0], image: 'db:1', clientPorts: [Port.tcp(5432, 'pg')], peerPorts: [Port.tcp(5433, 'peer')] }));
   const edges = new Set<string>();
   for (const [i, j] of spec.edges) {
@@ -84,7 +84,7 @@ function build(spec: Cluster) {
       if (zeroApps.length > 0) zeroApps[k % zeroApps.length].exposeVia(edge, { host: `${host}.example.com` });
     }
   }
-  return { app, chart, apps, targets, edges };
+  return { app, chart, namespaces, apps, targets, edges };
 }
 
 describe('random valid clusters', () => {
@@ -176,5 +176,47 @@ describe('random invalid props', () => {
         expect(chart.toJson()).toEqual([]);
       },
     ), { seed: 10, numRuns: RUNS * 3 });
+  });
+});
+
+describe('a failed construct call leaves nothing behind', () => {
+  type Built = ReturnType<typeof build>;
+  /** Setup runs on both apps; `fail` on one only, and must throw a NetkitError. */
+  interface FailingCall { readonly name: string; setup?(b: Built): unknown; fail(b: Built, setup: any, k: number): unknown }
+  const pick = <T>(list: readonly T[], k: number) => list[k % list.length];
+  const nsOf = (b: Built, a: ExposedApp) => b.namespaces.find((n) => n.namespaceName === a.namespaceName)!;
+  const calls: FailingCall[] = [
+    { name: 'TlsIngress: a good route, then a host with a port', fail: (b, _, k) => { const a = pick(b.apps, k); return new TlsIngress(b.chart, 'late', { namespace: nsOf(b, a), className: 'nginx', rules: [{ host: 'ok.example.com', paths: [{ backend: a }] }, { host: 'bad.example.com:443', paths: [{ backend: a }] }] }); } },
+    { name: 'TlsIngress: a default backend, then a bad path', fail: (b, _, k) => { const a = pick(b.apps, k); return new TlsIngress(b.chart, 'late', { namespace: nsOf(b, a), className: 'nginx', defaultBackend: IngressBackend.of(a), rules: [{ host: 'ok.example.com', paths: [{ path: 'nope', backend: a }] }] }); } },
+    { name: 'TlsIngress: a bad class name', fail: (b, _, k) => new TlsIngress(b.chart, 'late', { namespace: nsOf(b, pick(b.apps, k)), className: 'Bad_Class' }) },
+    { name: 'exposeVia with a scheme in the host', setup: (b) => new TlsIngress(b.chart, 'edge2', { namespace: nsOf(b, b.apps[0]), className: 'nginx', defaultBackend: IngressBackend.of(b.apps[0]) }), fail: (b, edge, k) => pick(b.apps, k).exposeVia(edge, { host: 'https://x.example.com' }) },
+    { name: 'HttpRoute: a good rule, then weight -1', setup: (b) => b.apps.map((a) => new Gateway(b.chart, `gw-${a.name}`, { namespace: nsOf(b, a), className: 'istio', listeners: [{ hostname: `${a.name}.example.com`, certificateSecrets: ['tls'] }] })), fail: (b, gateways, k) => { const a = pick(b.apps, k); return new HttpRoute(b.chart, 'late', { namespace: nsOf(b, a), gateway: pick(gateways, k), rules: [{ path: '/ok', backends: [{ backend: a }] }, { path: '/bad', backends: [{ backend: a, weight: -1 }] }] }); } },
+    { name: 'HttpRoute.addRule: a good backend beside a bad weight', setup: (b) => { const a = b.apps[0]; const gw = new Gateway(b.chart, 'gw', { namespace: nsOf(b, a), className: 'istio', listeners: [{ hostname: 'a.example.com', certificateSecrets: ['tls'] }] }); return new HttpRoute(b.chart, 'route', { namespace: nsOf(b, a), gateway: gw, rules: [{ path: '/', backends: [{ backend: a }] }] }); }, fail: (b, route) => route.addRule({ path: '/x', backends: [{ backend: b.apps[0] }, { backend: b.apps[0], weight: 2000000 }] }) },
+    { name: 'ExposedApp: a nodePort out of range', fail: (b, _, k) => new ExposedApp(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'a:1', ports: [Port.tcp(80, 'http')], exposure: ServiceExposure.nodePort({ nodePort: 80 }) }) },
+    { name: 'HeadlessStateful: zero replicas', fail: (b, _, k) => new HeadlessStateful(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'a:1', clientPorts: [Port.tcp(80, 'http')], replicas: 0 }) },
+    { name: 'SecureNamespace: an id that is not a name', fail: (b) => new SecureNamespace(b.chart, 'Late_NS', { allowFrom: [{ peer: Peer.namespaceNamed('ops') }] }) },
+    { name: 'ExternalService: a hostname that is an address', fail: (b, _, k) => ExternalService.fromHostname(b.chart, 'late', { namespace: pick(b.namespaces, k), hostname: '10.0.0.1' }) },
+    { name: 'connectTo a misspelt port', fail: (b, _, k) => pick(b.apps, k).connectTo(pick(b.targets, k + 1), 'htp') },
+    { name: 'allowFrom an undeclared port', fail: (b, _, k) => pick(b.apps, k).allowFrom(Peer.namespaceNamed('ops'), 'nope') },
+    { name: 'allowEgressTo with no port', fail: (b, _, k) => pick(b.apps, k).allowEgressTo(Peer.internet()) },
+  ];
+
+  test('catch the error, synth, and the YAML is that of the same app without the call', () => {
+    fc.assert(fc.property(clusterArb, fc.nat({ max: calls.length - 1 }), fc.nat(), (spec, which, k) => {
+      const call = calls[which];
+      const witness = build(spec);
+      if (witness.apps.length === 0) return;
+      call.setup?.(witness);
+      const failed = build(spec);
+      const context = call.setup?.(failed);
+      let error: unknown;
+      try {
+        call.fail(failed, context, k);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, call.name).toBeInstanceOf(NetkitError);
+      expect(failed.app.synthYaml(), call.name).toBe(witness.app.synthYaml());
+    }), { seed: 12, numRuns: RUNS * 2 });
   });
 });
