@@ -31,7 +31,7 @@ const project = new typescript.TypeScriptProject({
   buildWorkflow: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  deps: ['js-yaml@^4.1.0', 'commander@^14.0.0', 'kubernetes-models@~4.5.1', '@viz-js/viz@^3.31.0', '@kubernetes-models/cert-manager@~4.4.4', '@kubernetes-models/gateway-api@~0.5.1'],
+  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.0', 'commander@^14.0.0', 'kubernetes-models@~4.5.1', '@viz-js/viz@^3.31.0', '@kubernetes-models/cert-manager@~4.4.4', '@kubernetes-models/gateway-api@~0.5.1'],
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.0', 'cdk8s-plus-28@^2.5.6'],
   // Develop against the newest releases, not the lowest version the peer range accepts.
   peerDependencyOptions: { pinnedDevDependency: false },
@@ -40,7 +40,6 @@ const project = new typescript.TypeScriptProject({
     'constructs@^10.8.1',
     'cdk8s-plus-28@^2.5.6',
     'vitest@^4.1.12',
-    'yaml@^2.8.0',
     '@types/js-yaml@^4.0.9',
     'jest-snapshot-serializer-raw@^2.0.0',
     'cdk8s-cli@^2.200.0',
@@ -51,6 +50,8 @@ const project = new typescript.TypeScriptProject({
   ],
   bin: { netkit: 'bin/netkit' },
   tsconfig: {
+    // The testing entry is an ES module (vitest is ESM-only): register.mts -> register.mjs.
+    include: ['lib/**/*.mts'],
     compilerOptions: {
       lib: ['es2022'],
       target: 'ES2022',
@@ -59,8 +60,9 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.mts'],
-    exclude: ['dist', 'examples/*/dist', 'examples/*/node_modules'],
+    include: ['lib/**/*.mts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.mts'],
+    // test/consumer is a user's app with its own tsconfig, checked by test/consumer/run.sh.
+    exclude: ['dist', 'examples/*/dist', 'examples/*/node_modules', 'test/consumer'],
     compilerOptions: {
       // Tests, examples and scripts run through vitest/tsx, which resolve like a bundler
       // (and reach ESM-only packages such as jest-snapshot-serializer-raw).
@@ -71,18 +73,24 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
   },
-  gitignore: ['/examples/*/node_modules', '/examples/*/cdk8s.out', '*.cpuprofile'],
-  npmignore: ['/examples/', '/bench/', '/scripts/', '/test/', '/.ci/'],
+  gitignore: ['/examples/*/node_modules', '/examples/*/cdk8s.out', '*.cpuprofile', '/test/consumer/*/node_modules', '/test/consumer/*/cdk8s-netkit.tgz'],
+  // The tarball is the product only: `files` below says what it holds.
+  npmignoreEnabled: false,
 });
+
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.mjs', 'dist/**/*.d.ts', 'dist/**/*.d.mts', 'dist/**/*.json', 'bin/netkit']);
 
 // `import 'cdk8s-netkit/testing'` registers the vitest matchers; vitest stays optional for everyone else.
 project.addPeerDeps('vitest@>=3');
 project.package.addField('peerDependenciesMeta', { vitest: { optional: true } });
 project.package.addField('exports', {
   '.': { types: './dist/index.d.ts', default: './dist/index.js' },
-  './testing': { types: './dist/testing/register.d.ts', default: './dist/testing/register.js' },
+  './testing': { types: './dist/testing/vitest-matchers.d.ts', default: './dist/testing/register.mjs' },
   './package.json': './package.json',
 });
+// `moduleResolution: node` (what `cdk8s init typescript-app` writes) ignores `exports`;
+// typesVersions gives it the testing entry's types.
+project.package.addField('typesVersions', { '*': { testing: ['dist/testing/vitest-matchers.d.ts'] } });
 
 // `npm test`: the whole project type-checks (tests and examples included), then vitest runs.
 project.testTask.reset('tsc -p tsconfig.dev.json');
@@ -93,8 +101,19 @@ project.addTask('synth', {
   exec: 'tsx scripts/synth-examples.ts',
 });
 project.addTask('bench', {
-  description: 'Benchmarks: netkit against plain cdk8s-plus-28 and the YAML floor (prints a markdown table)',
+  description: 'Benchmarks: netkit against plain cdk8s-plus-28 and the YAML floor (prints a markdown table); `-- --quick` for a short run',
   exec: 'tsx bench/run.ts',
+  receiveArgs: true,
+});
+// Packing needs the compiled library, not another run of the suite (`build` runs both).
+const pack = project.addTask('pack', {
+  description: 'Compile and pack the tarball into dist-packages/js (no tests)',
+});
+pack.spawn(project.compileTask);
+pack.spawn(project.packageTask);
+project.addTask('test:consumer', {
+  description: 'Pack the library and use it from a fresh cdk8s app (synth, vitest, netkit CLI), as a user would',
+  exec: 'bash test/consumer/run.sh',
 });
 project.addTask('fuzz', {
   description: 'Long property-test runs (more cases than CI runs)',

@@ -3,7 +3,7 @@
  * analyzer at scale, and CLI cold starts. Prints markdown tables (medians). Not run in CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
@@ -93,18 +93,23 @@ function coldStart(args: string[], runs = 7): number {
 function cliTable(): void {
   if (!existsSync(join(root, 'dist/cli/bin.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-'));
-  const small = join(root, 'examples/shop/dist/shop.k8s.yaml');
-  const big = join(dir, 'apps.k8s.yaml');
-  writeFileSync(big, netkitApp(quick ? 500 : 2000).synthYaml());
-  console.log('\n### CLI cold start (`node bin/netkit`, median of 7, compiled dist/)\n');
-  console.log('| command | shop example (15 objects) | ' + (quick ? '500' : '2,000') + ' apps |');
-  console.log('| --- | ---: | ---: |');
-  console.log(`| check | ${ms(coldStart(['check', small]))} | ${ms(coldStart(['check', big], 3))} |`);
-  console.log(`| reach | ${ms(coldStart(['reach', small, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080']))} | ${ms(coldStart(['reach', big, '--from', 'team-0/app-0', '--to', 'team-0/app-1', '--port', '8080'], 3))} |`);
+  try {
+    const small = join(root, 'examples/shop/dist/shop.k8s.yaml');
+    const big = join(dir, 'apps.k8s.yaml');
+    writeFileSync(big, netkitApp(quick ? 500 : 2000).synthYaml());
+    console.log('\n### CLI cold start (`node bin/netkit`, median of 7, compiled dist/)\n');
+    console.log('| command | shop example (15 objects) | ' + (quick ? '500' : '2,000') + ' apps |');
+    console.log('| --- | ---: | ---: |');
+    console.log(`| check | ${ms(coldStart(['check', small]))} | ${ms(coldStart(['check', big], 3))} |`);
+    console.log(`| reach | ${ms(coldStart(['reach', small, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080']))} | ${ms(coldStart(['reach', big, '--from', 'team-0/app-0', '--to', 'team-0/app-1', '--port', '8080'], 3))} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
   const cpu = cpus();
+  if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
   console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
   await synthTable();
   await analysisTable();

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { matrixCsv, matrixTable } from './format';
 import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
@@ -32,9 +34,20 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
+export function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('netkit')
     .description('Kubernetes NetworkPolicy reachability and lint over YAML files and directories.')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: (text, write) => write(text) })
     .showSuggestionAfterError(true);

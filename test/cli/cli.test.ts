@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
@@ -117,7 +117,26 @@ describe('reading inputs', () => {
   });
 });
 
+describe('netkit --version', () => {
+  test('prints the package version and exits 0, as --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(await netkit('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(await netkit('-V')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+  });
+});
+
 describe('the netkit process', () => {
+  test('ends quietly when its reader closes the pipe early (netkit matrix ... | head)', () => {
+    const dir = tempDir();
+    const big = join(dir, 'big.yaml');
+    const apps = Array.from({ length: 400 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: { name: app-${i}, namespace: ns-${i % 4} }\nspec: { containers: [{ name: c, image: x:1 }] }\n`);
+    writeFileSync(big, apps.join('---\n'));
+    const tsx = join(root, 'node_modules/.bin/tsx');
+    const result = spawnSync('bash', ['-c', `set -o pipefail; "${tsx}" "${join(root, 'lib/cli/bin.ts')}" matrix "${big}" | head -c 100 >/dev/null`], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   test('runs as a command with the documented exit codes', () => {
     const tsx = join(root, 'node_modules/.bin/tsx');
     const bin = join(root, 'lib/cli/bin.ts');
