@@ -1,19 +1,28 @@
 import { Bitset } from './bitset';
 import { SourcedObject } from './loader';
+import { describeSourced, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from './object-set';
 import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, readWorkload,
+  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, where,
 } from './objects';
+import { apiServerProblems } from './policy-validation';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels } from './selectors';
-import { IpAddress, formatIp, rangeContains } from '../net/ip';
+import { IpAddress, formatIp, parseIp, rangeContains } from '../net/ip';
 
-/** A Service that selects pods: how a name and port reach container ports. */
+/** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
   readonly namespace: string;
   readonly name: string;
+  /** Empty for a Service without a selector, whose EndpointSlices are written by hand. */
   readonly selector: Labels;
-  readonly ports: readonly { readonly port: number; readonly protocol: PolicyProtocol; readonly targetPort: number | string }[];
+  readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: PolicyProtocol; readonly targetPort: number | string }[];
+}
+
+/** The endpoints of a selector-less Service, from the EndpointSlices labelled with its name. */
+export interface ServiceEndpoints {
+  readonly addresses: readonly string[];
+  readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: PolicyProtocol }[];
 }
 
 /** A workload (by index) or an address outside the cluster. */
@@ -41,8 +50,12 @@ export class CompiledModel {
   public readonly notices: string[];
   public readonly byRef = new Map<string, number>();
   public readonly byName = new Map<string, number[]>();
-  /** Services with a selector, by `<namespace>/<name>`. */
+  /** `<namespace>/<name>` shared by workloads of several kinds: their kind-qualified refs. */
+  public readonly ambiguous = new Map<string, string[]>();
+  /** Services, by `<namespace>/<name>`. */
   public readonly services = new Map<string, ServiceInfo>();
+  /** EndpointSlice contents by the `<namespace>/<name>` of the Service they belong to. */
+  public readonly endpoints = new Map<string, ServiceEndpoints>();
   /** Per workload: indexes of the policies that isolate it for ingress / egress. */
   public readonly ingressIsolation: number[][];
   public readonly egressIsolation: number[][];
@@ -50,9 +63,11 @@ export class CompiledModel {
   public readonly ingressRules: CompiledRule[][];
   public readonly egressRules: CompiledRule[][];
 
-  constructor(objects: readonly SourcedObject[], notices: readonly string[]) {
+  constructor(input: readonly SourcedObject[], notices: readonly string[]) {
     this.notices = [...notices];
-    const workloads: Omit<WorkloadInfo, 'ref'>[] = [];
+    const resolved = resolveDuplicates(input);
+    this.notices.push(...resolved.notices);
+    const objects = resolved.objects;
     for (const source of objects) {
       const kind = source.object.kind;
       if (kind === 'Namespace') {
@@ -61,6 +76,11 @@ export class CompiledModel {
         continue;
       }
       if (kind === 'NetworkPolicy' && typeof source.object.apiVersion === 'string' && source.object.apiVersion.startsWith('networking.k8s.io/')) {
+        const rejected = apiServerProblems(source.object);
+        if (rejected.length > 0) {
+          this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: the API server would reject it (${rejected.join('; ')}), so it could not exist in a cluster`);
+          continue;
+        }
         const policy = readPolicy(source, this.notices);
         if (policy) this.policies.push(policy);
         continue;
@@ -70,20 +90,31 @@ export class CompiledModel {
         if (service) this.services.set(`${service.namespace}/${service.name}`, service);
         continue;
       }
-      const workload = readWorkload(source);
-      if (workload) workloads.push(workload);
+      if (kind === 'EndpointSlice') addEndpointSlice(this.endpoints, source.object);
     }
+    const workloads = readWorkloads(objects, this.notices);
+    const unmodelled = unmodelledKindsNotice(objects, new Set(workloads.map((w) => w.kind)));
+    if (unmodelled) this.notices.push(unmodelled);
     workloads.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
     this.policies.sort((a, b) => compare(a.ref, b.ref));
+    // `<namespace>/<name>` when that is unique; when several kinds share a name (a StatefulSet
+    // and a Deployment both called db), each is `<namespace>/<kind>/<name>` and the short form
+    // is refused with the candidates. The kind-qualified form works for every workload.
+    const sharedNames = new Set<string>();
+    const seen = new Set<string>();
     for (const w of workloads) {
-      let ref = `${w.namespace}/${w.name}`;
-      if (this.byRef.has(ref)) ref = `${w.namespace}/${w.kind.toLowerCase()}/${w.name}`;
-      if (this.byRef.has(ref)) {
-        this.notices.push(`skipped a second ${w.kind} ${w.namespace}/${w.name}`);
-        continue;
-      }
+      const key = `${w.namespace}/${w.name}`;
+      if (seen.has(key)) sharedNames.add(key);
+      seen.add(key);
+    }
+    for (const w of workloads) {
+      const short = `${w.namespace}/${w.name}`;
+      const qualified = `${w.namespace}/${w.kind.toLowerCase()}/${w.name}`;
       const index = this.workloads.length;
-      this.byRef.set(ref, index);
+      const ref = sharedNames.has(short) ? qualified : short;
+      this.byRef.set(qualified, index);
+      if (ref === short) this.byRef.set(short, index);
+      else this.ambiguous.set(short, [...(this.ambiguous.get(short) ?? []), qualified]);
       const sameName = this.byName.get(w.name);
       if (sameName) sameName.push(index);
       else this.byName.set(w.name, [index]);
@@ -164,15 +195,43 @@ function readService(object: Record<string, unknown>): ServiceInfo | undefined {
   const name = nameOf(object);
   const spec = object.spec as Record<string, unknown> | undefined;
   const selector = readLabels(spec?.selector);
-  if (!name || Object.keys(selector).length === 0) return undefined;
+  if (!name || spec?.type === 'ExternalName') return undefined;
   const ports = (Array.isArray(spec?.ports) ? spec!.ports : []).flatMap((raw: unknown) => {
     const port = raw as Record<string, unknown>;
     if (typeof port?.port !== 'number') return [];
     const protocol = (['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)) ? port.protocol : 'TCP') as PolicyProtocol;
     const target = typeof port.targetPort === 'number' || typeof port.targetPort === 'string' ? port.targetPort : port.port;
-    return [{ port: port.port, protocol, targetPort: target }];
+    return [{ ...(typeof port.name === 'string' ? { name: port.name } : {}), port: port.port, protocol, targetPort: target }];
   });
   return { namespace: namespaceOf(object), name, selector, ports };
+}
+
+/** Adds an EndpointSlice's ready addresses and ports to its Service's endpoints. */
+function addEndpointSlice(endpoints: Map<string, ServiceEndpoints>, object: Record<string, unknown>): void {
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  const serviceName = readLabels(metadata?.labels)['kubernetes.io/service-name'];
+  if (!serviceName || (object.addressType !== 'IPv4' && object.addressType !== 'IPv6')) return;
+  const key = `${namespaceOf(object)}/${serviceName}`;
+  const addresses: string[] = [];
+  for (const endpoint of Array.isArray(object.endpoints) ? object.endpoints : []) {
+    const ready = (endpoint as { conditions?: { ready?: unknown } })?.conditions?.ready;
+    if (ready === false) continue; // not-ready endpoints receive no Service traffic
+    for (const address of Array.isArray(endpoint?.addresses) ? endpoint.addresses : []) {
+      const ip = typeof address === 'string' ? parseIp(address) : undefined;
+      if (ip) addresses.push(formatIp(ip));
+    }
+  }
+  const ports = (Array.isArray(object.ports) ? object.ports : []).flatMap((raw: unknown) => {
+    const port = raw as Record<string, unknown>;
+    if (typeof port?.port !== 'number') return [];
+    const protocol = (['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)) ? port.protocol : 'TCP') as PolicyProtocol;
+    return [{ ...(typeof port.name === 'string' ? { name: port.name } : {}), port: port.port, protocol }];
+  });
+  const before = endpoints.get(key);
+  endpoints.set(key, {
+    addresses: [...new Set([...(before?.addresses ?? []), ...addresses])].sort(),
+    ports: [...(before?.ports ?? []), ...ports.filter((p) => !before?.ports.some((b) => b.name === p.name && b.port === p.port && b.protocol === p.protocol))],
+  });
 }
 
 /** The ports a rule allows toward `destination` (named ports resolve on it). */

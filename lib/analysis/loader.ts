@@ -1,6 +1,7 @@
 import * as jsyaml from 'js-yaml';
-import { CORE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
 import { isRecord } from './selectors';
+import { yaml11Bool, yaml11Float, yaml11Int } from './yaml11';
 
 /** A Kubernetes object with where it came from. */
 export interface SourcedObject {
@@ -35,10 +36,11 @@ export class InputError extends Error {
 
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_NODES = 1_000_000;
-// YAML 1.2 core types (timestamps stay strings, as kubectl's JSON conversion keeps them)
-// plus merge keys (`<<: *defaults`), which Kubernetes manifests use.
-// (@types/js-yaml omits the exported `types` table.)
-const SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: Type } }).types.merge] });
+// Plain scalars resolve as kubectl resolves them (go-yaml v2, YAML 1.1: `010` is 8, `yes` is
+// true; see yaml11.ts); timestamps stay strings, as kubectl's JSON conversion keeps them; merge
+// keys (`<<: *defaults`), which Kubernetes manifests use. (@types/js-yaml omits `types`.)
+const TYPES = (jsyaml as unknown as { types: Record<'null' | 'float' | 'merge', Type> }).types;
+const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [TYPES.null, yaml11Bool, yaml11Int, yaml11Float, TYPES.float, TYPES.merge] });
 const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
 
 /**
@@ -69,6 +71,32 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
     if (problem) throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (${problem}).`);
     collect(value, file, chunk.contentLine, objects, notices);
   }
+  return { objects, notices };
+}
+
+/**
+ * Reads a JSON file (one object, or a list) as kubectl reads `*.json`: with a JSON parser,
+ * so nothing is resolved the YAML way. A syntax error names the line.
+ */
+export function loadJson(text: string, file = '<input>', limits: LoadLimits = {}): LoadResult {
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    throw new InputError(`${file}: input is ${(text.length / 1048576).toFixed(1)} MiB, over the ${(maxBytes / 1048576).toFixed(0)} MiB limit. Split it into smaller files.`);
+  }
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    const position = /position (\d+)/.exec(String((error as Error).message));
+    const line = position ? source.slice(0, Number(position[1])).split('\n').length : 1;
+    throw new InputError(`${file}:${line}: invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+  const objects: SourcedObject[] = [];
+  const notices: string[] = [];
+  const problem = expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES);
+  if (problem) throw new InputError(`${file}:1: cannot load this document (${problem}).`);
+  collect(value, file, 1, objects, notices);
   return { objects, notices };
 }
 
@@ -144,18 +172,33 @@ function expansionProblem(value: unknown, max: number): string | undefined {
   return undefined;
 }
 
-/** Adds a value to the objects, unpacking `kind: List`; anything else becomes a notice. */
-export function collect(value: unknown, file: string | undefined, line: number | undefined, objects: SourcedObject[], notices: string[]): void {
+/**
+ * Adds a value to the objects, unpacking lists; anything else becomes a notice. A typed list
+ * (`kind: PodList`, as `kubectl get pods -o yaml` writes it) holds items without apiVersion
+ * and kind; kubectl fills them from the list (kind minus `List`, the list's apiVersion), and
+ * so does this. `kind: List` items carry their own.
+ */
+export function collect(value: unknown, file: string | undefined, line: number | undefined, objects: SourcedObject[], notices: string[], inherited?: { apiVersion: string; kind: string }): void {
   const at = file ? `${file}${line ? `:${line}` : ''}` : 'input';
   if (value === null || value === undefined) return;
   if (!isRecord(value)) {
     notices.push(`${at}: skipped a document that is not a mapping`);
     return;
   }
-  if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
-    for (const item of value.items) collect(item, file, line, objects, notices);
+  if (inherited && (value.apiVersion === undefined || value.kind === undefined)) {
+    value = { apiVersion: inherited.apiVersion, kind: inherited.kind, ...value };
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.kind === 'string' && record.kind.endsWith('List') && Array.isArray(record.items)) {
+    const itemKind = record.kind.slice(0, -'List'.length);
+    const typed = itemKind !== '' && typeof record.apiVersion === 'string' ? { apiVersion: record.apiVersion, kind: itemKind } : undefined;
+    for (const item of record.items) collect(item, file, line, objects, notices, typed);
     return;
   }
+  return collectObject(record, file, line, at, objects, notices);
+}
+
+function collectObject(value: Record<string, unknown>, file: string | undefined, line: number | undefined, at: string, objects: SourcedObject[], notices: string[]): void {
   if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
     notices.push(`${at}: skipped a document without apiVersion and kind (not a Kubernetes object)`);
     return;

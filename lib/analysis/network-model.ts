@@ -1,27 +1,42 @@
-import { CompiledModel, Endpoint, ServiceInfo } from './compiled-model';
+import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from './compiled-model';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
 import { Matrix, computeMatrix } from './matrix';
-import { PolicyInfo, WorkloadInfo } from './objects';
+import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
 import { PolicyProtocol } from './port-set';
 import { Labels } from './selectors';
 import { closestMatches } from './suggest';
 import { formatIp, parseIp } from '../net/ip';
+import { portNameProblem } from '../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
-  /** `<namespace>/<name>` of a workload, a workload name when unique, or an IP address. */
+  /**
+   * `<namespace>/<name>` of a workload, `<namespace>/<kind>/<name>` (any case of kind), a
+   * workload name when unique, a Service that selects one workload, or an IP address.
+   */
   readonly from: string;
-  /** Same forms as `from`, or a Service `<namespace>/<name>` that selects one workload. */
+  /**
+   * Same forms as `from`; a Service without a selector is answered for the addresses of its
+   * EndpointSlices.
+   */
   readonly to: string;
   /**
-   * The destination port: the container port the packet arrives on, or, when `to` names
-   * a Service, one of its ports (translated to the container port behind it).
+   * The destination port: a number, or a port name resolved on the destination (a container
+   * port name, or a Service port name when `to` names a Service). When `to` names a Service,
+   * a number is one of its ports and is translated to the container port behind it.
    */
-  readonly port: number;
-  /** @default 'TCP' */
-  readonly protocol?: PolicyProtocol;
+  readonly port: number | string;
+  /** TCP, UDP or SCTP, in any case. @default 'TCP' */
+  readonly protocol?: PolicyProtocol | string;
+  /**
+   * Whether a port that the destination workload does not declare, but a Service of the same
+   * name does, is translated through that Service (`--to shop/web --port 80` checks container
+   * port 8080). Naming the workload with its kind (`shop/deployment/web`) also turns this off.
+   * @default true
+   */
+  readonly serviceTranslation?: boolean;
 }
 
 /** A policy rule that allows the traffic. */
@@ -72,13 +87,26 @@ export interface MatrixOptions {
   readonly externalEndpoints?: string[];
 }
 
-/** An unknown workload in a query; the message lists close matches. */
-export class UnknownEndpointError extends Error {
+/** A query that cannot be answered as asked: the message says why and what to ask instead. */
+export class QueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+/** An unknown or ambiguous endpoint in a query; the message lists close matches or candidates. */
+export class UnknownEndpointError extends QueryError {
   constructor(message: string) {
     super(message);
     this.name = 'UnknownEndpointError';
   }
 }
+
+/** What a query's `to` names. */
+type Target =
+  | { readonly kind: 'endpoint'; readonly endpoint: Endpoint; readonly service?: ServiceInfo; readonly kindQualified: boolean }
+  | { readonly kind: 'addresses'; readonly service: ServiceInfo; readonly endpoints: ServiceEndpoints };
 
 /**
  * A NetworkPolicy reachability engine over plain Kubernetes objects (no cdk8s needed).
@@ -155,51 +183,102 @@ export class NetworkModel {
 
   /** Answers one query, with the policies and rules that decided it. */
   public check(query: TrafficQuery): TrafficVerdict {
-    const protocol = query.protocol ?? 'TCP';
-    if (!Number.isInteger(query.port) || query.port < 1 || query.port > 65535) {
-      throw new UnknownEndpointError(`port ${query.port} is not a port number (1-65535).`);
+    const protocol = parseProtocol(String(query.protocol ?? 'TCP'));
+    if (!protocol) throw new QueryError(`protocol ${JSON.stringify(query.protocol)} is not TCP, UDP or SCTP (NetworkPolicy knows no other; ICMP is not filtered by it). Use one of those, in any case.`);
+    if (typeof query.port === 'number' ? !Number.isInteger(query.port) || query.port < 1 || query.port > 65535 : typeof query.port !== 'string' || portNameProblem(query.port) !== undefined) {
+      throw new QueryError(`port ${JSON.stringify(query.port)} is not a port number (1-65535) or a port name.`);
     }
-    const from = this.resolve(query.from, 'from').endpoint;
-    const target = this.resolve(query.to, 'to');
+    const from = this.resolveEndpoint(query.from, 'from');
+    const target = this.resolveTarget(query.to);
+    if (target.kind === 'addresses') return this.checkAddresses(from, target.service, target.endpoints, query.port, protocol);
     const to = target.endpoint;
-    // Named through a Service: its port leads to a container port on the selected workload.
-    // A Service that shares the workload's name counts too when the port is not a container
-    // port but one of the Service's (`--to shop/web --port 80` for web's Service port 80).
-    let port = query.port;
+    let port: number;
     let via = '';
-    const sameNamed = to.kind === 'workload' && !target.service ? this.compiled.services.get(this.workloads[to.index].ref) : undefined;
-    const service = target.service ?? (sameNamed && to.kind === 'workload'
-      && !this.workloads[to.index].ports.some((p) => p.number === query.port && p.protocol === protocol)
-      && Object.entries(sameNamed.selector).every(([k, v]) => this.workloads[to.index].labels[k] === v) ? sameNamed : undefined);
+    const service = target.service ?? this.sameNamedService(to, query, target.kindQualified, protocol);
     if (service && to.kind === 'workload') {
-      const targetService = service;
-      const servicePort = targetService.ports.find((p) => p.port === query.port && p.protocol === protocol);
-      if (servicePort) {
-        const targetPort = servicePort.targetPort;
-        const resolved = typeof targetPort === 'number' ? targetPort
-          : this.workloads[to.index].ports.find((p) => p.name === targetPort && p.protocol === protocol)?.number;
-        if (resolved === undefined) {
-          throw new UnknownEndpointError(`Service ${targetService.namespace}/${targetService.name} port ${query.port} targets port "${String(targetPort)}", which ${this.workloads[to.index].ref} does not declare, so traffic to it goes nowhere.`);
-        }
-        port = resolved;
-        via = ` (through Service ${targetService.namespace}/${targetService.name} port ${query.port}, container port ${resolved})`;
+      const translated = this.throughService(service, to.index, query.port, protocol);
+      if (translated) {
+        port = translated.port;
+        via = translated.via;
+      } else {
+        port = this.portOnDestination(to, query.port, protocol);
       }
+    } else {
+      port = this.portOnDestination(to, query.port, protocol);
     }
     if (from.kind === 'external' && to.kind === 'external') {
-      throw new UnknownEndpointError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
+      throw new QueryError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
     }
+    return this.verdict(from, to, port, protocol, via);
+  }
+
+  private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string): TrafficVerdict {
     const egress = this.side(from, to, 'egress', protocol, port);
     const ingress = this.side(to, from, 'ingress', protocol, port);
-    const verdict = {
-      allowed: egress.allowed && ingress.allowed,
-      from: this.label(from),
-      to: this.label(to),
-      port,
-      protocol,
-      egress,
-      ingress,
-    };
+    const verdict = { allowed: egress.allowed && ingress.allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
     return { ...verdict, why: this.explain(verdict, from, to, via) };
+  }
+
+  /**
+   * A selector-less Service is its EndpointSlices' addresses: the traffic is allowed only when
+   * it is allowed to every one of them (a client cannot choose which one it gets).
+   */
+  private checkAddresses(from: Endpoint, service: ServiceInfo, endpoints: ServiceEndpoints, asked: number | string, protocol: PolicyProtocol): TrafficVerdict {
+    const ref = `${service.namespace}/${service.name}`;
+    if (from.kind === 'external') throw new QueryError(`Service ${ref} has no selector: its endpoints are addresses outside the cluster, and so is ${this.label(from)}. Name a workload on at least one end.`);
+    const servicePort = service.ports.find((p) => p.protocol === protocol && (typeof asked === 'number' ? p.port === asked : p.name === asked));
+    let port: number;
+    if (servicePort) {
+      // Without a selector, a Service port leads to the EndpointSlice port of the same name.
+      const endpointPort = endpoints.ports.find((p) => p.protocol === protocol && (p.name ?? '') === (servicePort.name ?? ''));
+      if (!endpointPort) throw new QueryError(`Service ${ref} port ${servicePort.port}${servicePort.name ? ` (${servicePort.name})` : ''} has no EndpointSlice port of the same name, so traffic to it goes nowhere.`);
+      port = endpointPort.port;
+    } else if (typeof asked === 'number') {
+      port = asked;
+    } else {
+      const names = service.ports.flatMap((p) => (p.name ? [p.name] : []));
+      throw new QueryError(`Service ${ref} has no ${protocol} port named "${asked}" (it has: ${names.join(', ') || 'no named ports'}).`);
+    }
+    const verdicts = endpoints.addresses.map((address) => this.verdict(from, this.external(address), port, protocol, ''));
+    const allowed = verdicts.every((v) => v.allowed);
+    const decisive = verdicts.find((v) => !v.allowed) ?? verdicts[0];
+    const head = `${allowed ? 'ALLOWED' : 'DENIED'}: ${this.label(from)} -> Service ${ref} (no selector; its EndpointSlices hold ${endpoints.addresses.join(', ')}) on ${protocol} ${port}${allowed ? '' : `: denied to ${verdicts.filter((v) => !v.allowed).map((v) => v.to).join(', ')}`}.`;
+    return { ...decisive, allowed, why: [head, ...verdicts.map((v) => v.why)].join('\n') };
+  }
+
+  /** A Service of the destination's name that selects it, when the query leaves translation on. */
+  private sameNamedService(to: Endpoint, query: TrafficQuery, kindQualified: boolean, protocol: PolicyProtocol): ServiceInfo | undefined {
+    if (to.kind !== 'workload' || kindQualified || query.serviceTranslation === false || typeof query.port !== 'number') return undefined;
+    const workload = this.workloads[to.index];
+    const service = this.compiled.services.get(`${workload.namespace}/${workload.name}`);
+    if (!service || Object.keys(service.selector).length === 0) return undefined;
+    if (workload.ports.some((p) => p.number === query.port && p.protocol === protocol)) return undefined; // container ports win
+    return Object.entries(service.selector).every(([k, v]) => workload.labels[k] === v) ? service : undefined;
+  }
+
+  /** A Service port (by number or name) translated to the container port behind it, if it is one. */
+  private throughService(service: ServiceInfo, index: number, asked: number | string, protocol: PolicyProtocol): { port: number; via: string } | undefined {
+    const servicePort = service.ports.find((p) => p.protocol === protocol && (typeof asked === 'number' ? p.port === asked : p.name === asked));
+    if (!servicePort) return undefined;
+    const workload = this.workloads[index];
+    const targetPort = servicePort.targetPort;
+    const resolved = typeof targetPort === 'number' ? targetPort : workload.ports.find((p) => p.name === targetPort && p.protocol === protocol)?.number;
+    if (resolved === undefined) {
+      throw new QueryError(`Service ${service.namespace}/${service.name} port ${servicePort.port} targets port "${String(targetPort)}", which ${workload.ref} does not declare, so traffic to it goes nowhere.`);
+    }
+    return { port: resolved, via: ` (through Service ${service.namespace}/${service.name} port ${servicePort.port}, container port ${resolved})` };
+  }
+
+  /** The port number on the destination: a number as given, a name resolved on its containers. */
+  private portOnDestination(to: Endpoint, asked: number | string, protocol: PolicyProtocol): number {
+    if (typeof asked === 'number') return asked;
+    if (to.kind !== 'workload') throw new QueryError(`port "${asked}" is a name, and ${this.label(to)} is an address outside the cluster, where no name resolves. Give the port number.`);
+    const workload = this.workloads[to.index];
+    const found = workload.ports.find((p) => p.name === asked && p.protocol === protocol);
+    if (found) return found.number;
+    const names = workload.ports.filter((p) => p.name !== undefined && p.protocol === protocol).map((p) => p.name!);
+    const close = closestMatches(asked, names, 2);
+    throw new QueryError(`${workload.ref} declares no ${protocol} port named "${asked}" (it declares: ${names.join(', ') || 'no named ports'}).${close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : ''}`);
   }
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
@@ -219,28 +298,66 @@ export class NetworkModel {
     return index === undefined ? undefined : this.workloads[index];
   }
 
-  private resolve(ref: string, role: string): { endpoint: Endpoint; service?: ServiceInfo } {
-    const ip = parseIp(ref);
-    if (ip) return { endpoint: { kind: 'external', ip, text: formatIp(ip) } };
-    const exact = this.compiled.byRef.get(ref);
-    if (exact !== undefined) return { endpoint: { kind: 'workload', index: exact } };
-    const byName = this.compiled.byName.get(ref);
-    if (byName?.length === 1) return { endpoint: { kind: 'workload', index: byName[0] } };
-    // No workload by that name: a Service by that name leads to the workload it selects.
-    const service = this.compiled.services.get(ref);
-    if (service) {
-      const selected = this.workloads.flatMap((w, i) => (w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v) ? [i] : []));
-      if (selected.length === 1) return { endpoint: { kind: 'workload', index: selected[0] }, service };
-      throw new UnknownEndpointError(selected.length === 0
-        ? `Service ${ref} selects no workload in the input, so nothing answers behind it.`
-        : `Service ${ref} selects several workloads (${selected.map((i) => this.workloads[i].ref).join(', ')}); name one of them.`);
+  private external(text: string): Endpoint {
+    const ip = parseIp(text)!;
+    return { kind: 'external', ip, text: formatIp(ip) };
+  }
+
+  /** A source (or destination) that must be one endpoint. */
+  private resolveEndpoint(ref: string, role: string): Endpoint {
+    const target = this.resolveTarget(ref, role);
+    if (target.kind === 'addresses') {
+      throw new QueryError(`${role} ${ref} is a Service without a selector (addresses outside the cluster); it can only be a destination.`);
     }
+    return target.endpoint;
+  }
+
+  private resolveTarget(ref: string, role = 'to'): Target {
+    const ip = parseIp(ref);
+    if (ip) return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
+    const parts = ref.split('/');
+    // Kinds are matched in any case: shop/StatefulSet/db and shop/statefulset/db are one workload.
+    const normalized = parts.length === 3 ? `${parts[0]}/${parts[1].toLowerCase()}/${parts[2]}` : ref;
+    const exact = this.compiled.byRef.get(normalized);
+    if (exact !== undefined) return { kind: 'endpoint', endpoint: { kind: 'workload', index: exact }, kindQualified: parts.length === 3 };
+    const candidates = this.compiled.ambiguous.get(ref);
+    if (candidates) throw new UnknownEndpointError(`${role} "${ref}" names several workloads: ${candidates.join(', ')}. Name one of them with its kind.`);
+    const byName = parts.length === 1 ? this.compiled.byName.get(ref) : undefined;
+    if (byName?.length === 1) return { kind: 'endpoint', endpoint: { kind: 'workload', index: byName[0] }, kindQualified: false };
+    if (byName && byName.length > 1) {
+      throw new UnknownEndpointError(`${role} "${ref}" names several workloads: ${byName.map((i) => this.workloads[i].ref).join(', ')}. Give the namespace (and the kind when they share one).`);
+    }
+    // No workload by that name: a Service by that name (with its namespace, or alone when
+    // unique) leads to the workload it selects, or to its EndpointSlices' addresses.
+    const service = this.findService(ref, role);
+    if (service) return this.serviceTarget(service, `${service.namespace}/${service.name}`);
     const refs = this.workloads.map((w) => w.ref);
     const close = closestMatches(ref, refs, 3);
-    const hint = byName && byName.length > 1
-      ? ` "${ref}" names several workloads: ${byName.map((i) => refs[i]).join(', ')}; give the namespace.`
-      : close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : refs.length === 0 ? ' The input has no workloads.' : '';
-    throw new UnknownEndpointError(`unknown ${role} "${ref}": no workload <namespace>/<name> or IP address by that name.${hint}`);
+    const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : refs.length === 0 ? ' The input has no workloads.' : '';
+    throw new UnknownEndpointError(`unknown ${role} "${ref}": no workload <namespace>/<name>, Service or IP address by that name.${hint}`);
+  }
+
+  private findService(ref: string, role: string): ServiceInfo | undefined {
+    const direct = this.compiled.services.get(ref);
+    if (direct || ref.includes('/')) return direct;
+    const named = [...this.compiled.services.values()].filter((s) => s.name === ref);
+    if (named.length > 1) throw new UnknownEndpointError(`${role} "${ref}" names Services in several namespaces: ${named.map((s) => `${s.namespace}/${s.name}`).sort().join(', ')}. Give the namespace.`);
+    return named[0];
+  }
+
+  private serviceTarget(service: ServiceInfo, ref: string): Target {
+    if (Object.keys(service.selector).length === 0) {
+      const endpoints = this.compiled.endpoints.get(ref);
+      if (!endpoints || endpoints.addresses.length === 0) {
+        throw new UnknownEndpointError(`Service ${ref} has no selector and the input holds no EndpointSlice (labelled kubernetes.io/service-name: ${service.name}) with ready addresses for it, so nothing answers behind it.`);
+      }
+      return { kind: 'addresses', service, endpoints };
+    }
+    const selected = this.workloads.flatMap((w, i) => (w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v) ? [i] : []));
+    if (selected.length === 1) return { kind: 'endpoint', endpoint: { kind: 'workload', index: selected[0] }, service, kindQualified: false };
+    throw new UnknownEndpointError(selected.length === 0
+      ? `Service ${ref} selects no workload in the input, so nothing answers behind it.`
+      : `Service ${ref} selects several workloads (${selected.map((i) => this.workloads[i].ref).join(', ')}); name one of them.`);
   }
 
   private label(endpoint: Endpoint): string {

@@ -1,7 +1,8 @@
 import { SourcedObject } from './loader';
 import { PROTOCOLS, PolicyProtocol } from './port-set';
 import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from './selectors';
-import { IpRange, addressBits, parseIp } from '../net/ip';
+import { parseLooseCidr } from './policy-validation';
+import { IpRange } from '../net/ip';
 
 /** The label the API server puts on every namespace with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -61,7 +62,12 @@ export interface PolicyInfo {
   readonly source?: SourcedObject;
 }
 
+/** Built-in kinds whose pods come from `spec.template`. */
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+/** Every built-in kind that runs pods (other kinds with a pod template are read too, with a notice). */
+export const STANDARD_WORKLOAD_KINDS: ReadonlySet<string> = new Set([...POD_TEMPLATE_KINDS, 'Pod', 'CronJob']);
+/** Kinds that have `spec.template` but no pod template in it. */
+const NOT_POD_TEMPLATES = new Set(['PodTemplate']);
 
 /** The namespace an object lives in (`default` when unset). */
 export function namespaceOf(object: Record<string, unknown>): string {
@@ -94,6 +100,8 @@ export function podTemplateOf(object: Record<string, unknown>): { metadata: Reco
   if (kind === 'Pod') template = object;
   else if (typeof kind === 'string' && POD_TEMPLATE_KINDS.has(kind)) template = spec?.template;
   else if (kind === 'CronJob') template = isRecord(spec?.jobTemplate) && isRecord(spec.jobTemplate.spec) ? spec.jobTemplate.spec.template : undefined;
+  // Any other controller with a pod template (Argo Rollout, OpenShift DeploymentConfig, ...).
+  else if (typeof kind === 'string' && !NOT_POD_TEMPLATES.has(kind) && isRecord(spec?.template) && isRecord(spec.template.spec) && Array.isArray(spec.template.spec.containers)) template = spec.template;
   else return undefined;
   if (!isRecord(template)) return { metadata: {}, spec: {} };
   return {
@@ -102,24 +110,36 @@ export function podTemplateOf(object: Record<string, unknown>): { metadata: Reco
   };
 }
 
-/** Reads a workload from a Pod or a pod-template controller; undefined for other kinds. */
-export function readWorkload(source: SourcedObject): Omit<WorkloadInfo, 'ref'> | undefined {
+/**
+ * The containers whose ports a pod serves: `spec.containers`, and init containers with
+ * `restartPolicy: Always` (native sidecars, which keep running). An ordinary init container
+ * has exited before the pod is ready, so its ports (and their names) serve nothing; the
+ * kubelet resolves named ports on these containers only.
+ */
+export function servingContainers(podSpec: Record<string, unknown>): Record<string, unknown>[] {
+  const containers = Array.isArray(podSpec.containers) ? podSpec.containers.filter(isRecord) : [];
+  const sidecars = Array.isArray(podSpec.initContainers) ? podSpec.initContainers.filter((c) => isRecord(c) && c.restartPolicy === 'Always') : [];
+  return [...containers, ...sidecars] as Record<string, unknown>[];
+}
+
+/**
+ * Reads a workload from a Pod or a pod-template controller; undefined for other kinds.
+ * @param standInName the name to use when the object has none
+ */
+export function readWorkload(source: SourcedObject, standInName?: string): Omit<WorkloadInfo, 'ref'> | undefined {
   const template = podTemplateOf(source.object);
-  const name = nameOf(source.object);
+  const name = nameOf(source.object) ?? standInName;
   if (!template || !name) return undefined;
   const ports: ContainerPortInfo[] = [];
-  for (const listName of ['containers', 'initContainers']) {
-    const list = template.spec[listName];
-    if (!Array.isArray(list)) continue;
-    for (const container of list) {
-      if (!isRecord(container) || !Array.isArray(container.ports)) continue;
-      for (const port of container.ports) {
-        if (!isRecord(port)) continue;
-        const number = Number(port.containerPort);
-        if (!Number.isInteger(number) || number < 1 || number > 65535) continue;
-        const protocol = readProtocol(port.protocol) ?? 'TCP';
-        ports.push({ number, protocol, ...(typeof port.name === 'string' ? { name: port.name } : {}) });
-      }
+  for (const container of servingContainers(template.spec)) {
+    if (!Array.isArray(container.ports)) continue;
+    for (const port of container.ports) {
+      if (!isRecord(port)) continue;
+      // containerPort is an int32: a quoted "8080" is refused by the API server, not read as 8080.
+      const number = port.containerPort;
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > 65535) continue;
+      const protocol = readProtocol(port.protocol) ?? 'TCP';
+      ports.push({ number, protocol, ...(typeof port.name === 'string' ? { name: port.name } : {}) });
     }
   }
   return {
@@ -135,6 +155,14 @@ export function readWorkload(source: SourcedObject): Omit<WorkloadInfo, 'ref'> |
 
 function readProtocol(raw: unknown): PolicyProtocol | undefined {
   return typeof raw === 'string' && (PROTOCOLS as readonly string[]).includes(raw) ? raw as PolicyProtocol : undefined;
+}
+
+/**
+ * A protocol as a user types it (`tcp`, `Udp`), upper-cased; undefined for anything that is
+ * not TCP, UDP or SCTP. (In manifests the API server is case-sensitive: see readProtocol.)
+ */
+export function parseProtocol(text: string): PolicyProtocol | undefined {
+  return readProtocol(typeof text === 'string' ? text.toUpperCase() : text);
 }
 
 /**
@@ -184,9 +212,9 @@ function readPeer(raw: unknown): PolicyPeer {
       return { kind: 'invalid', reason: 'ipBlock cannot be combined with selectors' };
     }
     const block = isRecord(raw.ipBlock) ? raw.ipBlock : {};
-    const cidr = typeof block.cidr === 'string' ? parseCidrLoose(block.cidr) : undefined;
+    const cidr = typeof block.cidr === 'string' ? parseLooseCidr(block.cidr) : undefined;
     if (!cidr) return { kind: 'invalid', reason: `ipBlock cidr ${JSON.stringify(block.cidr)} is not a CIDR` };
-    const except = Array.isArray(block.except) ? block.except.map((e) => (typeof e === 'string' ? parseCidrLoose(e) : undefined)) : [];
+    const except = Array.isArray(block.except) ? block.except.map((e) => (typeof e === 'string' ? parseLooseCidr(e) : undefined)) : [];
     if (except.some((e) => e === undefined)) return { kind: 'invalid', reason: 'ipBlock except holds an invalid CIDR' };
     return { kind: 'ipBlock', cidr, except: except as IpRange[], text: String(block.cidr) };
   }
@@ -198,18 +226,6 @@ function readPeer(raw: unknown): PolicyPeer {
     ...(raw.podSelector !== undefined ? { podSelector: parseSelector(raw.podSelector) } : {}),
     ...(raw.namespaceSelector !== undefined ? { namespaceSelector: parseSelector(raw.namespaceSelector) } : {}),
   };
-}
-
-/** The API server (before 1.33) accepts host bits in an ipBlock; the network part is what matches. */
-function parseCidrLoose(text: string): IpRange | undefined {
-  const [address, prefixText, ...rest] = text.split('/');
-  const ip = parseIp(address);
-  if (!ip || rest.length > 0 || !/^\d{1,3}$/.test(prefixText ?? '')) return undefined;
-  const bits = addressBits(ip.family);
-  const prefix = Number(prefixText);
-  if (prefix > bits) return undefined;
-  const shift = BigInt(bits - prefix);
-  return { family: ip.family, base: (ip.value >> shift) << shift, prefix };
 }
 
 function readPort(raw: unknown): PolicyPortSpec {

@@ -1,25 +1,35 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, LoadLimits, SourcedObject, loadYaml } from '../analysis/loader';
+import { InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/loader';
 
 /** Objects read from files, with notices for what was skipped. */
 export interface LoadedInputs {
   readonly objects: SourcedObject[];
   readonly notices: string[];
+  /** The files read (`-` for standard input). */
   readonly files: string[];
 }
 
+/** The files kubectl reads from a directory: `*.yaml`, `*.yml` and `*.json`. */
+const MANIFEST = /\.(ya?ml|json)$/i;
+const MAX_BYTES = 32 * 1024 * 1024;
+
 /**
- * Reads YAML files and directories (recursively, `*.yaml` and `*.yml`, in sorted order,
- * each real directory once so that symlink loops end). Any unreadable path is an
- * InputError naming it.
+ * Reads manifests from files, directories (recursively, `*.yaml`, `*.yml` and `*.json` in
+ * sorted order, each real directory once so that symlink loops end) and `-` (standard
+ * input, YAML or JSON). Every file or directory skipped is named in a notice; any
+ * unreadable path given explicitly is an InputError naming it.
  */
-export function readInputs(paths: readonly string[], limits: LoadLimits = {}): LoadedInputs {
-  if (paths.length === 0) throw new InputError('no input: give one or more YAML files or directories.');
+export function readInputs(paths: readonly string[], limits: LoadLimits = {}, stdin: () => string = readStdin): LoadedInputs {
+  if (paths.length === 0) throw new InputError('no input: give one or more YAML or JSON files or directories, or - for standard input.');
   const files: string[] = [];
   const notices: string[] = [];
   const seenDirectories = new Set<string>();
   const visit = (path: string, explicit: boolean): void => {
+    if (explicit && path === '-') {
+      if (!files.includes('-')) files.push('-');
+      return;
+    }
     let stats;
     try {
       stats = statSync(path);
@@ -43,14 +53,19 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}): L
         throw new InputError(`${path}: cannot read directory (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
       }
       for (const entry of entries) {
-        if (entry === 'node_modules' || entry.startsWith('.')) continue;
         const child = join(path, entry);
-        if (/\.ya?ml$/i.test(entry) || isDirectory(child)) visit(child, false);
+        if (entry === 'node_modules' || entry.startsWith('.')) {
+          notices.push(`${child}: skipped (${entry === 'node_modules' ? 'installed packages' : 'hidden'})`);
+          continue;
+        }
+        if (MANIFEST.test(entry) || isDirectory(child)) visit(child, false);
+        else notices.push(`${child}: skipped (not *.yaml, *.yml or *.json)`);
       }
       return;
     }
     if (!stats.isFile()) {
       if (explicit) throw new InputError(`${path}: not a regular file.`);
+      notices.push(`${path}: skipped (not a regular file)`);
       return;
     }
     files.push(path);
@@ -58,21 +73,47 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}): L
   for (const path of paths) visit(path, true);
   const objects: SourcedObject[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      const size = statSync(file).size;
-      const max = limits.maxBytes ?? 32 * 1024 * 1024;
-      if (size > max) throw new InputError(`${file}: file is ${(size / 1048576).toFixed(1)} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit. Split it into smaller files.`);
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-    }
-    const loaded = loadYaml(text, file, limits);
+    const text = file === '-' ? stdin() : readText(file, limits);
+    const loaded = parse(text, file, limits);
     objects.push(...loaded.objects);
     notices.push(...loaded.notices);
   }
   return { objects, notices, files };
+}
+
+/** JSON for `*.json` (and for standard input that starts like JSON), YAML otherwise. */
+function parse(text: string, file: string, limits: LoadLimits): LoadResult {
+  const json = file === '-' ? /^\uFEFF?\s*[{[]/.test(text) && isJson(text) : /\.json$/i.test(file);
+  return json ? loadJson(text, file === '-' ? '<stdin>' : file, limits) : loadYaml(text, file === '-' ? '<stdin>' : file, limits);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readText(file: string, limits: LoadLimits): string {
+  try {
+    const size = statSync(file).size;
+    const max = limits.maxBytes ?? MAX_BYTES;
+    if (size > max) throw new InputError(`${file}: file is ${(size / 1048576).toFixed(1)} MiB, over the ${(max / 1048576).toFixed(0)} MiB limit. Split it into smaller files.`);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (error) {
+    throw new InputError(`-: cannot read standard input (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
 }
 
 function isDirectory(path: string): boolean {

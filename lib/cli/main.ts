@@ -5,16 +5,20 @@ import { matrixCsv, matrixTable } from './format';
 import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
 import { readInputs } from './inputs';
 import { InputError } from '../analysis/loader';
-import { NetworkModel, UnknownEndpointError } from '../analysis/network-model';
+import { NetworkModel, QueryError } from '../analysis/network-model';
+import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
-import { formatFinding, lint } from '../lint/engine';
+import { formatFinding, lintReport } from '../lint/engine';
 import { toSarif } from '../lint/sarif';
+import { portNameProblem } from '../net/names';
 import { Severity } from '../lint/types';
 
-/** Where the CLI writes; tests pass their own. */
+/** Where the CLI writes (and reads `-` from); tests pass their own. */
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Standard input, read when a path is `-`. @default the process's standard input */
+  readonly stdin?: () => string;
 }
 
 const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
@@ -22,16 +26,34 @@ const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => pro
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
-function loadModel(paths: string[], io: CliIo): NetworkModel {
-  const inputs = readInputs(paths);
-  for (const notice of inputs.notices) io.err(`netkit: notice: ${notice}\n`);
-  return NetworkModel.fromSources(inputs.objects);
+function read(paths: string[], io: CliIo) {
+  return readInputs(paths, {}, io.stdin);
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--port ${text} is not a port number (1-65535).`);
-  return port;
+/** Reads the inputs into a model and prints every notice: files skipped, duplicates, policies left out. */
+function loadModel(paths: string[], io: CliIo): NetworkModel {
+  const inputs = read(paths, io);
+  const model = NetworkModel.fromSources(inputs.objects, inputs.notices);
+  for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
+  return model;
+}
+
+/** A port number, or a port name (resolved on the destination). */
+function parsePort(text: string): number | string {
+  if (/^\d+$/.test(text)) {
+    const port = Number(text);
+    if (port < 1 || port > 65535) throw new UsageError(`--port ${text} is not a port number (1-65535).`);
+    return port;
+  }
+  const problem = portNameProblem(text);
+  if (problem) throw new UsageError(`--port ${text} is neither a port number (1-65535) nor a port name (the name ${problem}).`);
+  return text;
+}
+
+function parseProtocolOption(text: string): PolicyProtocol {
+  const protocol = parseProtocol(text);
+  if (!protocol) throw new UsageError(`--protocol ${text} is not TCP, UDP or SCTP (in any case); NetworkPolicy filters no other protocol.`);
+  return protocol;
 }
 
 /** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
@@ -54,7 +76,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program.command('check')
     .description('Lint networking mistakes (exit 1 when errors are found).')
-    .argument('<paths...>', 'YAML files or directories')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .addOption(new Option('--min-severity <s>', 'lowest severity to report').choices(['error', 'warning', 'info']).default('info'))
     .option('--disable <ids>', 'comma-separated rule ids to turn off', '')
@@ -62,13 +84,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
-      const inputs = readInputs(paths);
-      for (const notice of inputs.notices) io.err(`netkit: notice: ${notice}\n`);
-      const findings = lint(inputs.objects, {
+      const inputs = read(paths, io);
+      const { findings, notices } = lintReport(inputs.objects, {
         minSeverity: options.minSeverity,
         disable: options.disable.split(',').map((d) => d.trim()).filter(Boolean),
         nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
       });
+      for (const notice of [...inputs.notices, ...notices]) io.err(`netkit: notice: ${notice}\n`);
       if (options.format === 'json') io.out(`${JSON.stringify(findings, null, 2)}\n`);
       else if (options.format === 'sarif') io.out(`${JSON.stringify(toSarif(findings), null, 2)}\n`);
       else {
@@ -81,22 +103,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program.command('reach')
     .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied).')
-    .argument('<paths...>', 'YAML files or directories')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .requiredOption('--from <ref>', 'source: <namespace>/<name> or an IP address')
     .requiredOption('--to <ref>', 'destination: <namespace>/<name> or an IP address')
-    .requiredOption('--port <n>', 'destination port')
-    .addOption(new Option('--protocol <p>', 'protocol').choices(['TCP', 'UDP', 'SCTP']).default('TCP'))
+    .requiredOption('--port <n>', 'destination port: a number, or a port name resolved on the destination')
+    .option('--protocol <p>', 'TCP, UDP or SCTP (any case)', 'TCP')
+    .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
-    .action((paths: string[], options: { from: string; to: string; port: string; protocol: PolicyProtocol; json?: boolean }) => {
+    .action((paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean }) => {
       const port = parsePort(options.port);
-      const verdict = loadModel(paths, io).check({ from: options.from, to: options.to, port, protocol: options.protocol });
+      const protocol = parseProtocolOption(options.protocol);
+      const verdict = loadModel(paths, io).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
       io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
       setExit(verdict.allowed ? 0 : 1);
     });
 
   program.command('matrix')
     .description('Print what may flow between every ordered pair of workloads.')
-    .argument('<paths...>', 'YAML files or directories')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
     .action((paths: string[], options: { format: string; external?: string }) => {
@@ -108,7 +132,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program.command('graph')
     .description('Draw allowed traffic: namespaces as groups, edges labelled with ports.')
-    .argument('<paths...>', 'YAML files or directories')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
     .action(async (paths: string[], options: { format: GraphFormat }) => {
       const matrix = loadModel(paths, io).matrix();
@@ -131,7 +155,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
       // --help and --version exit 0; every usage mistake is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof UnknownEndpointError) {
+    if (error instanceof InputError || error instanceof UsageError || error instanceof QueryError) {
       io.err(`netkit: ${error.message}\n`);
       return 2;
     }

@@ -1,7 +1,9 @@
 import { SourcedObject } from '../analysis/loader';
+import { DuplicateObject, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
 import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, readWorkload,
+  NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
 } from '../analysis/objects';
+import { apiServerProblems } from '../analysis/policy-validation';
 import { Labels, isRecord } from '../analysis/selectors';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
@@ -57,13 +59,21 @@ export class LintContext {
   private readonly workloadsByNamespace = new Map<string, LintWorkload[]>();
   private readonly policiesByNamespace = new Map<string, PolicyInfo[]>();
   private readonly services = new Map<string, Json>();
+  private readonly workloadNames = new Map<Json, string>();
   public readonly notices: string[] = [];
+  /** Objects given more than once; `objects` holds the last copy of each. */
+  public readonly duplicates: readonly DuplicateObject[];
 
-  constructor(objects: readonly SourcedObject[], public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS) {
+  constructor(input: readonly SourcedObject[], public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS) {
+    // The objects a cluster would hold: one per identity, the last one given (as the analyzer reads them).
+    const resolved = resolveDuplicates(input);
+    this.duplicates = resolved.duplicates;
+    this.notices.push(...resolved.notices);
+    const objects = resolved.objects;
     this.objects = objects;
+    for (const source of input) this.sources.set(source.object, source);
     for (const source of objects) {
       const object = source.object;
-      this.sources.set(object, source);
       const kind = String(object.kind);
       const sameKind = this.byKind.get(kind);
       if (sameKind) sameKind.push(object);
@@ -75,6 +85,8 @@ export class LintContext {
       }
       this.usedNamespaces.add(namespaceOf(object));
       if (kind === 'NetworkPolicy') {
+        // A policy the API server would refuse is reported by policy-rejected-by-api-server alone.
+        if (apiServerProblems(object).length > 0) continue;
         const policy = readPolicy(source, this.notices);
         if (policy) {
           this.policies.push(policy);
@@ -89,22 +101,26 @@ export class LintContext {
         const key = `${namespaceOf(object)}/${name}`;
         if (name && !this.services.has(key)) this.services.set(key, object);
       }
-      const workload = readWorkload(source);
-      if (workload) {
-        const template = podTemplateOf(object)!;
-        const lintWorkload: LintWorkload = {
-          ...workload,
-          ref: `${workload.namespace}/${workload.name}`,
-          object,
-          podSpec: template.spec,
-          podLabels: workload.labels,
-          containers: records(template.spec, 'containers'),
-        };
-        this.workloads.push(lintWorkload);
-        const list = this.workloadsByNamespace.get(workload.namespace);
-        if (list) list.push(lintWorkload);
-        else this.workloadsByNamespace.set(workload.namespace, [lintWorkload]);
-      }
+    }
+    const workloads = readWorkloads(objects, this.notices);
+    const unmodelled = unmodelledKindsNotice(objects, new Set(workloads.map((w) => w.kind)));
+    if (unmodelled) this.notices.push(unmodelled);
+    for (const workload of workloads) {
+      const object = workload.source!.object;
+      this.workloadNames.set(object, workload.name);
+      const template = podTemplateOf(object)!;
+      const lintWorkload: LintWorkload = {
+        ...workload,
+        ref: `${workload.namespace}/${workload.name}`,
+        object,
+        podSpec: template.spec,
+        podLabels: workload.labels,
+        containers: records(template.spec, 'containers'),
+      };
+      this.workloads.push(lintWorkload);
+      const list = this.workloadsByNamespace.get(workload.namespace);
+      if (list) list.push(lintWorkload);
+      else this.workloadsByNamespace.set(workload.namespace, [lintWorkload]);
     }
   }
 
@@ -141,6 +157,11 @@ export class LintContext {
   /** Where an object came from. */
   public sourceOf(object: Json): SourcedObject | undefined {
     return this.sources.get(object);
+  }
+
+  /** The object's name, or the stand-in an unnamed workload is linted under. */
+  public displayName(object: Json): string {
+    return nameOf(object) ?? this.workloadNames.get(object) ?? `<unnamed ${String(object.kind)} in ${where(this.sources.get(object))}>`;
   }
 }
 

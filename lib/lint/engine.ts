@@ -2,7 +2,8 @@ import { DEFAULT_CONTEXT_OPTIONS, LintContext, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/loader';
-import { namespaceOf, nameOf } from '../analysis/objects';
+import { CLUSTER_SCOPED_KINDS } from '../analysis/object-set';
+import { namespaceOf } from '../analysis/objects';
 
 /** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
 export const IGNORE_ANNOTATION = 'netkit.io/ignore';
@@ -21,11 +22,23 @@ export interface LintOptions {
   readonly rules?: readonly LintRule[];
 }
 
+/** Findings, and the notices about input that was read in a way worth saying. */
+export interface LintReport {
+  readonly findings: Finding[];
+  /** Objects that were skipped, replaced by a later copy, read under a stand-in name, or not modelled. */
+  readonly notices: string[];
+}
+
 /**
  * Runs the rules over plain Kubernetes objects (or sourced ones, with file and line).
  * Findings come sorted by file, line, rule and object so output is stable.
  */
 export function lint(input: readonly (SourcedObject | Record<string, unknown>)[], options: LintOptions = {}): Finding[] {
+  return lintReport(input, options).findings;
+}
+
+/** {@link lint}, with the notices `netkit check` prints. */
+export function lintReport(input: readonly (SourcedObject | Record<string, unknown>)[], options: LintOptions = {}): LintReport {
   const objects: SourcedObject[] = [];
   const notices: string[] = [];
   for (const item of input) {
@@ -47,7 +60,7 @@ export function lint(input: readonly (SourcedObject | Record<string, unknown>)[]
       findings.push({
         rule: rule.id,
         severity: rule.severity,
-        object: refOf(raw.object),
+        object: refOf(raw.object, context.displayName(raw.object)),
         message: raw.message,
         fix: raw.fix,
         ...(source?.file ? { file: source.file } : {}),
@@ -64,11 +77,11 @@ export function lint(input: readonly (SourcedObject | Record<string, unknown>)[]
       const unknown = suppression.rules.filter((r) => !known.has(r));
       if (unknown.length > 0) problems.push(`${IGNORE_ANNOTATION} names unknown rules: ${unknown.join(', ')}`);
       for (const problem of problems) {
-        findings.push({ rule: 'suppression', severity: Severity.ERROR, object: refOf(source.object), message: problem, fix: `Write ${IGNORE_ANNOTATION}: <rule-id>[,<rule-id>] and ${IGNORE_REASON_ANNOTATION}: <why>.`, ...(source.file ? { file: source.file } : {}), ...(source.line ? { line: source.line } : {}) });
+        findings.push({ rule: 'suppression', severity: Severity.ERROR, object: refOf(source.object, context.displayName(source.object)), message: problem, fix: `Write ${IGNORE_ANNOTATION}: <rule-id>[,<rule-id>] and ${IGNORE_REASON_ANNOTATION}: <why>.`, ...(source.file ? { file: source.file } : {}), ...(source.line ? { line: source.line } : {}) });
       }
     }
   }
-  return findings.sort(compareFindings);
+  return { findings: findings.sort(compareFindings), notices: [...notices, ...context.notices] };
 }
 
 /** `error shop/api Deployment [rule]: message. Fix: ...` */
@@ -85,13 +98,13 @@ function suppressionsOf(object: Record<string, unknown>): { rules: string[]; rea
   return { rules, ...(typeof reason === 'string' && reason.trim() !== '' ? { reason } : {}) };
 }
 
-function refOf(object: Record<string, unknown>) {
+function refOf(object: Record<string, unknown>, name: string) {
   const kind = String(object.kind);
   return {
     apiVersion: String(object.apiVersion),
     kind,
-    ...(kind === 'Namespace' ? {} : { namespace: namespaceOf(object) }),
-    name: nameOf(object) ?? '<unnamed>',
+    ...(CLUSTER_SCOPED_KINDS.has(kind) ? {} : { namespace: namespaceOf(object) }),
+    name,
   };
 }
 

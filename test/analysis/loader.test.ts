@@ -23,9 +23,19 @@ describe('loading YAML', () => {
     expect(NetworkModel.fromYaml(text).workload('a/web')?.labels).toEqual({ app: 'web' });
   });
 
-  test('merge keys load as kubectl loads them; dates and yes/no stay strings', () => {
-    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    <<: {team: shop}\n    since: 2024-01-01\n    on: yes\n`;
-    expect(NetworkModel.fromYaml(text).namespaces.get('a')).toEqual({ team: 'shop', since: '2024-01-01', on: 'yes', 'kubernetes.io/metadata.name': 'a' });
+  test('merge keys load as kubectl loads them; dates stay strings', () => {
+    const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    <<: {team: shop}\n    since: 2024-01-01\n`;
+    expect(NetworkModel.fromYaml(text).namespaces.get('a')).toEqual({ team: 'shop', since: '2024-01-01', 'kubernetes.io/metadata.name': 'a' });
+  });
+
+  test('plain scalars resolve as kubectl (go-yaml v2, YAML 1.1) resolves them', () => {
+    const text = 'apiVersion: v1\nkind: X\nmetadata: {name: a}\nvalues: [010, 0x1F, 0b101, 1_000, 08, -012, 0o17, "010", yes, No, on, OFF, y, n, "yes", 1.5, ~]\n';
+    expect(loadYaml(text).objects[0].object.values).toEqual([8, 31, 5, 1000, 8, -10, 15, '010', true, false, true, false, true, false, 'yes', 1.5, null]);
+  });
+
+  test('a containerPort written 010 is port 8, as the API server receives it', () => {
+    const model = NetworkModel.fromYaml(deployment.replace('containerPort: 8080', 'containerPort: 010'));
+    expect(model.workloads[0].ports.map((p) => p.number)).toEqual([8]);
   });
 
   test('directives, end markers and content on the marker line', () => {

@@ -115,9 +115,10 @@ const cases: Case[] = [
     allowed: [q('a/p', 'a/o', 80)], denied: ['p', 's', 'd', 'r', 'j', 'c'].map((n) => q('a/o', `a/${n}`, 80)) },
   { name: 'objects without a namespace are in default', objects: [workload(undefined, 'web', { app: 'web' }), workload(undefined, 'db', { app: 'db' }), denyIngress('default')],
     allowed: [], denied: [q('default/web', 'default/db', 5432)] },
-  { name: 'an invalid selector operator matches nothing', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'Like', values: ['w'] }] } }] }] })],
-    allowed: [], denied: [q('a/web', 'a/db', 5432)] },
-  { name: 'a policy whose podSelector is invalid selects nothing', objects: [web(), db(), policy('a', 'p', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] } })],
+  // The API server refuses these policies, so they cannot exist and isolate nothing.
+  { name: 'a policy with an invalid selector operator cannot exist', objects: [web(), db(), policy('a', 'p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'app', operator: 'Like', values: ['w'] }] } }] }] })],
+    allowed: [q('a/web', 'a/db', 5432)], denied: [] },
+  { name: 'a policy whose podSelector has In without values cannot exist', objects: [web(), db(), policy('a', 'p', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] } })],
     allowed: [q('a/web', 'a/db', 5432)], denied: [] },
 ];
 
@@ -152,8 +153,8 @@ describe('explanations', () => {
   });
 
   test('an unknown workload lists close matches', () => {
-    expect(() => model.check({ from: 'a/wbe', to: 'a/db', port: 1 })).toThrow('unknown from "a/wbe": no workload <namespace>/<name> or IP address by that name. Did you mean "a/web"?');
-    expect(() => model.check({ from: 'a/web', to: 'zzz/yyyyyyyy', port: 1 })).toThrow('unknown to "zzz/yyyyyyyy": no workload <namespace>/<name> or IP address by that name.');
+    expect(() => model.check({ from: 'a/wbe', to: 'a/db', port: 1 })).toThrow('unknown from "a/wbe": no workload <namespace>/<name>, Service or IP address by that name. Did you mean "a/web"?');
+    expect(() => model.check({ from: 'a/web', to: 'zzz/yyyyyyyy', port: 1 })).toThrow('unknown to "zzz/yyyyyyyy": no workload <namespace>/<name>, Service or IP address by that name.');
   });
 
   test('a query between two outside addresses is refused', () => {

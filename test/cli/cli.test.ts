@@ -35,11 +35,11 @@ describe('netkit reach', () => {
   });
 
   test('exit 2 for bad usage and unknown workloads, with close matches', async () => {
-    expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', 'http')).code).toBe(2);
+    expect(await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', 'Http_Port')).toMatchObject({ code: 2, err: 'netkit: --port Http_Port is neither a port number (1-65535) nor a port name (the name may contain only lowercase letters, digits and \'-\').\n' });
     expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--port', '80')).code).toBe(2);
-    expect((await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', '80', '--protocol', 'ICMP')).code).toBe(2);
+    expect(await netkit('reach', shopYaml, '--from', 'shop/web', '--to', 'shop/api', '--port', '80', '--protocol', 'ICMP')).toMatchObject({ code: 2, err: 'netkit: --protocol ICMP is not TCP, UDP or SCTP (in any case); NetworkPolicy filters no other protocol.\n' });
     const unknown = await netkit('reach', shopYaml, '--from', 'shop/wbe', '--to', 'shop/api', '--port', '80');
-    expect(unknown).toMatchObject({ code: 2, err: 'netkit: unknown from "shop/wbe": no workload <namespace>/<name> or IP address by that name. Did you mean "shop/web"?\n' });
+    expect(unknown).toMatchObject({ code: 2, err: 'netkit: unknown from "shop/wbe": no workload <namespace>/<name>, Service or IP address by that name. Did you mean "shop/web"?\n' });
     expect((await netkit('frobnicate')).code).toBe(2);
   });
 });
@@ -90,7 +90,7 @@ describe('netkit graph', () => {
 });
 
 describe('reading inputs', () => {
-  test('directories are read recursively; non-Kubernetes YAML is skipped with a notice', async () => {
+  test('directories are read recursively; every file skipped is named in a notice', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'nested'));
     writeFileSync(join(dir, 'nested', 'shop.yml'), Yaml.stringify(...(Yaml.load(shopYaml) as object[])));
@@ -98,7 +98,11 @@ describe('reading inputs', () => {
     writeFileSync(join(dir, 'README.md'), '# not yaml');
     const result = await netkit('reach', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
     expect(result.code).toBe(0);
-    expect(result.err).toBe(`netkit: notice: ${join(dir, 'values.yaml')}:1: skipped a document without apiVersion and kind (not a Kubernetes object)\n`);
+    expect(result.err).toBe([
+      `netkit: notice: ${join(dir, 'README.md')}: skipped (not *.yaml, *.yml or *.json)`,
+      `netkit: notice: ${join(dir, 'values.yaml')}:1: skipped a document without apiVersion and kind (not a Kubernetes object)`,
+      '',
+    ].join('\n'));
   });
 
   test('a missing path, malformed YAML and a symlink loop get one-line messages', async () => {

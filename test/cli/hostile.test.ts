@@ -109,23 +109,30 @@ describe('hostile input to the CLI', () => {
     expect(JSON.parse(check.out).map((f: { rule: string; message: string }) => `${f.rule}: ${f.message}`)).toEqual([
       'unknown-field: field __proto__ is not in the Kubernetes 1.28 schema',
       'unknown-field: field prototype is not in the Kubernetes 1.28 schema',
+      // ...and the policy is refused for what it is: a label key the API server rejects, a value that is not a string.
+      'policy-rejected-by-api-server: the API server would reject it: spec.podSelector.matchLabels: Invalid value: "__proto__": a label key must be letters, digits, \'-\', \'_\' or \'.\' (with an optional \'prefix/\'), starting and ending with a letter or digit',
+      'schema-invalid: it breaks the NetworkPolicy schema: spec.ingress.0.from.0.podSelector.matchLabels.constructor must be string',
     ]);
     // A label literally named __proto__ is kept as a label, not turned into a prototype.
     const { NetworkModel } = await import('../../lib');
-    const model = NetworkModel.fromYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: b, labels: {__proto__: x, constructor: y}}\n');
-    expect(model.namespaces.get('b')).toEqual({ ['__proto__']: 'x', constructor: 'y', 'kubernetes.io/metadata.name': 'b' });
+    const model = NetworkModel.fromYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: b, labels: {__proto__: x, constructor: z}}\n');
+    expect(model.namespaces.get('b')).toEqual({ ['__proto__']: 'x', constructor: 'z', 'kubernetes.io/metadata.name': 'b' });
     expect(Object.getPrototypeOf(model.namespaces.get('b'))).toBe(Object.prototype);
   });
 
-  test('documents without kind or metadata, and unknown kinds, are skipped or read harmlessly', async () => {
+  test('documents without kind or metadata are skipped, unknown kinds and unnamed workloads are named in notices', async () => {
     const text = 'kind: Deployment\n---\napiVersion: v1\n---\napiVersion: v1\nkind: Pod\nmetadata: 42\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: [1, 2]}\n---\napiVersion: apps/v1\nkind: Deployment\n';
     const path = file('odd.yaml', text);
     const result = await netkit(['check', path]);
-    expect(result.code).toBe(0);
+    // The unnamed Deployment is linted under a stand-in name: it has no selector, an error.
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`error [selector-template-mismatch] Deployment default/<unnamed Deployment #1 in ${path}:14>: it has no spec.selector.`);
     expect(result.err.split('\n').filter(Boolean)).toEqual([
       `netkit: notice: ${path}:1: skipped a document without apiVersion and kind (not a Kubernetes object)`,
       `netkit: notice: ${path}:3: skipped a document without apiVersion and kind (not a Kubernetes object)`,
       `netkit: notice: ${path}:5: skipped Pod whose metadata is not a mapping`,
+      `netkit: notice: ${path}:14: a Deployment without metadata.name is read as <unnamed Deployment #1 in ${path}:14>`,
+      'netkit: notice: kinds not modelled: Widget (example.com/v1): read for nothing but schema and duplicates',
     ]);
     expect((await netkit(['matrix', path])).code).toBe(0);
     expect((await netkit(['graph', path, '--format', 'dot'])).code).toBe(0);

@@ -54,7 +54,7 @@ describe('lint at synth time', () => {
     // A hand-written policy that cuts DNS off: the cdk8s-plus style mistake netkit exists to catch.
     new ApiObject(chart, 'bad', policy('shop', 'lockdown', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 0 }] }] }) as ApiObjectProps);
     new ApiObject(chart, 'web', workload('shop', 'web', { app: 'web' }) as ApiObjectProps);
-    expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] error \[invalid-policy-port\] NetworkPolicy shop\/lockdown: egress\[0\] port 0 is not 1-65535\. Fix: /);
+    expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] error \[policy-rejected-by-api-server\] NetworkPolicy shop\/lockdown: the API server would reject it: spec\.egress\[0\]\.ports\[0\]\.port: Invalid value: 0: must be between 1 and 65535, inclusive\. Fix: /);
   });
 
   test('warnings are printed and do not fail; they can be silenced per app', () => {

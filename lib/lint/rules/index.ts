@@ -6,7 +6,7 @@ import { ingressDuplicatePath } from './ingress-duplicate-path';
 import { ingressInvalidRoute } from './ingress-invalid-route';
 import { ingressHostWithoutTls, ingressTlsHostUnused, ingressWithoutTls } from './ingress-tls';
 import { namespaceWithoutDefaultDeny, workloadNotIsolated } from './isolation';
-import { invalidIpBlock, invalidPolicyPort } from './network-policy-fields';
+import { ipBlockHostBits, policyRejectedByApiServer } from './network-policy-fields';
 import { unsafeNetworkSysctl } from './network-sysctls';
 import { invalidDnsConfig } from './pod-dns-config';
 import { policyPeerMatchesNothing } from './policy-peer-matches-nothing';
@@ -30,7 +30,7 @@ export const ALL_RULES: readonly LintRule[] = [
   duplicateObject, duplicateServicePort, egressWithoutDns, externalNameIsIp, externalTrafficPolicyOnClusterIp, hostNetwork,
   hostNetworkDnsPolicy, hostPort, identicalProbes, ingressBackendMissing, ingressClassAnnotation, ingressClassMissing,
   ingressDuplicatePath, ingressHostWithoutTls, ingressInvalidRoute, ingressTlsHostUnused, ingressWithoutTls, invalidDnsConfig,
-  invalidIpBlock, invalidPolicyPort, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
+  ipBlockHostBits, policyRejectedByApiServer, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,

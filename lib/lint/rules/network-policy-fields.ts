@@ -1,62 +1,46 @@
-import { dig, records } from '../context';
-import { cidrProblem, parseCidr, rangeStrictlyInside } from '../../net/ip';
-import { LintRule, RawFinding, Severity } from '../types';
-import { Json } from '../context';
+import { Json, dig, records } from '../context';
+import { validationProblems } from '../../analysis/policy-validation';
+import { cidrProblem } from '../../net/ip';
+import { LintRule, Severity } from '../types';
 
-function* eachRule(policy: Json): Generator<{ rule: Json; where: string; peers: Json[] }> {
-  for (const [i, rule] of records(policy, 'spec', 'ingress').entries()) yield { rule, where: `ingress[${i}]`, peers: records(rule, 'from') };
-  for (const [i, rule] of records(policy, 'spec', 'egress').entries()) yield { rule, where: `egress[${i}]`, peers: records(rule, 'to') };
-}
-
-export const invalidIpBlock: LintRule = {
-  id: 'invalid-ip-block',
+export const policyRejectedByApiServer: LintRule = {
+  id: 'policy-rejected-by-api-server',
   severity: Severity.ERROR,
-  description: 'An ipBlock with a malformed CIDR, or an except that is not strictly inside its CIDR.',
+  description: 'A NetworkPolicy the API server refuses (type errors are schema-invalid\'s): an empty peer, an ipBlock beside a selector, invalid selector keys or values, a port 0 or above 65535, endPort with a named or missing port, an except outside its cidr, an unknown protocol or policyType. The analyzer leaves such a policy out.',
   docs: 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec',
   *check(context) {
     for (const policy of context.ofKind('NetworkPolicy')) {
-      for (const { where, peers } of eachRule(policy)) {
-        for (const peer of peers) {
-          const block = dig(peer, 'ipBlock');
-          if (block === undefined) continue;
-          const cidr = dig(block, 'cidr');
-          const problem = typeof cidr === 'string' ? cidrProblem(cidr) : 'is missing';
-          if (problem) {
-            yield { object: policy, message: `${where} ipBlock cidr ${JSON.stringify(cidr)} ${problem}`, fix: 'Write a network address and prefix, such as 10.0.0.0/8.' };
-            continue;
-          }
-          const range = parseCidr(cidr as string)!;
-          const excepts = dig(block, 'except');
-          for (const except of Array.isArray(excepts) ? excepts : []) {
-            const exceptProblem = typeof except === 'string' ? cidrProblem(except) : 'is not a string';
-            if (exceptProblem || !rangeStrictlyInside(range, parseCidr(except as string)!)) {
-              yield { object: policy, message: `${where} ipBlock except ${JSON.stringify(except)} ${exceptProblem ?? `is not strictly inside ${String(cidr)}`}`, fix: 'Every except must be a valid CIDR strictly inside the cidr.' };
-            }
-          }
-        }
+      for (const problem of validationProblems(policy)) {
+        yield { object: policy, message: `the API server would reject it: ${problem}`, fix: 'Correct the field as the message says; until then the policy cannot exist in a cluster (netkit reach and matrix leave it out).' };
       }
     }
   },
 };
 
-export const invalidPolicyPort: LintRule = {
-  id: 'invalid-policy-port',
-  severity: Severity.ERROR,
-  description: 'A NetworkPolicy port the API server rejects: 0 or above 65535 (cdk8s-plus allTcp() writes 0), endPort below port or with a named port, an unknown protocol.',
-  docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-range-of-ports',
+function* ipBlocks(policy: Json): Generator<{ where: string; cidr: unknown }> {
+  for (const [direction, field] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    for (const [i, rule] of records(policy, 'spec', direction).entries()) {
+      for (const [j, peer] of records(rule, field).entries()) {
+        const cidr = dig(peer, 'ipBlock', 'cidr');
+        if (cidr !== undefined) yield { where: `spec.${direction}[${i}].${field}[${j}].ipBlock`, cidr };
+        const excepts = dig(peer, 'ipBlock', 'except');
+        for (const [k, except] of (Array.isArray(excepts) ? excepts : []).entries()) yield { where: `spec.${direction}[${i}].${field}[${j}].ipBlock.except[${k}]`, cidr: except };
+      }
+    }
+  }
+}
+
+export const ipBlockHostBits: LintRule = {
+  id: 'ip-block-host-bits',
+  severity: Severity.WARNING,
+  description: 'An ipBlock CIDR with host bits set (10.0.0.1/24): the API server of 1.28 accepts it and matches the network part, which may not be what was meant; 1.33+ warns.',
+  docs: 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec',
   *check(context) {
     for (const policy of context.ofKind('NetworkPolicy')) {
-      for (const { rule, where } of eachRule(policy)) {
-        for (const port of records(rule, 'ports')) {
-          const findings: RawFinding[] = [];
-          const bad = (message: string, fix: string) => findings.push({ object: policy, message: `${where} ${message}`, fix });
-          if (port.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(String(port.protocol))) bad(`protocol ${JSON.stringify(port.protocol)} is not TCP, UDP or SCTP`, 'Use TCP, UDP or SCTP.');
-          if (typeof port.port === 'number' && (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535)) bad(`port ${port.port} is not 1-65535`, 'Omit port to mean every port, or give a range with endPort.');
-          if (port.endPort !== undefined) {
-            if (typeof port.port !== 'number') bad('endPort needs a numeric port', 'Use a numeric port with endPort, or drop endPort.');
-            else if (typeof port.endPort !== 'number' || port.endPort < port.port || port.endPort > 65535) bad(`endPort ${String(port.endPort)} is not between port ${port.port} and 65535`, 'Make endPort at least port and at most 65535.');
-          }
-          yield* findings;
+      for (const { where, cidr } of ipBlocks(policy)) {
+        const problem = typeof cidr === 'string' ? cidrProblem(cidr) : undefined;
+        if (problem?.startsWith('has host bits set')) {
+          yield { object: policy, message: `${where} ${JSON.stringify(cidr)} ${problem}, and only that network matches`, fix: 'Write the network address, or /32 (/128) for one address.' };
         }
       }
     }

@@ -1,0 +1,165 @@
+/**
+ * The objects a cluster would hold after `kubectl apply` of the input, shared by the
+ * analyzer and lint so that every command reads the same objects and gives the same notices:
+ * duplicates resolved (the last one wins), and workloads found wherever a pod template is,
+ * with pods and replica sets grouped under the controller that owns them.
+ */
+import { SourcedObject } from './loader';
+import { STANDARD_WORKLOAD_KINDS, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readWorkload, where } from './objects';
+import { isRecord } from './selectors';
+
+/** Kinds without a namespace (`metadata.namespace` is ignored or refused for them). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass',
+  'IngressClass', 'GatewayClass', 'PriorityClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'APIService', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'ClusterIssuer',
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+]);
+
+/** An object given more than once: the copy kept (the last) and the ones it replaced. */
+export interface DuplicateObject {
+  /** `Kind namespace/name` (or `Kind name` for cluster-scoped kinds). */
+  readonly description: string;
+  readonly kept: SourcedObject;
+  readonly replaced: readonly SourcedObject[];
+}
+
+/** The API group of an apiVersion (`apps/v1` -> `apps`, `v1` -> core). */
+function groupOf(apiVersion: unknown): string {
+  const text = String(apiVersion);
+  return text.includes('/') ? text.slice(0, text.lastIndexOf('/')) : '';
+}
+
+/** `Kind namespace/name`, or `Kind name` for a cluster-scoped kind. */
+export function describeSourced(object: Record<string, unknown>): string {
+  const kind = String(object.kind);
+  const name = nameOf(object) ?? '<unnamed>';
+  return CLUSTER_SCOPED_KINDS.has(kind) ? `${kind} ${name}` : `${kind} ${namespaceOf(object)}/${name}`;
+}
+
+/**
+ * Resolves duplicates as `kubectl apply` does: one object per API group, kind, namespace and
+ * name (versions are views of one object), and the last one applied is what stays. Objects
+ * without a name are kept as they are.
+ */
+export function resolveDuplicates(objects: readonly SourcedObject[]): { objects: SourcedObject[]; duplicates: DuplicateObject[]; notices: string[] } {
+  const last = new Map<string, number>();
+  const keys = objects.map((source, index) => {
+    const name = nameOf(source.object);
+    if (!name) return undefined;
+    const kind = String(source.object.kind);
+    const key = `${groupOf(source.object.apiVersion)}\u0000${kind}\u0000${CLUSTER_SCOPED_KINDS.has(kind) ? '' : namespaceOf(source.object)}\u0000${name}`;
+    last.set(key, index);
+    return key;
+  });
+  const kept: SourcedObject[] = [];
+  const replacedBy = new Map<number, SourcedObject[]>();
+  objects.forEach((source, index) => {
+    const key = keys[index];
+    const winner = key === undefined ? index : last.get(key)!;
+    if (winner === index) { kept.push(source); return; }
+    const list = replacedBy.get(winner);
+    if (list) list.push(source);
+    else replacedBy.set(winner, [source]);
+  });
+  const duplicates = [...replacedBy.entries()].sort((a, b) => a[0] - b[0]).map(([winner, replaced]) => ({
+    description: describeSourced(objects[winner].object), kept: objects[winner], replaced,
+  }));
+  const notices = duplicates.map((d) => `${d.description} is defined ${d.replaced.length + 1} times (${[...d.replaced, d.kept].map((s) => where(s)).join(', ')}); the last one is used, as kubectl apply would leave it`);
+  return { objects: kept, duplicates, notices };
+}
+
+/** A workload with the object it came from. */
+export type SourcedWorkload = Omit<WorkloadInfo, 'ref'>;
+
+/**
+ * Every workload in the objects: Pods, the standard controllers, and any other object with a
+ * pod template at `spec.template` (Argo Rollouts, OpenShift DeploymentConfigs, ...; named in
+ * a notice). A Pod or ReplicaSet whose controller (ownerReference) is in the input is grouped
+ * under it, as `kubectl get all` dumps hold all three.
+ */
+export function readWorkloads(objects: readonly SourcedObject[], notices: string[]): SourcedWorkload[] {
+  const present = new Set<string>();
+  for (const { object } of objects) {
+    const name = nameOf(object);
+    if (name) present.add(`${namespaceOf(object)}\u0000${String(object.kind)}\u0000${name}`);
+  }
+  const unnamed = new Map<string, number>();
+  const workloads: SourcedWorkload[] = [];
+  const genericKinds = new Set<string>();
+  for (const source of objects) {
+    if (!podTemplateOf(source.object)) continue;
+    const owner = controllerOwner(source.object);
+    if (owner && present.has(`${namespaceOf(source.object)}\u0000${owner.kind}\u0000${owner.name}`)) {
+      notices.push(`${describeSourced(source.object)} is grouped under its controller ${owner.kind} ${namespaceOf(source.object)}/${owner.name}, which the input holds`);
+      continue;
+    }
+    const kind = String(source.object.kind);
+    let standIn: string | undefined;
+    if (!nameOf(source.object)) {
+      // The API server needs a name (generateName is for `kubectl create`), but a manifest
+      // template without one still deserves to be checked: give it a name that says so.
+      const count = (unnamed.get(kind) ?? 0) + 1;
+      unnamed.set(kind, count);
+      standIn = `<unnamed ${kind} #${count} in ${where(source)}>`;
+      notices.push(`${where(source)}: a ${kind} without metadata.name is read as ${standIn}`);
+    }
+    const workload = readWorkload(source, standIn);
+    if (!workload) continue;
+    if (!STANDARD_WORKLOAD_KINDS.has(kind)) genericKinds.add(`${kind} (${String(source.object.apiVersion)})`);
+    workloads.push(workload);
+  }
+  for (const kind of [...genericKinds].sort()) {
+    notices.push(`read ${kind} objects as workloads from their pod template at spec.template; the pods their controller makes are assumed to carry the template's labels and ports`);
+  }
+  return workloads;
+}
+
+/** The controller ownerReference of an object, if any. */
+function controllerOwner(object: Record<string, unknown>): { kind: string; name: string } | undefined {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const owners = Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : [];
+  for (const owner of owners) {
+    if (isRecord(owner) && owner.controller === true && typeof owner.kind === 'string' && typeof owner.name === 'string') return { kind: owner.kind, name: owner.name };
+  }
+  return undefined;
+}
+
+/** Kinds the analyzer reads (workloads are found by their pod template). */
+const ANALYZED_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Service', 'EndpointSlice']);
+/**
+ * Kinds the lint rules read, or that carry no traffic rule of their own (configuration,
+ * access control, storage, scaling): a notice about them would be noise.
+ */
+const NO_TRAFFIC_EFFECT = new Set([
+  'ConfigMap', 'Secret', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolumeClaim',
+  'PersistentVolume', 'StorageClass', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'VerticalPodAutoscaler', 'LimitRange',
+  'ResourceQuota', 'PriorityClass', 'RuntimeClass', 'CustomResourceDefinition', 'Certificate', 'Issuer', 'ClusterIssuer',
+  'CertificateRequest', 'Ingress', 'IngressClass', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant',
+  'Endpoints', 'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'PodTemplate', 'Event', 'Lease', 'ControllerRevision',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'CSIDriver', 'VolumeSnapshot',
+  'VolumeSnapshotClass', 'Node', 'CertificateSigningRequest',
+]);
+
+/**
+ * One notice naming the kinds in the input that are not modelled, so that no answer is
+ * silently missing their effect. Kinds that may allow or deny traffic (policies of CNIs and
+ * meshes) say so.
+ */
+export function unmodelledKindsNotice(objects: readonly SourcedObject[], workloadKinds: ReadonlySet<string>): string | undefined {
+  const kinds = new Map<string, string>();
+  for (const { object } of objects) {
+    const kind = String(object.kind);
+    if (ANALYZED_KINDS.has(kind) || NO_TRAFFIC_EFFECT.has(kind) || workloadKinds.has(kind)) continue;
+    kinds.set(`${kind} (${String(object.apiVersion)})`, kind);
+  }
+  if (kinds.size === 0) return undefined;
+  const policies = [...kinds.entries()].filter(([, kind]) => /Policy$/.test(kind)).map(([text]) => text).sort();
+  const others = [...kinds.keys()].filter((text) => !policies.includes(text)).sort();
+  const parts = [
+    ...(policies.length > 0 ? [`${policies.join(', ')}: policies that may allow or deny traffic, which these answers do not include`] : []),
+    ...(others.length > 0 ? [`${others.join(', ')}: read for nothing but schema and duplicates`] : []),
+  ];
+  return `kinds not modelled: ${parts.join('; ')}`;
+}

@@ -1,0 +1,51 @@
+/**
+ * Plain scalars as kubectl reads them. kubectl (sigs.k8s.io/yaml, a fork of go-yaml v2)
+ * resolves YAML 1.1 forms that a YAML 1.2 reader does not: `port: 010` is 8 (octal),
+ * `0b101` is 5, `1_000` is 1000, and `yes`/`no`/`on`/`off`/`y`/`n` are booleans. Reading
+ * them any other way would analyze an object the cluster never receives.
+ */
+import { Type } from 'js-yaml';
+
+const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+
+/** go-yaml v2's booleans. */
+export const yaml11Bool = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string) => TRUE.has(data) || FALSE.has(data),
+  construct: (data: string) => TRUE.has(data),
+});
+
+/**
+ * Go's strconv.ParseInt(text, 0, 64) after go-yaml v2 strips every `_`: an optional sign,
+ * then `0x`/`0o`/`0b` prefixes, a leading `0` for octal, or decimal. Returns undefined when
+ * it is not such an integer (go-yaml then tries a float, and "08" reads as 8 that way).
+ */
+export function parseYaml11Int(data: string): number | undefined {
+  const plain = data.replace(/_/g, '');
+  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
+  if (!match || data.startsWith('_')) return undefined;
+  const sign = match[1] === '-' ? -1 : 1;
+  const digits = match[2];
+  let value: number;
+  if (/^0[xX]/.test(digits)) value = parseInt(digits.slice(2), 16);
+  else if (/^0[oO]/.test(digits)) value = parseInt(digits.slice(2), 8);
+  else if (/^0[bB]/.test(digits)) value = parseInt(digits.slice(2), 2);
+  else if (digits.length > 1 && digits.startsWith('0')) value = parseInt(digits.slice(1), 8);
+  else value = parseInt(digits, 10);
+  return sign * value;
+}
+
+/** go-yaml v2's integers (see {@link parseYaml11Int}); "08" and "09" fall through to floats. */
+export const yaml11Int = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string) => parseYaml11Int(data) !== undefined,
+  construct: (data: string) => parseYaml11Int(data)!,
+});
+
+/** Decimal floats with leading zeros or `_` that go-yaml v2 reads as numbers ("08" is 8). */
+export const yaml11Float = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string) => /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$/.test(data) && !data.includes('__') && Number.isFinite(Number(data.replace(/_/g, ''))),
+  construct: (data: string) => Number(data.replace(/_/g, '')),
+});
