@@ -48,6 +48,8 @@ export class CompiledModel {
   public readonly policies: PolicyInfo[] = [];
   public readonly namespaces = new Map<string, Labels>();
   public readonly notices: string[];
+  /** The input, one object per identity (duplicates resolved). */
+  public readonly objects: readonly SourcedObject[];
   public readonly byRef = new Map<string, number>();
   public readonly byName = new Map<string, number[]>();
   /** `<namespace>/<name>` shared by workloads of several kinds: their kind-qualified refs. */
@@ -68,6 +70,7 @@ export class CompiledModel {
     const resolved = resolveDuplicates(input);
     this.notices.push(...resolved.notices);
     const objects = resolved.objects;
+    this.objects = objects;
     for (const source of objects) {
       const kind = source.object.kind;
       if (kind === 'Namespace') {
@@ -93,7 +96,7 @@ export class CompiledModel {
       if (kind === 'EndpointSlice') addEndpointSlice(this.endpoints, source.object);
     }
     const workloads = readWorkloads(objects, this.notices);
-    const unmodelled = unmodelledKindsNotice(objects, new Set(workloads.map((w) => w.kind)));
+    const unmodelled = unmodelledKindsNotice(objects);
     if (unmodelled) this.notices.push(unmodelled);
     workloads.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.kind, b.kind));
     this.policies.sort((a, b) => compare(a.ref, b.ref));

@@ -88,9 +88,10 @@ export function loadJson(text: string, file = '<input>', limits: LoadLimits = {}
   try {
     value = JSON.parse(source);
   } catch (error) {
-    const position = /position (\d+)/.exec(String((error as Error).message));
-    const line = position ? source.slice(0, Number(position[1])).split('\n').length : 1;
-    throw new InputError(`${file}:${line}: invalid JSON: ${(error as Error).message.replace(/ in JSON at position \d+.*$/, '')}`);
+    // Node 20's message may lack a position: find where the syntax breaks.
+    const message = String((error as Error).message);
+    const line = source.slice(0, jsonErrorOffset(source)).split('\n').length;
+    throw new InputError(`${file}:${line}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[^]*" is not valid JSON$/, '')}`);
   }
   const objects: SourcedObject[] = [];
   const notices: string[] = [];
@@ -98,6 +99,57 @@ export function loadJson(text: string, file = '<input>', limits: LoadLimits = {}
   if (problem) throw new InputError(`${file}:1: cannot load this document (${problem}).`);
   collect(value, file, 1, objects, notices);
   return { objects, notices };
+}
+
+/**
+ * The offset at which JSON text stops being valid (a small recursive-descent scan, used
+ * only to name the line of a syntax error).
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const space = () => { while (i < text.length && ' \t\r\n'.includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const literal = (word: string) => { if (text.startsWith(word, i)) i += word.length; else fail(); };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (depth: number): void => {
+    if (depth > 10000) fail();
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) { i++; return; }
+      for (;;) {
+        if (c === '{') { space(); string(); space(); if (text[i] !== ':') fail(); i++; }
+        value(depth + 1);
+        space();
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!number) fail();
+    i += number![0].length;
+  };
+  try {
+    value(0);
+    space();
+    return i;
+  } catch (offset) {
+    return typeof offset === 'number' ? offset : i;
+  }
 }
 
 /** One document's text with its first line and the line its content starts on (1-based). */

@@ -15,6 +15,8 @@ export interface Matrix {
   readonly endpoints: readonly string[];
   /** Pairs with at least one allowed port; every other pair is fully denied. */
   readonly cells: readonly MatrixCell[];
+  /** The endpoint that stands for any address on the internet, when the matrix has one. */
+  readonly internet?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from './compiled-model';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
 import { Matrix, computeMatrix } from './matrix';
+import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
 import { PolicyProtocol } from './port-set';
 import { Labels } from './selectors';
@@ -9,6 +10,7 @@ import { formatIp, parseIp } from '../net/ip';
 import { portNameProblem } from '../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
+export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
 
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
@@ -283,13 +285,23 @@ export class NetworkModel {
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
   public matrix(options: MatrixOptions = {}): Matrix {
-    const addresses = options.externalEndpoints ?? [...new Set(['203.0.113.7', ...this.compiled.hostAddresses()])];
+    const addresses = options.externalEndpoints ?? [...new Set([INTERNET_STAND_IN, ...this.compiled.hostAddresses()])];
     const externals = addresses.map((text): Endpoint => {
       const ip = parseIp(text);
       if (!ip) throw new UnknownEndpointError(`external endpoint "${text}" is not an IP address.`);
       return { kind: 'external', ip, text: formatIp(ip) };
     });
-    return computeMatrix(this.compiled, externals);
+    const matrix = computeMatrix(this.compiled, externals);
+    return options.externalEndpoints === undefined ? { ...matrix, internet: INTERNET_STAND_IN } : matrix;
+  }
+
+  /**
+   * The public paths that Ingresses and HTTPRoutes open: internet -> ingress controller (or
+   * Gateway proxies) -> backend, each hop answered as {@link check} answers it. A hop whose
+   * edge is not in the input is explained (`clusterFixtures()` adds a stand-in controller).
+   */
+  public publicPaths(): PublicPath[] {
+    return publicPaths(this.compiled.objects, this);
   }
 
   /** The workload for a reference, or undefined. */

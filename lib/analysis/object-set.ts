@@ -147,11 +147,11 @@ const NO_TRAFFIC_EFFECT = new Set([
  * silently missing their effect. Kinds that may allow or deny traffic (policies of CNIs and
  * meshes) say so.
  */
-export function unmodelledKindsNotice(objects: readonly SourcedObject[], workloadKinds: ReadonlySet<string>): string | undefined {
+export function unmodelledKindsNotice(objects: readonly SourcedObject[]): string | undefined {
   const kinds = new Map<string, string>();
   for (const { object } of objects) {
     const kind = String(object.kind);
-    if (ANALYZED_KINDS.has(kind) || NO_TRAFFIC_EFFECT.has(kind) || workloadKinds.has(kind)) continue;
+    if (ANALYZED_KINDS.has(kind) || NO_TRAFFIC_EFFECT.has(kind) || podTemplateOf(object)) continue;
     kinds.set(`${kind} (${String(object.apiVersion)})`, kind);
   }
   if (kinds.size === 0) return undefined;

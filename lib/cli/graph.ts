@@ -1,4 +1,4 @@
-import { Matrix } from '../analysis/network-model';
+import { Matrix, PublicPath } from '../analysis/network-model';
 
 /** Output formats for `netkit graph`. */
 export type GraphFormat = 'mermaid' | 'dot' | 'svg';
@@ -14,8 +14,25 @@ function nodesOf(matrix: Matrix): Node[] {
     const slash = endpoint.indexOf('/');
     return slash >= 0
       ? { id: `n${i}`, label: endpoint.slice(slash + 1), group: endpoint.slice(0, slash) }
-      : { id: `n${i}`, label: endpoint, group: 'external' };
+      : { id: `n${i}`, label: endpoint === matrix.internet ? `internet (${endpoint})` : endpoint, group: 'external' };
   });
+}
+
+/** Edge labels: the ports, plus the public routes (host/path) that travel the edge. */
+function edgeLabels(matrix: Matrix, paths: readonly PublicPath[]): Map<string, string> {
+  const routes = new Map<string, string[]>();
+  for (const path of paths) {
+    if (path.status !== 'open') continue;
+    for (const hop of path.hops) {
+      const key = `${hop.from === 'internet' ? matrix.internet : hop.from}\u0000${hop.to}`;
+      routes.set(key, [...new Set([...(routes.get(key) ?? []), path.route])]);
+    }
+  }
+  return new Map(matrix.cells.map((c) => {
+    const key = `${c.from}\u0000${c.to}`;
+    const via = routes.get(key);
+    return [key, via ? `${c.ports}\n${via.sort().join('\n')}` : c.ports];
+  }));
 }
 
 function groups(nodes: readonly Node[]): Map<string, Node[]> {
@@ -27,8 +44,9 @@ function groups(nodes: readonly Node[]): Map<string, Node[]> {
 const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** A Mermaid flowchart: namespaces as subgraphs, edges labelled with ports. */
-export function toMermaid(matrix: Matrix): string {
+export function toMermaid(matrix: Matrix, paths: readonly PublicPath[] = []): string {
   const nodes = nodesOf(matrix);
+  const labels = edgeLabels(matrix, paths);
   const ids = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].id]));
   const lines = ['flowchart LR'];
   let groupIndex = 0;
@@ -37,13 +55,14 @@ export function toMermaid(matrix: Matrix): string {
     for (const node of members) lines.push(`    ${node.id}[${quote(node.label)}]`);
     lines.push('  end');
   }
-  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -->|${quote(cell.ports)}| ${ids.get(cell.to)}`);
+  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -->|${quote(labels.get(`${cell.from}\u0000${cell.to}`)!.replace(/\n/g, '<br/>'))}| ${ids.get(cell.to)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** A Graphviz digraph: namespaces as clusters, edges labelled with ports. */
-export function toDot(matrix: Matrix): string {
+export function toDot(matrix: Matrix, paths: readonly PublicPath[] = []): string {
   const nodes = nodesOf(matrix);
+  const labels = edgeLabels(matrix, paths);
   const ids = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].id]));
   const lines = ['digraph netkit {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
   let groupIndex = 0;
@@ -52,14 +71,14 @@ export function toDot(matrix: Matrix): string {
     for (const node of members) lines.push(`    ${node.id} [label=${quote(node.label)}];`);
     lines.push('  }');
   }
-  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -> ${ids.get(cell.to)} [label=${quote(cell.ports)}];`);
+  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -> ${ids.get(cell.to)} [label=${quote(labels.get(`${cell.from}\u0000${cell.to}`)!).replace(/\n/g, '\\n')}];`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
 /** SVG rendered by Graphviz compiled to WebAssembly (@viz-js/viz): no system Graphviz needed. */
-export async function toSvg(matrix: Matrix): Promise<string> {
+export async function toSvg(matrix: Matrix, paths: readonly PublicPath[] = []): Promise<string> {
   const { instance } = await import('@viz-js/viz');
   const viz = await instance();
-  return viz.renderString(toDot(matrix), { format: 'svg' });
+  return viz.renderString(toDot(matrix, paths), { format: 'svg' });
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { matrixCsv, matrixTable } from './format';
+import { matrixCsv, matrixTable, pathsText } from './format';
 import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
 import { readInputs } from './inputs';
+import { clusterFixtures } from '../analysis/cluster-fixtures';
 import { InputError } from '../analysis/loader';
 import { NetworkModel, QueryError } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
@@ -23,6 +24,8 @@ export interface CliIo {
 
 const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
+const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, an ingress-nginx controller, a Prometheus (your objects win)';
+
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
@@ -30,10 +33,14 @@ function read(paths: string[], io: CliIo) {
   return readInputs(paths, {}, io.stdin);
 }
 
-/** Reads the inputs into a model and prints every notice: files skipped, duplicates, policies left out. */
-function loadModel(paths: string[], io: CliIo): NetworkModel {
+/**
+ * Reads the inputs into a model and prints every notice: files skipped, duplicates, policies
+ * left out. `withCluster` puts the cluster fixtures first, so the input's own objects win.
+ */
+function loadModel(paths: string[], io: CliIo, withCluster = false): NetworkModel {
   const inputs = read(paths, io);
-  const model = NetworkModel.fromSources(inputs.objects, inputs.notices);
+  const fixtures = withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+  const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
   for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
   return model;
 }
@@ -110,10 +117,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--protocol <p>', 'TCP, UDP or SCTP (any case)', 'TCP')
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
-    .action((paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean }) => {
+    .option('--with-cluster', WITH_CLUSTER)
+    .action((paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean }) => {
       const port = parsePort(options.port);
       const protocol = parseProtocolOption(options.protocol);
-      const verdict = loadModel(paths, io).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
+      const verdict = loadModel(paths, io, options.withCluster).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
       io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
       setExit(verdict.allowed ? 0 : 1);
     });
@@ -123,21 +131,27 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
-    .action((paths: string[], options: { format: string; external?: string }) => {
-      const matrix = loadModel(paths, io).matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
-      if (options.format === 'json') io.out(`${JSON.stringify(matrix, null, 2)}\n`);
+    .option('--with-cluster', WITH_CLUSTER)
+    .action((paths: string[], options: { format: string; external?: string; withCluster?: boolean }) => {
+      const model = loadModel(paths, io, options.withCluster);
+      const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
+      const publicPaths = model.publicPaths();
+      if (options.format === 'json') io.out(`${JSON.stringify({ ...matrix, paths: publicPaths }, null, 2)}\n`);
       else if (options.format === 'csv') io.out(matrixCsv(matrix));
-      else io.out(matrixTable(matrix));
+      else io.out(matrixTable(matrix) + pathsText(publicPaths));
     });
 
   program.command('graph')
     .description('Draw allowed traffic: namespaces as groups, edges labelled with ports.')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
-    .action(async (paths: string[], options: { format: GraphFormat }) => {
-      const matrix = loadModel(paths, io).matrix();
-      if (options.format === 'svg') io.out(await toSvg(matrix));
-      else io.out(options.format === 'dot' ? toDot(matrix) : toMermaid(matrix));
+    .option('--with-cluster', WITH_CLUSTER)
+    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean }) => {
+      const model = loadModel(paths, io, options.withCluster);
+      const matrix = model.matrix();
+      const publicPaths = model.publicPaths();
+      if (options.format === 'svg') io.out(await toSvg(matrix, publicPaths));
+      else io.out(options.format === 'dot' ? toDot(matrix, publicPaths) : toMermaid(matrix, publicPaths));
     });
 
   return program;

@@ -103,7 +103,7 @@ export class LintContext {
       }
     }
     const workloads = readWorkloads(objects, this.notices);
-    const unmodelled = unmodelledKindsNotice(objects, new Set(workloads.map((w) => w.kind)));
+    const unmodelled = unmodelledKindsNotice(objects);
     if (unmodelled) this.notices.push(unmodelled);
     for (const workload of workloads) {
       const object = workload.source!.object;

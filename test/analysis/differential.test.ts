@@ -92,4 +92,52 @@ describe('the engine agrees with a naive evaluator', () => {
       expect(NetworkModel.fromObjects(shuffled).matrix()).toEqual(NetworkModel.fromObjects(objects).matrix());
     }), { seed: 7, numRuns: Math.min(RUNS, 100) });
   });
+
+  test('through typed lists, duplicates (the last wins), init containers and protocols in any case', () => {
+    const extras = fc.record({
+      // Each replaces policy `index` with another spec, given later: kubectl apply keeps the last.
+      replacements: fc.array(fc.record({ index: fc.nat(), spec: policySpec }), { maxLength: 2 }),
+      // Per workload: init container ports, served only when the init container is a sidecar.
+      // (always named: only named ports differ between a sidecar and an ordinary init container)
+      init: fc.array(fc.record({ sidecar: fc.boolean(), ports: fc.uniqueArray(fc.record({ name: fc.constantFrom(...PORT_NAMES), containerPort: fc.constantFrom(...PORTS), protocol: fc.constantFrom(...PROTOCOLS) }), { maxLength: 2, selector: (p) => p.name }) }), { minLength: 5, maxLength: 5 }),
+      lowerCase: fc.boolean(),
+    });
+    fc.assert(fc.property(cluster, extras, ({ namespaceLabels, workloads, policies }, { replacements, init, lowerCase }) => {
+      const pods = workloads.map((w, i) => ({ ns: w.ns, name: `w${i}`, labels: w.labels, ports: w.ports, init: init[i] }));
+      // Container and init port names may clash; keep a pod's names unique, as the API server does.
+      for (const p of pods) {
+        const names = new Set(p.ports.map((port) => port.name).filter(Boolean));
+        p.init = { ...p.init, ports: p.init.ports.filter((port) => !port.name || !names.has(port.name)) };
+      }
+      const deploymentItems = pods.map((p) => {
+        const { apiVersion, kind, ...rest } = workload(p.ns, p.name, p.labels, { ports: p.ports });
+        rest.spec.template.spec.initContainers = [{ name: 'init', image: 'x:1', ...(p.init.sidecar ? { restartPolicy: 'Always' } : {}), ports: p.init.ports }];
+        void apiVersion; void kind;
+        return rest;
+      });
+      const written = [...policies.map((p, i) => ({ name: `p${i}`, ns: p.ns, spec: p.spec }))];
+      for (const r of replacements) if (written.length > 0) written.push({ ...written[r.index % policies.length], spec: r.spec });
+      const text = [
+        { apiVersion: 'v1', kind: 'NamespaceList', items: NAMESPACES.map((ns, i) => ({ metadata: namespace(ns, namespaceLabels[i]).metadata })) },
+        { apiVersion: 'apps/v1', kind: 'DeploymentList', items: deploymentItems },
+        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicyList', items: written.map((p) => ({ metadata: { name: p.name, namespace: p.ns }, spec: p.spec })) },
+      ].map((list) => JSON.stringify(list)).join('\n---\n');
+      const model = NetworkModel.fromYaml(text);
+      // The oracle sees plain objects: the last copy of each policy, sidecar ports as ports.
+      const lastCopies = written.filter((p, i) => !written.slice(i + 1).some((q) => q.name === p.name && q.ns === p.ns));
+      const oracleObjects = [...NAMESPACES.map((ns, i) => namespace(ns, namespaceLabels[i])), ...lastCopies.map((p) => policy(p.ns, p.name, p.spec))];
+      const naivePods: NaiveWorkload[] = pods.map((p) => ({ ns: p.ns, name: p.name, labels: p.labels, ports: [...p.ports, ...(p.init.sidecar ? p.init.ports : [])] }));
+      for (const from of naivePods) {
+        for (const to of naivePods) {
+          for (const port of PORTS) {
+            for (const protocol of PROTOCOLS) {
+              const expected = naiveAllowed(oracleObjects, { pod: from }, { pod: to }, port, protocol);
+              const actual = model.check({ from: `${from.ns}/${from.name}`, to: `${to.ns}/deployment/${to.name}`, port, protocol: lowerCase ? protocol.toLowerCase() : protocol });
+              if (actual.allowed !== expected) throw new Error(`${from.name} -> ${to.name} ${protocol} ${port}: engine ${actual.allowed}, oracle ${expected}\n${actual.why}`);
+            }
+          }
+        }
+      }
+    }), { seed: 20261127, numRuns: RUNS });
+  });
 });

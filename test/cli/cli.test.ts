@@ -11,9 +11,13 @@ const root = join(__dirname, '../..');
 const shopYaml = join(root, 'examples/shop/dist/shop.k8s.yaml');
 
 async function netkit(...argv: string[]) {
+  return netkitWithStdin(undefined, ...argv);
+}
+
+async function netkitWithStdin(stdin: string | undefined, ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await run(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  const code = await run(argv, { out: (t) => { out += t; }, err: (t) => { err += t; }, ...(stdin === undefined ? {} : { stdin: () => stdin }) });
   return { code, out, err };
 }
 
@@ -49,14 +53,29 @@ describe('netkit matrix', () => {
     const result = await netkit('matrix', shopYaml);
     expect(result.code).toBe(0);
     expect(result.out).toBe([
-      'from \\ to    shop/api  shop/db             shop/web  203.0.113.7',
-      '-----------  --------  ------------------  --------  -----------',
-      'shop/api     -         TCP 5432            -         -',
-      'shop/db      -         TCP 5432, TCP 8008  -         -',
-      'shop/web     TCP 8080  -                   -         -',
-      '203.0.113.7  -         -                   -         -',
+      'from \\ to               shop/api  shop/db             shop/web  internet (203.0.113.7)',
+      '----------------------  --------  ------------------  --------  ----------------------',
+      'shop/api                -         TCP 5432            -         -',
+      'shop/db                 -         TCP 5432, TCP 8008  -         -',
+      'shop/web                TCP 8080  -                   -         -',
+      'internet (203.0.113.7)  -         -                   -         -',
       '',
     ].join('\n'));
+  });
+
+  test('public paths: internet -> ingress controller -> backend, with --with-cluster for the controller', async () => {
+    const edge = join(root, 'examples/edge/dist');
+    const without = await netkit('matrix', edge);
+    expect(without.out).toContain('  unknown shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): cannot follow: no ingress controller in the input');
+    const withCluster = await netkit('matrix', edge, '--with-cluster');
+    expect(withCluster.out).toContain('  open    shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): internet -> ingress-nginx/ingress-nginx-controller TCP 443 allowed; ingress-nginx/ingress-nginx-controller -> storefront/api TCP 8080 allowed');
+    expect(withCluster.out).toMatch(/^kube-system\/coredns /m);
+    const json = JSON.parse((await netkit('matrix', edge, '--with-cluster', '--format', 'json')).out);
+    expect(json.internet).toBe('203.0.113.7');
+    expect(json.paths.filter((p: { status: string }) => p.status === 'open').map((p: { route: string }) => p.route)).toEqual(['api.example.com/', 'shop.example.com/', 'shop.example.com/api']);
+    const graph = (await netkit('graph', edge, '--with-cluster', '--format', 'dot')).out;
+    expect(graph).toContain('[label="internet (203.0.113.7)"]');
+    expect(graph).toMatch(/label="TCP 8080\\napi\.example\.com\/\\nshop\.example\.com\/api"/);
   });
 
   test('JSON and CSV', async () => {
@@ -90,6 +109,31 @@ describe('netkit graph', () => {
 });
 
 describe('reading inputs', () => {
+  test('*.json files are read (a kubectl get -o json dump), and - reads standard input', async () => {
+    const dir = tempDir();
+    const dump = { apiVersion: 'v1', kind: 'List', items: (Yaml.load(shopYaml) as object[]) };
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify(dump, null, 2));
+    const fromJson = await netkit('reach', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080');
+    expect(fromJson).toMatchObject({ code: 0, err: '' });
+    const piped = readFileSync(shopYaml, 'utf8');
+    expect(await netkitWithStdin(piped, 'reach', '-', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432')).toMatchObject({ code: 1 });
+    expect((await netkitWithStdin(JSON.stringify(dump), 'matrix', '-', '--format', 'csv')).out).toContain('shop/web,shop/api,TCP 8080');
+    expect(await netkitWithStdin(piped, 'check', '-')).toMatchObject({ code: 0, out: '1 file(s), 15 object(s): 0 error(s), 0 warning(s), 0 info\n' });
+  });
+
+  test('a typed list from kubectl get pods -o yaml is read with its items', async () => {
+    const list = 'apiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: web, namespace: a, labels: {app: web}}\n  spec: {containers: [{name: web, image: w:1}]}\n';
+    expect((await netkitWithStdin(list, 'matrix', '-', '--format', 'csv')).out).toBe('from,to,ports\na/web,a/web,all\na/web,203.0.113.7,all\n203.0.113.7,a/web,all\n');
+  });
+
+  test('a broken JSON file names its line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.json'), '{\n  "apiVersion": "v1",\n  "kind": \n}\n');
+    const result = await netkit('matrix', dir);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(new RegExp(`^netkit: ${join(dir, 'broken.json')}:4: invalid JSON: `));
+  });
+
   test('directories are read recursively; every file skipped is named in a notice', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'nested'));
