@@ -7,7 +7,7 @@ import {
 import { apiServerProblems } from './policy-validation';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
-import { Labels } from './selectors';
+import { Labels, matchesSomePods } from './selectors';
 import { IpAddress, formatIp, parseIp, rangeContains } from '../net/ip';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
@@ -135,6 +135,7 @@ export class CompiledModel {
     this.egressRules = this.workloads.map(() => []);
     this.policies.forEach((policy, policyIndex) => {
       const selected = index.podsIn([policy.namespace], policy.podSelector);
+      this.notePartialSelection(policy, selected);
       if (selected.length === 0) return;
       const compile = (rule: PolicyRule): CompiledRule => ({
         policy: policyIndex,
@@ -156,6 +157,18 @@ export class CompiledModel {
         }
       }
     });
+  }
+
+  /**
+   * A workload is one set of pods to this model; a selector that picks single replicas of a
+   * StatefulSet (by `statefulset.kubernetes.io/pod-name`) is said, so no answer is silently
+   * about the wrong pod.
+   */
+  private notePartialSelection(policy: PolicyInfo, selected: readonly number[]): void {
+    const partial = selected.filter((w) => matchesSomePods(policy.podSelector, this.workloads[w]));
+    for (const w of partial) {
+      this.notices.push(`NetworkPolicy ${policy.ref} selects only some pods of ${this.workloads[w].ref}; answers for ${this.workloads[w].ref} apply its rules to every pod`);
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
 import { PolicyProtocol } from './port-set';
-import { Labels } from './selectors';
+import { Labels, labelsSelectWorkload } from './selectors';
 import { closestMatches } from './suggest';
 import { formatIp, parseIp } from '../net/ip';
 import { portNameProblem } from '../net/names';
@@ -255,7 +255,7 @@ export class NetworkModel {
     const service = this.compiled.services.get(`${workload.namespace}/${workload.name}`);
     if (!service || Object.keys(service.selector).length === 0) return undefined;
     if (workload.ports.some((p) => p.number === query.port && p.protocol === protocol)) return undefined; // container ports win
-    return Object.entries(service.selector).every(([k, v]) => workload.labels[k] === v) ? service : undefined;
+    return labelsSelectWorkload(service.selector, workload) ? service : undefined;
   }
 
   /** A Service port (by number or name) translated to the container port behind it, if it is one. */
@@ -365,7 +365,7 @@ export class NetworkModel {
       }
       return { kind: 'addresses', service, endpoints };
     }
-    const selected = this.workloads.flatMap((w, i) => (w.namespace === service.namespace && Object.entries(service.selector).every(([k, v]) => w.labels[k] === v) ? [i] : []));
+    const selected = this.workloads.flatMap((w, i) => (w.namespace === service.namespace && labelsSelectWorkload(service.selector, w) ? [i] : []));
     if (selected.length === 1) return { kind: 'endpoint', endpoint: { kind: 'workload', index: selected[0] }, service, kindQualified: false };
     throw new UnknownEndpointError(selected.length === 0
       ? `Service ${ref} selects no workload in the input, so nothing answers behind it.`

@@ -5,7 +5,7 @@
  * with pods and replica sets grouped under the controller that owns them.
  */
 import { SourcedObject } from './loader';
-import { STANDARD_WORKLOAD_KINDS, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readWorkload, where } from './objects';
+import { ContainerPortInfo, STANDARD_WORKLOAD_KINDS, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readWorkload, where } from './objects';
 import { isRecord } from './selectors';
 
 /** Kinds without a namespace (`metadata.namespace` is ignored or refused for them). */
@@ -71,7 +71,62 @@ export function resolveDuplicates(objects: readonly SourcedObject[]): { objects:
 }
 
 /** A workload with the object it came from. */
-export type SourcedWorkload = Omit<WorkloadInfo, 'ref'>;
+export type SourcedWorkload = Omit<WorkloadInfo, 'ref'> & {
+  /** For a workload an operator creates from a custom resource: no pod spec is in the input. */
+  readonly operatorMade?: boolean;
+};
+
+/**
+ * Custom resources of prometheus-operator whose pods are named and labelled in a documented
+ * way (its API and operator docs): each becomes a StatefulSet `<prefix>-<name>` whose pods
+ * carry these labels and serve these ports.
+ */
+const OPERATOR_WORKLOADS: Record<string, { prefix: string; labels: (name: string) => Record<string, string>; ports: ContainerPortInfo[] }> = {
+  Prometheus: {
+    prefix: 'prometheus',
+    labels: (name) => ({ 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/managed-by': 'prometheus-operator', 'app.kubernetes.io/instance': name, prometheus: name, 'operator.prometheus.io/name': name }),
+    ports: [{ name: 'web', number: 9090, protocol: 'TCP' }, { name: 'reloader-web', number: 8080, protocol: 'TCP' }],
+  },
+  Alertmanager: {
+    prefix: 'alertmanager',
+    labels: (name) => ({ 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/managed-by': 'prometheus-operator', 'app.kubernetes.io/instance': name, alertmanager: name }),
+    ports: [{ name: 'web', number: 9093, protocol: 'TCP' }, { name: 'mesh-tcp', number: 9094, protocol: 'TCP' }, { name: 'mesh-udp', number: 9094, protocol: 'UDP' }, { name: 'reloader-web', number: 8080, protocol: 'TCP' }],
+  },
+  ThanosRuler: {
+    prefix: 'thanos-ruler',
+    labels: (name) => ({ 'app.kubernetes.io/name': 'thanos-ruler', 'app.kubernetes.io/managed-by': 'prometheus-operator', 'app.kubernetes.io/instance': name, 'thanos-ruler': name }),
+    ports: [{ name: 'grpc', number: 10901, protocol: 'TCP' }, { name: 'web', number: 10902, protocol: 'TCP' }, { name: 'reloader-web', number: 8080, protocol: 'TCP' }],
+  },
+};
+
+/** Whether an object is a custom resource an operator turns into pods netkit knows. */
+export function isOperatorWorkload(object: Record<string, unknown>): boolean {
+  return String(object.apiVersion).startsWith('monitoring.coreos.com/') && Object.prototype.hasOwnProperty.call(OPERATOR_WORKLOADS, String(object.kind));
+}
+
+function operatorWorkload(source: SourcedObject, notices: string[]): SourcedWorkload | undefined {
+  const object = source.object;
+  const shape = OPERATOR_WORKLOADS[String(object.kind)];
+  const name = nameOf(object);
+  if (!name) return undefined;
+  const spec = isRecord(object.spec) ? object.spec : {};
+  const extra = isRecord(spec.podMetadata) ? readLabels(spec.podMetadata.labels) : {};
+  const labels = { ...extra, ...shape.labels(name) };
+  const setName = `${shape.prefix}-${name}`;
+  const replicas = typeof spec.replicas === 'number' && Number.isInteger(spec.replicas) && spec.replicas >= 0 ? Math.min(spec.replicas, 1000) : 1;
+  notices.push(`${describeSourced(object)} is read as the StatefulSet ${namespaceOf(object)}/${setName} that prometheus-operator creates for it (pods labelled ${Object.entries(shape.labels(name)).map(([k, v]) => `${k}=${v}`).join(', ')}; ports ${shape.ports.map((p) => `${p.protocol} ${p.number}`).join(', ')})`);
+  return {
+    namespace: namespaceOf(object),
+    name: setName,
+    kind: String(object.kind),
+    labels,
+    podLabelSets: Array.from({ length: replicas }, (_, i) => ({ ...labels, 'statefulset.kubernetes.io/pod-name': `${setName}-${i}`, 'apps.kubernetes.io/pod-index': String(i) })),
+    ports: shape.ports,
+    hostNetwork: false,
+    source,
+    operatorMade: true,
+  };
+}
 
 /**
  * Every workload in the objects: Pods, the standard controllers, and any other object with a
@@ -89,6 +144,11 @@ export function readWorkloads(objects: readonly SourcedObject[], notices: string
   const workloads: SourcedWorkload[] = [];
   const genericKinds = new Set<string>();
   for (const source of objects) {
+    if (isOperatorWorkload(source.object)) {
+      const workload = operatorWorkload(source, notices);
+      if (workload) workloads.push(workload);
+      continue;
+    }
     if (!podTemplateOf(source.object)) continue;
     const owner = controllerOwner(source.object);
     if (owner && present.has(`${namespaceOf(source.object)}\u0000${owner.kind}\u0000${owner.name}`)) {
@@ -151,7 +211,7 @@ export function unmodelledKindsNotice(objects: readonly SourcedObject[]): string
   const kinds = new Map<string, string>();
   for (const { object } of objects) {
     const kind = String(object.kind);
-    if (ANALYZED_KINDS.has(kind) || NO_TRAFFIC_EFFECT.has(kind) || podTemplateOf(object)) continue;
+    if (ANALYZED_KINDS.has(kind) || NO_TRAFFIC_EFFECT.has(kind) || podTemplateOf(object) || isOperatorWorkload(object)) continue;
     kinds.set(`${kind} (${String(object.apiVersion)})`, kind);
   }
   if (kinds.size === 0) return undefined;

@@ -21,8 +21,17 @@ export interface WorkloadInfo {
   readonly namespace: string;
   readonly name: string;
   readonly kind: string;
-  /** The pod template's labels. */
+  /**
+   * The labels every pod carries: the template's, plus those its controller adds the same to
+   * each pod (a Job's `job-name` and `batch.kubernetes.io/job-name`). Labels whose values are
+   * not known before deploy (`pod-template-hash`, `controller-uid`) are not guessed.
+   */
   readonly labels: Labels;
+  /**
+   * Each pod's labels, when the controller labels pods one by one (a StatefulSet's
+   * `statefulset.kubernetes.io/pod-name: <name>-<i>` and `apps.kubernetes.io/pod-index`).
+   */
+  readonly podLabelSets?: readonly Labels[];
   readonly ports: readonly ContainerPortInfo[];
   readonly hostNetwork: boolean;
   readonly source?: SourcedObject;
@@ -146,11 +155,30 @@ export function readWorkload(source: SourcedObject, standInName?: string): Omit<
     namespace: namespaceOf(source.object),
     name,
     kind: String(source.object.kind),
-    labels: readLabels(template.metadata.labels),
+    ...controllerLabels(source.object, name, readLabels(template.metadata.labels)),
     ports,
     hostNetwork: template.spec.hostNetwork === true,
     source,
   };
+}
+
+/** Most replicas whose per-pod labels are spelled out (beyond, selectors see the first ones). */
+const MAX_POD_LABEL_SETS = 1000;
+
+/** The labels controllers add to the pods they create, as documented for each controller. */
+function controllerLabels(object: Record<string, unknown>, name: string, template: Labels): { labels: Labels; podLabelSets?: Labels[] } {
+  const spec = isRecord(object.spec) ? object.spec : {};
+  if (object.kind === 'Job') {
+    // https://kubernetes.io/docs/reference/labels-annotations-taints/#batchkubernetesiojob-name
+    return { labels: { ...template, 'batch.kubernetes.io/job-name': name, 'job-name': name } };
+  }
+  if (object.kind === 'StatefulSet') {
+    // https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#pod-name-label
+    const replicas = typeof spec.replicas === 'number' && Number.isInteger(spec.replicas) && spec.replicas >= 0 ? Math.min(spec.replicas, MAX_POD_LABEL_SETS) : 1;
+    const sets = Array.from({ length: replicas }, (_, i) => ({ ...template, 'statefulset.kubernetes.io/pod-name': `${name}-${i}`, 'apps.kubernetes.io/pod-index': String(i) }));
+    return { labels: template, podLabelSets: sets };
+  }
+  return { labels: template };
 }
 
 function readProtocol(raw: unknown): PolicyProtocol | undefined {

@@ -1,6 +1,6 @@
 import { Bitset } from './bitset';
 import { PolicyPeer, WorkloadInfo } from './objects';
-import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches } from './selectors';
+import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches, workloadMatches } from './selectors';
 
 /**
  * Finds the workloads a selector matches without scanning every pod: an inverted index
@@ -25,8 +25,9 @@ export class SelectorIndex {
         this.namespaceBits.set(w.namespace, bits);
       }
       bits.add(i);
-      for (const key of Object.keys(w.labels)) {
-        const postingKey = `${key}\u0000${w.labels[key]}`;
+      const keys = new Set<string>();
+      for (const labels of w.podLabelSets ?? [w.labels]) for (const key of Object.keys(labels)) keys.add(`${key}\u0000${labels[key]}`);
+      for (const postingKey of keys) {
         const posting = this.postings.get(postingKey);
         if (posting) posting.push(i);
         else this.postings.set(postingKey, [i]);
@@ -53,7 +54,7 @@ export class SelectorIndex {
     } else {
       candidates = namespaces.length === 1 ? (this.byNamespace.get(namespaces[0]) ?? []) : namespaces.flatMap((ns) => this.byNamespace.get(ns) ?? []);
     }
-    return isEmptySelector(selector) ? [...candidates] : candidates.filter((i) => selectorMatches(selector, this.workloads[i].labels));
+    return isEmptySelector(selector) ? [...candidates] : candidates.filter((i) => workloadMatches(selector, this.workloads[i]));
   }
 
   /** The workloads any of the peers matches, for a policy in `policyNamespace`. */

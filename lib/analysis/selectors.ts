@@ -83,6 +83,31 @@ export function selectorMatches(selector: Selector, labels: Labels): boolean {
   return true;
 }
 
+/** Pod labels of a workload: the labels all pods share, and each pod's when they differ. */
+export interface PodLabels {
+  readonly labels: Labels;
+  readonly podLabelSets?: readonly Labels[];
+}
+
+/** Whether a selector matches some pod of the workload. */
+export function workloadMatches(selector: Selector, workload: PodLabels): boolean {
+  if (!workload.podLabelSets) return selectorMatches(selector, workload.labels);
+  return workload.podLabelSets.some((labels) => selectorMatches(selector, labels));
+}
+
+/** Whether a Service-style selector (`key: value` pairs, all required) selects some pod of the workload. */
+export function labelsSelectWorkload(selector: Labels, workload: PodLabels): boolean {
+  return workloadMatches({ matchLabels: selector, expressions: [] }, workload);
+}
+
+/** Whether a selector matches some but not all pods of the workload (a StatefulSet replica by name). */
+export function matchesSomePods(selector: Selector, workload: PodLabels): boolean {
+  const sets = workload.podLabelSets;
+  if (!sets || sets.length < 2) return false;
+  const matched = sets.filter((labels) => selectorMatches(selector, labels)).length;
+  return matched > 0 && matched < sets.length;
+}
+
 /** Selector as text, e.g. `{app=web, tier in (a,b)}`; `{}` for match-all. */
 export function describeSelector(selector: Selector): string {
   if (selector.invalid) return `<invalid: ${selector.invalid}>`;

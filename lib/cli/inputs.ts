@@ -8,6 +8,8 @@ export interface LoadedInputs {
   readonly notices: string[];
   /** The files read (`-` for standard input). */
   readonly files: string[];
+  /** Files that could not be parsed (with `tolerant`), each with its error. */
+  readonly failures: InputError[];
 }
 
 /** The files kubectl reads from a directory: `*.yaml`, `*.yml` and `*.json`. */
@@ -20,7 +22,7 @@ const MAX_BYTES = 32 * 1024 * 1024;
  * input, YAML or JSON). Every file or directory skipped is named in a notice; any
  * unreadable path given explicitly is an InputError naming it.
  */
-export function readInputs(paths: readonly string[], limits: LoadLimits = {}, stdin: () => string = readStdin): LoadedInputs {
+export function readInputs(paths: readonly string[], limits: LoadLimits = {}, stdin: () => string = readStdin, tolerant = false): LoadedInputs {
   if (paths.length === 0) throw new InputError('no input: give one or more YAML or JSON files or directories, or - for standard input.');
   const files: string[] = [];
   const notices: string[] = [];
@@ -72,13 +74,21 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}, st
   };
   for (const path of paths) visit(path, true);
   const objects: SourcedObject[] = [];
+  const failures: InputError[] = [];
   for (const file of files) {
-    const text = file === '-' ? stdin() : readText(file, limits);
-    const loaded = parse(text, file, limits);
+    let loaded: LoadResult;
+    try {
+      loaded = parse(file === '-' ? stdin() : readText(file, limits), file, limits);
+    } catch (error) {
+      // Lint reads every other file on; an answer about reachability cannot skip one.
+      if (!tolerant || !(error instanceof InputError)) throw error;
+      failures.push(error);
+      continue;
+    }
     objects.push(...loaded.objects);
     notices.push(...loaded.notices);
   }
-  return { objects, notices, files };
+  return { objects, notices, files, failures };
 }
 
 /** JSON for `*.json` (and for standard input that starts like JSON), YAML otherwise. */

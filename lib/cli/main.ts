@@ -9,10 +9,11 @@ import { InputError } from '../analysis/loader';
 import { NetworkModel, QueryError } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
+import { DnsTarget } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
 import { toSarif } from '../lint/sarif';
 import { portNameProblem } from '../net/names';
-import { Severity } from '../lint/types';
+import { Finding, Severity } from '../lint/types';
 
 /** Where the CLI writes (and reads `-` from); tests pass their own. */
 export interface CliIo {
@@ -29,8 +30,24 @@ const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, 
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
-function read(paths: string[], io: CliIo) {
-  return readInputs(paths, {}, io.stdin);
+function read(paths: string[], io: CliIo, tolerant = false) {
+  return readInputs(paths, {}, io.stdin, tolerant);
+}
+
+/** A file that could not be parsed, as a finding: `netkit check` lints every other file on. */
+function unreadableFinding(error: InputError): Finding {
+  // InputError messages start with `file[:line[:column]]: `.
+  const match = /^([^:]+)(?::(\d+))?(?::\d+)?: (.*)$/s.exec(error.message);
+  const file = match?.[1];
+  return {
+    rule: 'unreadable-input',
+    severity: Severity.ERROR,
+    object: { apiVersion: '', kind: 'File', name: file ?? '<input>' },
+    message: (match ? match[3] : error.message).replace(/\.$/, ''),
+    fix: 'Fix the file as the message says; kubectl would refuse all of it',
+    ...(file ? { file } : {}),
+    ...(match?.[2] ? { line: Number(match[2]) } : {}),
+  };
 }
 
 /**
@@ -55,6 +72,14 @@ function parsePort(text: string): number | string {
   const problem = portNameProblem(text);
   if (problem) throw new UsageError(`--port ${text} is neither a port number (1-65535) nor a port name (the name ${problem}).`);
   return text;
+}
+
+/** `kube-system/k8s-app=kube-dns:53` or `dns-system:5353`. */
+function parseDnsTarget(text: string): DnsTarget {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\/([^=]+)=([^:]*))?:(\d+)$/.exec(text.trim());
+  const port = match ? Number(match[5]) : 0;
+  if (!match || port < 1 || port > 65535) throw new UsageError(`--dns ${text} is not <namespace>[/<label>=<value>]:<port>, e.g. kube-system/k8s-app=kube-dns:53.`);
+  return { namespace: match[1], podLabels: match[3] ? { [match[3]]: match[4] } : {}, port };
 }
 
 function parseProtocolOption(text: string): PolicyProtocol {
@@ -88,15 +113,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--min-severity <s>', 'lowest severity to report').choices(['error', 'warning', 'info']).default('info'))
     .option('--disable <ids>', 'comma-separated rule ids to turn off', '')
     .option('--node-port-range <min-max>', "the cluster's --service-node-port-range", '30000-32767')
-    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string }) => {
+    .option('--dns <targets>', "the cluster's DNS pods, comma-separated <namespace>[/<label>=<value>]:<port> (default: kube-system/k8s-app=kube-dns:53,openshift-dns/dns.operator.openshift.io/daemonset-dns=default:5353)")
+    .option('--whole-namespaces', 'the input holds every object of the namespaces it touches: judge namespaces with no workloads in the input too')
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
-      const inputs = read(paths, io);
-      const { findings, notices } = lintReport(inputs.objects, {
+      const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
+      const inputs = read(paths, io, true);
+      const report = lintReport(inputs.objects, {
         minSeverity: options.minSeverity,
         disable: options.disable.split(',').map((d) => d.trim()).filter(Boolean),
         nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+        ...(dns ? { dns } : {}),
+        wholeNamespaces: options.wholeNamespaces === true,
       });
+      const notices = report.notices;
+      const findings = [...inputs.failures.map(unreadableFinding), ...report.findings];
       for (const notice of [...inputs.notices, ...notices]) io.err(`netkit: notice: ${notice}\n`);
       if (options.format === 'json') io.out(`${JSON.stringify(findings, null, 2)}\n`);
       else if (options.format === 'sarif') io.out(`${JSON.stringify(toSarif(findings), null, 2)}\n`);

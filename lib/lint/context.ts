@@ -1,5 +1,5 @@
 import { SourcedObject } from '../analysis/loader';
-import { DuplicateObject, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
+import { DuplicateObject, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
 } from '../analysis/objects';
@@ -25,14 +25,51 @@ export function records(object: unknown, ...path: string[]): Json[] {
   return Array.isArray(value) ? value.filter(isRecord) : [];
 }
 
+/** Pods that serve the cluster's DNS, as egress rules must reach them. */
+export interface DnsTarget {
+  readonly namespace: string;
+  /** Labels of the DNS pods; `{}` for any pod of the namespace. */
+  readonly podLabels: Labels;
+  /** The port they answer on (UDP, and TCP for large answers). */
+  readonly port: number;
+}
+
+/**
+ * Where cluster DNS runs on common distributions: CoreDNS or kube-dns in kube-system on 53, and
+ * OpenShift's DNS daemon set in openshift-dns on 5353. (An ipBlock rule on 53, e.g. for
+ * NodeLocal DNSCache's 169.254.20.10, is recognised whatever these say.)
+ */
+export const DEFAULT_DNS_TARGETS: readonly DnsTarget[] = [
+  { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 },
+  { namespace: 'openshift-dns', podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, port: 5353 },
+];
+
 /** Cluster facts some rules need. */
 export interface LintContextOptions {
   /** The API server's --service-node-port-range. */
   readonly nodePortRange: { readonly min: number; readonly max: number };
+  /** The cluster's DNS servers. */
+  readonly dns: readonly DnsTarget[];
+  /** Rule ids turned off: a rule that another would repeat defers to it only while that one runs. */
+  readonly disabledRules: ReadonlySet<string>;
+  /**
+   * Whether the input holds every object of each namespace it touches. When false (the
+   * default), a rule that needs pods stays silent about a namespace with none in the input.
+   */
+  readonly wholeNamespaces: boolean;
 }
 
+/** How sure a rule can be that the pods it looks for are all in the input. */
+export type PodCertainty =
+  | { readonly certain: true }
+  | { readonly certain: false; readonly silent: true }
+  | { readonly certain: false; readonly silent: false; readonly caveat: string };
+
 /** Kubernetes defaults. */
-export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = { nodePortRange: { min: 30000, max: 32767 } };
+export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = { nodePortRange: { min: 30000, max: 32767 }, dns: DEFAULT_DNS_TARGETS, disabledRules: new Set(), wholeNamespaces: false };
+
+/** API groups whose kinds create no pods (so their objects do not make pods uncertain). */
+const PODLESS_GROUPS = ['cert-manager.io', 'gateway.networking.k8s.io', 'monitoring.coreos.com', 'policy.networking.k8s.io', 'networking.k8s.io', 'acme.cert-manager.io'];
 
 /** A workload with its raw pod spec, for rules about containers and probes. */
 export interface LintWorkload extends WorkloadInfo {
@@ -60,6 +97,7 @@ export class LintContext {
   private readonly policiesByNamespace = new Map<string, PolicyInfo[]>();
   private readonly services = new Map<string, Json>();
   private readonly workloadNames = new Map<Json, string>();
+  private readonly customByNamespace = new Map<string, string[]>();
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
   public readonly duplicates: readonly DuplicateObject[];
@@ -108,14 +146,15 @@ export class LintContext {
     for (const workload of workloads) {
       const object = workload.source!.object;
       this.workloadNames.set(object, workload.name);
-      const template = podTemplateOf(object)!;
+      // An operator-made workload has no pod spec in the input: rules about containers skip it.
+      const podSpec = workload.operatorMade ? {} : podTemplateOf(object)!.spec;
       const lintWorkload: LintWorkload = {
         ...workload,
         ref: `${workload.namespace}/${workload.name}`,
         object,
-        podSpec: template.spec,
+        podSpec,
         podLabels: workload.labels,
-        containers: records(template.spec, 'containers'),
+        containers: records(podSpec, 'containers'),
       };
       this.workloads.push(lintWorkload);
       const list = this.workloadsByNamespace.get(workload.namespace);
@@ -152,6 +191,35 @@ export class LintContext {
   /** Every namespace the input knows of. */
   public knownNamespaces(): string[] {
     return [...new Set([...this.declaredNamespaces.keys(), ...this.usedNamespaces])].sort();
+  }
+
+  /**
+   * The one rule for partial input, shared by every rule whose truth depends on pods that may
+   * live elsewhere (policy-selects-nothing, policy-peer-matches-nothing, service-selector-no-match):
+   * a namespace with no workload in the input is not judged unless `wholeNamespaces` says the
+   * input is complete; a namespace holding custom resources (whose operators may create pods)
+   * is judged at info level, with the resources named.
+   */
+  public podCertainty(namespace: string): PodCertainty {
+    if (this.workloadsIn(namespace).length === 0 && !this.options.wholeNamespaces) return { certain: false, silent: true };
+    const custom = this.customResourcesIn(namespace);
+    if (custom.length === 0) return { certain: true };
+    return { certain: false, silent: false, caveat: ` (namespace ${namespace} holds custom resources, ${custom.slice(0, 3).join(', ')}${custom.length > 3 ? ', ...' : ''}, whose operators may create matching pods)` };
+  }
+
+  /** `Kind/name` of the custom resources in a namespace that may stand for pods netkit cannot see. */
+  public customResourcesIn(namespace: string): string[] {
+    let found = this.customByNamespace.get(namespace);
+    if (!found) {
+      found = this.objects.filter(({ object }) => {
+        if (namespaceOf(object) !== namespace || isOperatorWorkload(object)) return false;
+        const apiVersion = String(object.apiVersion);
+        const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+        return group.includes('.') && !group.endsWith('.k8s.io') && !PODLESS_GROUPS.includes(group);
+      }).map(({ object }) => `${String(object.kind)}/${nameOf(object) ?? '<unnamed>'}`).sort();
+      this.customByNamespace.set(namespace, found);
+    }
+    return found;
   }
 
   /** Where an object came from. */

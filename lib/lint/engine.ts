@@ -1,4 +1,4 @@
-import { DEFAULT_CONTEXT_OPTIONS, LintContext, dig } from './context';
+import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, LintContext, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/loader';
@@ -18,6 +18,13 @@ export interface LintOptions {
   readonly minSeverity?: Severity;
   /** The cluster's node-port range. @default { min: 30000, max: 32767 } */
   readonly nodePortRange?: { readonly min: number; readonly max: number };
+  /**
+   * Whether the input holds every object of the namespaces it touches, so rules that look for
+   * pods judge namespaces with none in the input too. @default false
+   */
+  readonly wholeNamespaces?: boolean;
+  /** The cluster's DNS pods, for egress-without-dns. @default DEFAULT_DNS_TARGETS (kube-system kube-dns on 53, openshift-dns on 5353) */
+  readonly dns?: readonly DnsTarget[];
   /** The rules to run. @default ALL_RULES */
   readonly rules?: readonly LintRule[];
 }
@@ -45,21 +52,29 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     if (isSourced(item)) objects.push(item);
     else collect(item, undefined, undefined, objects, notices);
   }
-  const context = new LintContext(objects, { ...DEFAULT_CONTEXT_OPTIONS, ...(options.nodePortRange ? { nodePortRange: options.nodePortRange } : {}) });
   const disabled = new Set(options.disable ?? []);
+  const context = new LintContext(objects, {
+    nodePortRange: options.nodePortRange ?? DEFAULT_CONTEXT_OPTIONS.nodePortRange,
+    dns: options.dns ?? DEFAULT_CONTEXT_OPTIONS.dns,
+    disabledRules: disabled,
+    wholeNamespaces: options.wholeNamespaces ?? false,
+  });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
   const rules = options.rules ?? ALL_RULES;
   const known = new Set(rules.map((r) => r.id));
   const findings: Finding[] = [];
   for (const rule of rules) {
+    // A rule's own severity is its highest; none of its findings can pass a filter it fails.
     if (disabled.has(rule.id) || SEVERITY_RANK[rule.severity] > minRank) continue;
     for (const raw of rule.check(context)) {
       const suppression = suppressionsOf(raw.object);
       if (suppression.rules.includes(rule.id) && suppression.reason) continue;
       const source = context.sourceOf(raw.object);
+      const severity = raw.severity !== undefined && SEVERITY_RANK[raw.severity] > SEVERITY_RANK[rule.severity] ? raw.severity : rule.severity;
+      if (SEVERITY_RANK[severity] > minRank) continue;
       findings.push({
         rule: rule.id,
-        severity: rule.severity,
+        severity,
         object: refOf(raw.object, context.displayName(raw.object)),
         message: raw.message,
         fix: raw.fix,

@@ -1,18 +1,12 @@
 import { Json, LintContext, LintWorkload, dig, records } from './context';
 import { namespaceOf, readLabels } from '../analysis/objects';
-import { Labels } from '../analysis/selectors';
-
-/** Whether every key=value of `selector` is in `labels` (a Service selector's semantics). */
-export function labelsSelect(selector: Labels, labels: Labels): boolean {
-  for (const key in selector) if (labels[key] !== selector[key]) return false;
-  return true;
-}
+import { Labels, labelsSelectWorkload } from '../analysis/selectors';
 
 /** The workloads a Service selects; undefined when it has no selector (manual endpoints). */
 export function serviceWorkloads(context: LintContext, service: Json): LintWorkload[] | undefined {
   const selector = readLabels(dig(service, 'spec', 'selector'));
   if (Object.keys(selector).length === 0) return undefined;
-  return context.workloadsIn(namespaceOf(service)).filter((w) => labelsSelect(selector, w.podLabels));
+  return context.workloadsIn(namespaceOf(service)).filter((w) => labelsSelectWorkload(selector, w));
 }
 
 /** A workload's container ports, main containers and sidecars alike. */

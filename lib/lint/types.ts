@@ -36,12 +36,18 @@ export interface RawFinding {
   readonly object: Record<string, unknown>;
   readonly message: string;
   readonly fix: string;
+  /**
+   * A lower severity than the rule's for this finding, when its truth is less certain (the
+   * object it needs may live outside the input). Never higher than the rule's.
+   */
+  readonly severity?: Severity;
 }
 
 /** A lint rule over plain Kubernetes objects. */
 export interface LintRule {
   /** Stable id, used in suppressions and configuration. */
   readonly id: string;
+  /** The severity of its findings (the highest, when some findings are less certain). */
   readonly severity: Severity;
   /** One line: what the rule catches. */
   readonly description: string;

@@ -45,7 +45,9 @@ describe('duplicates resolve as kubectl apply would', () => {
     const objects = [deployment('a', 'web', { app: 'web' }), deployment('a', 'web', { app: 'web' }), deployment('a', 'web', { app: 'web' })];
     const findings = lint(objects);
     expect(findings.filter((f) => f.rule === 'duplicate-object')).toHaveLength(2);
-    expect(findings.filter((f) => f.rule === 'workload-not-isolated')).toHaveLength(1);
+    expect(findings.filter((f) => f.rule === 'namespace-without-default-deny').map((f) => f.message)).toEqual([
+      'namespace a has no default-deny policy for ingress and egress; no policy isolates web for ingress, so any pod can connect to it',
+    ]);
   });
 });
 
@@ -129,7 +131,7 @@ describe('any pod template is a workload', () => {
   });
 
   test('lint rules see it too', () => {
-    expect(lint([rollout]).filter((f) => f.rule === 'workload-not-isolated').map((f) => f.object.kind)).toEqual(['Rollout']);
+    expect(lint([rollout], { disable: ['namespace-without-default-deny'] }).filter((f) => f.rule === 'workload-not-isolated').map((f) => f.object.kind)).toEqual(['Rollout']);
   });
 
   test('a dump with a Deployment, its ReplicaSet and pods is one workload', () => {

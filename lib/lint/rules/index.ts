@@ -22,13 +22,13 @@ import { duplicateServicePort, invalidPortName, sensitivePortExposed } from './s
 import { serviceSelectorNoMatch } from './service-selector-no-match';
 import { serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared } from './service-target-port';
 import { statefulSetService } from './statefulset-service';
-import { hostNetwork, hostNetworkDnsPolicy, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
+import { hostNetwork, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
 import { LintRule } from '../types';
 
 /** Every built-in rule, ordered by id. */
 export const ALL_RULES: readonly LintRule[] = [
   duplicateObject, duplicateServicePort, egressWithoutDns, externalNameIsIp, externalTrafficPolicyOnClusterIp, hostNetwork,
-  hostNetworkDnsPolicy, hostPort, identicalProbes, ingressBackendMissing, ingressClassAnnotation, ingressClassMissing,
+  hostPort, identicalProbes, ingressBackendMissing, ingressClassAnnotation, ingressClassMissing,
   ingressDuplicatePath, ingressHostWithoutTls, ingressInvalidRoute, ingressTlsHostUnused, ingressWithoutTls, invalidDnsConfig,
   ipBlockHostBits, policyRejectedByApiServer, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,

@@ -8,7 +8,8 @@ export const ingressClassMissing: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class',
   *check(context) {
     for (const ingress of context.ofKind('Ingress')) {
-      if (typeof dig(ingress, 'spec', 'ingressClassName') !== 'string') {
+      // With the deprecated annotation the class is named; ingress-class-annotation says what to change.
+      if (typeof dig(ingress, 'spec', 'ingressClassName') !== 'string' && dig(ingress, 'metadata', 'annotations', 'kubernetes.io/ingress.class') === undefined) {
         yield { object: ingress, message: 'it has no spec.ingressClassName', fix: 'Set spec.ingressClassName to the IngressClass of the controller that should serve it.' };
       }
     }

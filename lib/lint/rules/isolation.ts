@@ -1,18 +1,40 @@
-import { isEmptySelector, selectorMatches } from '../../analysis/selectors';
+import { LintContext, LintWorkload } from '../context';
+import { serviceWorkloads } from '../helpers';
+import { isEmptySelector, workloadMatches } from '../../analysis/selectors';
 import { LintRule, Severity } from '../types';
+
+/**
+ * Workloads of a namespace that no policy isolates for ingress. A Job or CronJob that declares
+ * no port and that no Service selects is left out: nothing connects to a batch run.
+ */
+function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
+  const fronted = new Set<string>();
+  for (const service of context.ofKind('Service')) for (const w of serviceWorkloads(context, service) ?? []) fronted.add(w.ref);
+  return context.workloadsIn(namespace).filter((w) => {
+    if (w.hostNetwork) return false;
+    if ((w.kind === 'Job' || w.kind === 'CronJob') && w.ports.length === 0 && !fronted.has(w.ref)) return false;
+    return !context.policiesIn(namespace).some((p) => p.isolatesIngress && workloadMatches(p.podSelector, w));
+  });
+}
+
+const names = (workloads: readonly LintWorkload[]) => [...new Set(workloads.map((w) => w.name))].sort().join(', ');
 
 export const workloadNotIsolated: LintRule = {
   id: 'workload-not-isolated',
   severity: Severity.WARNING,
-  description: 'A workload that no NetworkPolicy isolates for ingress: every pod in the cluster can reach it.',
+  description: 'Workloads that no NetworkPolicy isolates for ingress: every pod in the cluster can reach them. One finding per namespace; while namespace-without-default-deny runs, it names them instead.',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation',
   *check(context) {
-    for (const workload of context.workloads) {
-      if (workload.hostNetwork) continue;
-      const isolated = context.policiesIn(workload.namespace).some((p) => p.isolatesIngress && selectorMatches(p.podSelector, workload.podLabels));
-      if (!isolated) {
-        yield { object: workload.object, message: 'no NetworkPolicy isolates its pods for ingress, so any pod can connect to them', fix: 'Add a NetworkPolicy that selects it (ExposedApp and SecureNamespace write one).' };
-      }
+    // One decision, one finding: the namespace's missing default deny is that decision.
+    if (!context.options.disabledRules.has('namespace-without-default-deny')) return;
+    for (const namespace of context.knownNamespaces()) {
+      const open = notIsolated(context, namespace);
+      if (open.length === 0) continue;
+      yield {
+        object: open[0].object,
+        message: `no NetworkPolicy isolates ${open.length === 1 ? 'its pods' : `the pods of ${names(open)}`} for ingress, so any pod can connect to them`,
+        fix: 'Add a NetworkPolicy that selects them (ExposedApp and SecureNamespace write one).',
+      };
     }
   },
 };
@@ -20,7 +42,7 @@ export const workloadNotIsolated: LintRule = {
 export const namespaceWithoutDefaultDeny: LintRule = {
   id: 'namespace-without-default-deny',
   severity: Severity.WARNING,
-  description: 'A namespace with workloads but no default-deny NetworkPolicy (podSelector {} isolating Ingress and Egress with no rules).',
+  description: 'A namespace with workloads but no default-deny NetworkPolicy (podSelector {} isolating Ingress and Egress with no rules); the finding names the workloads left open to every pod.',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
   *check(context) {
     for (const namespace of context.knownNamespaces()) {
@@ -30,10 +52,14 @@ export const namespaceWithoutDefaultDeny: LintRule = {
       const missing: string[] = [];
       if (!everyPod.some((p) => p.isolatesIngress && p.ingress.length === 0)) missing.push('ingress');
       if (!everyPod.some((p) => p.isolatesEgress && p.egress.length === 0)) missing.push('egress');
-      if (missing.length > 0) {
-        const namespaceObject = context.ofKind('Namespace').find((n) => (n.metadata as Record<string, unknown>)?.name === namespace) ?? workloads[0].object;
-        yield { object: namespaceObject, message: `namespace ${namespace} has no default-deny policy for ${missing.join(' and ')}`, fix: 'Add a NetworkPolicy with podSelector {}, the missing policyTypes and no rules (SecureNamespace writes it).' };
-      }
+      if (missing.length === 0) continue;
+      const open = notIsolated(context, namespace);
+      const namespaceObject = context.ofKind('Namespace').find((n) => (n.metadata as Record<string, unknown>)?.name === namespace) ?? workloads[0].object;
+      yield {
+        object: namespaceObject,
+        message: `namespace ${namespace} has no default-deny policy for ${missing.join(' and ')}${open.length > 0 ? `; no policy isolates ${names(open)} for ingress, so any pod can connect to ${open.length === 1 ? 'it' : 'them'}` : ''}`,
+        fix: 'Add a NetworkPolicy with podSelector {}, the missing policyTypes and no rules (SecureNamespace writes it), then allow what each workload needs.',
+      };
     }
   },
 };

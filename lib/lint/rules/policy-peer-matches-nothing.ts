@@ -1,5 +1,5 @@
 import { NAMESPACE_NAME_LABEL, PolicyRule } from '../../analysis/objects';
-import { describeSelector, selectorMatches } from '../../analysis/selectors';
+import { describeSelector, workloadMatches } from '../../analysis/selectors';
 import { LintRule, RawFinding, Severity } from '../types';
 import { LintContext } from '../context';
 import { isGatewayDataPlane } from '../helpers';
@@ -21,11 +21,17 @@ function* peerFindings(context: LintContext, policy: PolicyInfo, rules: readonly
         if (name === undefined || !context.declaredNamespaces.has(name)) continue;
         namespaces = [name];
       }
-      if (namespaces.every((ns) => context.workloadsIn(ns).length === 0)) continue;
+      const certainty = context.podCertainty(namespaces[0]);
+      if (!certainty.certain && certainty.silent) continue;
       if (isGatewayDataPlane(context, peer.podSelector.matchLabels, namespaces)) continue;
-      const matched = namespaces.some((ns) => context.workloadsIn(ns).some((w) => selectorMatches(peer.podSelector!, w.podLabels)));
+      const matched = namespaces.some((ns) => context.workloadsIn(ns).some((w) => workloadMatches(peer.podSelector!, w)));
       if (!matched) {
-        yield { object: policy.source!.object, message: `${direction}[${rule.index}] peer podSelector ${describeSelector(peer.podSelector)} matches no workload in namespace ${namespaces.join(', ')}`, fix: 'Fix the peer labels to match a workload, or remove the rule.' };
+        yield {
+          object: policy.source!.object,
+          ...(certainty.certain ? {} : { severity: Severity.INFO }),
+          message: `${direction}[${rule.index}] peer podSelector ${describeSelector(peer.podSelector)} matches no workload in namespace ${namespaces.join(', ')}${certainty.certain ? '' : certainty.caveat}`,
+          fix: 'Fix the peer labels to match a workload, or remove the rule.',
+        };
       }
     }
   }

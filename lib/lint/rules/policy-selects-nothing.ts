@@ -1,4 +1,4 @@
-import { selectorMatches, describeSelector, isEmptySelector } from '../../analysis/selectors';
+import { describeSelector, isEmptySelector, workloadMatches } from '../../analysis/selectors';
 import { isGatewayDataPlane } from '../helpers';
 import { LintRule, Severity } from '../types';
 
@@ -11,11 +11,16 @@ export const policySelectsNothing: LintRule = {
     for (const policy of context.policies) {
       // podSelector {} is meant for every pod, present and future.
       if (isEmptySelector(policy.podSelector)) continue;
-      const workloads = context.workloadsIn(policy.namespace);
-      if (workloads.length === 0) continue;
+      const certainty = context.podCertainty(policy.namespace);
+      if (!certainty.certain && certainty.silent) continue;
       if (isGatewayDataPlane(context, policy.podSelector.matchLabels, [policy.namespace])) continue;
-      if (!workloads.some((w) => selectorMatches(policy.podSelector, w.podLabels))) {
-        yield { object: policy.source!.object, message: `its podSelector ${describeSelector(policy.podSelector)} selects no workload in namespace ${policy.namespace}`, fix: 'Fix the podSelector labels to match the pod template labels of the workload it protects.' };
+      if (!context.workloadsIn(policy.namespace).some((w) => workloadMatches(policy.podSelector, w))) {
+        yield {
+          object: policy.source!.object,
+          ...(certainty.certain ? {} : { severity: Severity.INFO }),
+          message: `its podSelector ${describeSelector(policy.podSelector)} selects no workload in namespace ${policy.namespace}${certainty.certain ? '' : certainty.caveat}`,
+          fix: 'Fix the podSelector labels to match the pod template labels of the workload it protects.',
+        };
       }
     }
   },

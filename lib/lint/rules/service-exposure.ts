@@ -25,7 +25,8 @@ export const nodePortOutOfRange: LintRule = {
     const { min, max } = context.options.nodePortRange;
     for (const service of context.ofKind('Service')) {
       for (const port of records(service, 'spec', 'ports')) {
-        if (typeof port.nodePort === 'number' && (port.nodePort < min || port.nodePort > max)) {
+        // nodePort 0 (or absent) means "not set": the API server allocates one.
+        if (typeof port.nodePort === 'number' && port.nodePort !== 0 && (port.nodePort < min || port.nodePort > max)) {
           yield { object: service, message: `nodePort ${port.nodePort} is outside ${min}-${max}; the API server rejects it`, fix: 'Omit nodePort to let Kubernetes choose one, or pick a port in range.' };
         }
       }

@@ -1,4 +1,5 @@
 import { serviceWorkloads } from '../helpers';
+import { namespaceOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
 export const serviceSelectorNoMatch: LintRule = {
@@ -9,9 +10,15 @@ export const serviceSelectorNoMatch: LintRule = {
   *check(context) {
     for (const service of context.ofKind('Service')) {
       const selected = serviceWorkloads(context, service);
-      if (selected && selected.length === 0) {
-        yield { object: service, message: 'its selector matches no workload in the namespace, so it has no endpoints', fix: 'Make spec.selector match the pod template labels of the workload it fronts.' };
-      }
+      if (!selected || selected.length > 0) continue;
+      const certainty = context.podCertainty(namespaceOf(service));
+      if (!certainty.certain && certainty.silent) continue;
+      yield {
+        object: service,
+        ...(certainty.certain ? {} : { severity: Severity.INFO }),
+        message: `its selector matches no workload in the namespace, so it has no endpoints${certainty.certain ? '' : certainty.caveat}`,
+        fix: 'Make spec.selector match the pod template labels of the workload it fronts.',
+      };
     }
   },
 };

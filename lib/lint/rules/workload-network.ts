@@ -1,17 +1,26 @@
-import { dig, records } from '../context';
-import { containerPorts } from '../helpers';
+import { Json, LintWorkload, dig, records } from '../context';
+import { containerPorts, serviceWorkloads } from '../helpers';
+import { namespaceOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
 export const hostNetwork: LintRule = {
   id: 'host-network',
   severity: Severity.WARNING,
-  description: 'A pod in the node\'s network namespace: it sees every node interface and escapes pod NetworkPolicy on most CNIs.',
+  description: 'A pod in the node\'s network namespace: it sees every node interface and escapes pod NetworkPolicy on most CNIs (one finding, with its DNS policy advice).',
   docs: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
   *check(context) {
     for (const workload of context.workloads) {
-      if (workload.podSpec.hostNetwork === true) {
-        yield { object: workload.object, message: 'it sets hostNetwork: true', fix: 'Remove hostNetwork unless the pod must bind node interfaces (CNI, node agents); then suppress with a reason.' };
-      }
+      if (workload.podSpec.hostNetwork !== true) continue;
+      // Its container ports are host ports and its DNS policy matters: one decision, one finding.
+      const dnsPolicy = workload.podSpec.dnsPolicy ?? 'ClusterFirst';
+      const dnsAdvice = dnsPolicy === 'ClusterFirst'
+        ? ' With hostNetwork, dnsPolicy ClusterFirst falls back to the node\'s resolvers, so cluster Service names do not resolve: set dnsPolicy: ClusterFirstWithHostNet (or Default if only the node\'s resolvers are needed).'
+        : '';
+      yield {
+        object: workload.object,
+        message: `it sets hostNetwork: true, so its container ports are opened on the node${dnsPolicy === 'ClusterFirst' ? ' and it cannot resolve cluster Service names (dnsPolicy ClusterFirst)' : ''}`,
+        fix: `Remove hostNetwork unless the pod must bind node interfaces (CNI, node agents); then suppress with a reason.${dnsAdvice}`,
+      };
     }
   },
 };
@@ -19,10 +28,11 @@ export const hostNetwork: LintRule = {
 export const hostPort: LintRule = {
   id: 'host-port',
   severity: Severity.WARNING,
-  description: 'A container port bound on the node (hostPort): it limits scheduling and bypasses Services.',
+  description: 'A container port bound on the node (hostPort): it limits scheduling and bypasses Services. (Under hostNetwork, host-network says it.)',
   docs: 'https://kubernetes.io/docs/concepts/configuration/overview/#services',
   *check(context) {
     for (const workload of context.workloads) {
+      if (workload.podSpec.hostNetwork === true) continue;
       for (const port of containerPorts(workload)) {
         if (typeof port.hostPort === 'number' && port.hostPort !== 0) {
           yield { object: workload.object, message: `container port ${String(port.containerPort)} is bound to host port ${port.hostPort}`, fix: 'Expose the port through a Service instead of hostPort.' };
@@ -32,57 +42,69 @@ export const hostPort: LintRule = {
   },
 };
 
-export const hostNetworkDnsPolicy: LintRule = {
-  id: 'host-network-dns-policy',
-  severity: Severity.WARNING,
-  description: 'A hostNetwork pod with dnsPolicy ClusterFirst, which silently falls back to the node\'s resolvers.',
-  docs: 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy',
-  *check(context) {
-    for (const workload of context.workloads) {
-      const policy = workload.podSpec.dnsPolicy ?? 'ClusterFirst';
-      if (workload.podSpec.hostNetwork === true && policy === 'ClusterFirst') {
-        yield { object: workload.object, message: 'it uses hostNetwork with dnsPolicy ClusterFirst, so cluster Service names do not resolve', fix: 'Set dnsPolicy: ClusterFirstWithHostNet (or Default if it only needs the node\'s resolvers).' };
-      }
-    }
-  },
-};
+/**
+ * The containers that serve a Service's target ports: those declaring a target port (by
+ * number or name). When no container declares any (many manifests never list container
+ * ports), a numeric target port may be served by any container: the first one is meant.
+ */
+function servingContainers(workload: LintWorkload, service: Json): Json[] {
+  const targets = records(service, 'spec', 'ports').map((p) => p.targetPort ?? p.port);
+  const serving = workload.containers.filter((c) => records(c, 'ports').some((p) => targets.some((t) => t === p.containerPort || t === p.name)));
+  return serving.length > 0 ? serving : workload.containers.slice(0, 1);
+}
 
 export const readinessProbeMissing: LintRule = {
   id: 'readiness-probe-missing',
   severity: Severity.WARNING,
-  description: 'A container behind a Service without a readiness probe gets traffic before it can serve.',
+  description: 'A container that serves a Service\'s target port without a readiness probe gets traffic before it can serve.',
   docs: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#readiness-probe',
   *check(context) {
-    const fronted = new Set<string>();
+    const reported = new Set<string>();
     for (const service of context.ofKind('Service')) {
-      const selector = dig(service, 'spec', 'selector');
-      if (!selector || typeof selector !== 'object') continue;
-      for (const w of context.workloadsIn(String(dig(service, 'metadata', 'namespace') ?? 'default'))) {
-        if (Object.entries(selector as Record<string, unknown>).every(([k, v]) => w.podLabels[k] === String(v))) fronted.add(w.ref);
-      }
-    }
-    for (const workload of context.workloads) {
-      if (!fronted.has(workload.ref)) continue;
-      for (const container of workload.containers) {
-        if (container.readinessProbe === undefined && records(container, 'ports').length > 0) {
-          yield { object: workload.object, message: `container ${String(container.name)} is behind a Service and has no readiness probe`, fix: 'Add a readinessProbe (ExposedApp adds a TCP probe on the main port by default).' };
+      for (const workload of serviceWorkloads(context, service) ?? []) {
+        for (const container of servingContainers(workload, service)) {
+          const key = `${workload.ref}\u0000${String(container.name)}`;
+          if (container.readinessProbe !== undefined || reported.has(key)) continue;
+          reported.add(key);
+          yield { object: workload.object, message: `container ${String(container.name)} serves Service ${namespaceOf(service)}/${String(dig(service, 'metadata', 'name'))} and has no readiness probe`, fix: 'Add a readinessProbe (ExposedApp adds a TCP probe on the main port by default).' };
         }
       }
     }
   },
 };
 
+/** The API server's probe defaults, so that written-out defaults compare equal to omitted ones. */
+const PROBE_DEFAULTS = { periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3, initialDelaySeconds: 0 };
+
+function withDefaults(probe: unknown): string {
+  return JSON.stringify(sortKeys({ ...PROBE_DEFAULTS, ...(probe as object) }));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+}
+
 export const identicalProbes: LintRule = {
   id: 'identical-probes',
   severity: Severity.WARNING,
-  description: 'Identical readiness and liveness probes: a slow dependency then restarts healthy pods instead of draining them.',
+  description: 'Identical readiness and liveness probes (after the API defaults): a slow dependency then restarts healthy pods instead of draining them. Info for exec and gRPC probes, where one health command for both is the documented pattern.',
   docs: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/',
   *check(context) {
     for (const workload of context.workloads) {
       for (const container of workload.containers) {
-        if (container.readinessProbe !== undefined && JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe)) {
-          yield { object: workload.object, message: `container ${String(container.name)} has identical readiness and liveness probes`, fix: 'Make liveness check only that the process is alive (a cheaper endpoint, a higher failureThreshold).' };
-        }
+        const readiness = container.readinessProbe;
+        if (readiness === undefined || container.livenessProbe === undefined || withDefaults(readiness) !== withDefaults(container.livenessProbe)) continue;
+        const command = dig(readiness, 'exec') !== undefined || dig(readiness, 'grpc') !== undefined;
+        yield {
+          object: workload.object,
+          ...(command ? { severity: Severity.INFO } : {}),
+          message: `container ${String(container.name)} has identical readiness and liveness probes`,
+          fix: command
+            ? 'Fine if the health check only reports the process itself; if it checks dependencies, give liveness a cheaper check or a higher failureThreshold.'
+            : 'Make liveness check only that the process is alive (a cheaper endpoint, a higher failureThreshold).',
+        };
       }
     }
   },

@@ -8,6 +8,17 @@ const SCALARS = new Set(['string', 'number', 'boolean', 'scalar', 'any']);
 // Keys come from user input: never let `constructor` or `__proto__` find Object.prototype.
 const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined);
 
+/**
+ * Kinds whose API type has no `status` in 1.28. Every other kind has one, written by the
+ * server: `kubectl get -o yaml` dumps and kompose output carry it (often `status: {}`), and the
+ * API server ignores it on create and apply, so it is no unknown field there.
+ */
+const WITHOUT_STATUS = new Set([
+  'ConfigMap', 'Secret', 'ServiceAccount', 'Endpoints', 'EndpointSlice', 'Event', 'LimitRange', 'PodTemplate', 'ControllerRevision',
+  'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'IngressClass', 'RuntimeClass',
+  'Lease', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'NetworkPolicy', 'Binding', 'CSIDriver', 'CSINode',
+]);
+
 /** A field the schema does not know, with the names it does know there. */
 export interface UnknownField {
   /** e.g. `spec.template.spec.containers[0].imagePullPolcy` */
@@ -46,6 +57,7 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
   const rest: Record<string, unknown> = { ...object };
   delete rest.apiVersion;
   delete rest.kind;
+  if (!WITHOUT_STATUS.has(String(object.kind))) delete rest.status;
   walk(rest, root, '', 0);
   return found;
 }
