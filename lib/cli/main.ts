@@ -9,7 +9,7 @@ import { InputError } from '../analysis/loader';
 import { NetworkModel, QueryError } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
-import { DnsTarget } from '../lint/context';
+import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
 import { toSarif } from '../lint/sarif';
 import { portNameProblem } from '../net/names';
@@ -115,7 +115,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--node-port-range <min-max>', "the cluster's --service-node-port-range", '30000-32767')
     .option('--dns <targets>', "the cluster's DNS pods, comma-separated <namespace>[/<label>=<value>]:<port> (default: kube-system/k8s-app=kube-dns:53,openshift-dns/dns.operator.openshift.io/daemonset-dns=default:5353)")
     .option('--whole-namespaces', 'the input holds every object of the namespaces it touches: judge namespaces with no workloads in the input too')
-    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean }) => {
+    .addOption(new Option('--egress-isolation <scope>', 'where workload-not-egress-isolated looks').choices(Object.values(EgressIsolationScope)).default(EgressIsolationScope.DEFAULT_DENY_NAMESPACES))
+    .option('--require-rules-both-ways', "Polaris's reading of isolation: a policy selecting the workload needs an ingress and an egress rule")
+    .option('--every-load-balancer-is-exposure', 'strict profile: report every LoadBalancer, source ranges or not')
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
@@ -126,6 +129,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
         ...(dns ? { dns } : {}),
         wholeNamespaces: options.wholeNamespaces === true,
+        egressIsolation: options.egressIsolation,
+        requireRulesBothWays: options.requireRulesBothWays === true,
+        everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure === true,
       });
       const notices = report.notices;
       const findings = [...inputs.failures.map(unreadableFinding), ...report.findings];

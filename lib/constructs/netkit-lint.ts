@@ -1,15 +1,16 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { formatFinding, lint } from '../lint/engine';
+import { LintOptions, formatFinding, lint } from '../lint/engine';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
 
-/** Per-app lint settings. */
-export interface NetkitLintOptions {
+/**
+ * Per-app lint settings: the options of `lint()` (cluster facts such as the node-port range
+ * and DNS pods, egress isolation scope, strict profiles), plus what synth does with findings.
+ */
+export interface NetkitLintOptions extends Omit<LintOptions, 'disable' | 'rules' | 'minSeverity'> {
   /** Rule ids to turn off for the whole app. @default - none */
   readonly disable?: string[];
-  /** The cluster's node-port range. @default { min: 30000, max: 32767 } */
-  readonly nodePortRange?: { readonly min: number; readonly max: number };
   /**
    * What to do with warnings and infos: print them to stderr during synth, or stay quiet.
    * Errors always fail the synth.
@@ -58,7 +59,8 @@ export class NetkitLint extends Construct {
     if (memo) return memo;
     // ApiObject.toJson, not Chart.toJson: the latter validates the app, recursing into here.
     const objects = this.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => jsonOnce(this.app, o));
-    const findings = lint(objects as Record<string, unknown>[], { disable: this.options.disable, nodePortRange: this.options.nodePortRange });
+    const { warnings: _warnings, enabled: _enabled, ...options } = this.options;
+    const findings = lint(objects as Record<string, unknown>[], options);
     if ((this.options.warnings ?? 'print') === 'print') {
       for (const finding of findings) if (finding.severity !== Severity.ERROR) process.stderr.write(`netkit lint: ${formatFinding(finding)}\n`);
     }

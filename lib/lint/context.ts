@@ -57,6 +57,22 @@ export interface LintContextOptions {
    * default), a rule that needs pods stays silent about a namespace with none in the input.
    */
   readonly wholeNamespaces: boolean;
+  /** Which workloads workload-not-egress-isolated checks. */
+  readonly egressIsolation: EgressIsolationScope;
+  /** Polaris's reading of isolation: a selecting policy with at least one ingress and one egress rule. */
+  readonly requireRulesBothWays: boolean;
+  /** The strict profile: every LoadBalancer is exposure, source ranges or not. */
+  readonly everyLoadBalancerIsExposure: boolean;
+}
+
+/**
+ * Where workload-not-egress-isolated looks: in namespaces that deny ingress by default (where
+ * a missing egress policy is an oversight, not a choice), everywhere, or nowhere.
+ */
+export enum EgressIsolationScope {
+  DEFAULT_DENY_NAMESPACES = 'default-deny-namespaces',
+  EVERYWHERE = 'everywhere',
+  OFF = 'off',
 }
 
 /** How sure a rule can be that the pods it looks for are all in the input. */
@@ -66,7 +82,15 @@ export type PodCertainty =
   | { readonly certain: false; readonly silent: false; readonly caveat: string };
 
 /** Kubernetes defaults. */
-export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = { nodePortRange: { min: 30000, max: 32767 }, dns: DEFAULT_DNS_TARGETS, disabledRules: new Set(), wholeNamespaces: false };
+export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = {
+  nodePortRange: { min: 30000, max: 32767 },
+  dns: DEFAULT_DNS_TARGETS,
+  disabledRules: new Set(),
+  wholeNamespaces: false,
+  egressIsolation: EgressIsolationScope.DEFAULT_DENY_NAMESPACES,
+  requireRulesBothWays: false,
+  everyLoadBalancerIsExposure: false,
+};
 
 /** API groups whose kinds create no pods (so their objects do not make pods uncertain). */
 const PODLESS_GROUPS = ['cert-manager.io', 'gateway.networking.k8s.io', 'monitoring.coreos.com', 'policy.networking.k8s.io', 'networking.k8s.io', 'acme.cert-manager.io'];

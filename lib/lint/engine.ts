@@ -1,4 +1,4 @@
-import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, LintContext, dig } from './context';
+import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, EgressIsolationScope, LintContext, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/loader';
@@ -23,6 +23,15 @@ export interface LintOptions {
    * pods judge namespaces with none in the input too. @default false
    */
   readonly wholeNamespaces?: boolean;
+  /** Which workloads workload-not-egress-isolated checks. @default EgressIsolationScope.DEFAULT_DENY_NAMESPACES */
+  readonly egressIsolation?: EgressIsolationScope;
+  /**
+   * Polaris's stricter reading of isolation: a workload counts as isolated only when a policy
+   * selecting it has at least one ingress rule and one egress rule. @default false
+   */
+  readonly requireRulesBothWays?: boolean;
+  /** The strict profile: every LoadBalancer is reported as exposure, even with source ranges. @default false */
+  readonly everyLoadBalancerIsExposure?: boolean;
   /** The cluster's DNS pods, for egress-without-dns. @default DEFAULT_DNS_TARGETS (kube-system kube-dns on 53, openshift-dns on 5353) */
   readonly dns?: readonly DnsTarget[];
   /** The rules to run. @default ALL_RULES */
@@ -58,6 +67,9 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     dns: options.dns ?? DEFAULT_CONTEXT_OPTIONS.dns,
     disabledRules: disabled,
     wholeNamespaces: options.wholeNamespaces ?? false,
+    egressIsolation: options.egressIsolation ?? DEFAULT_CONTEXT_OPTIONS.egressIsolation,
+    requireRulesBothWays: options.requireRulesBothWays ?? false,
+    everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure ?? false,
   });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
   const rules = options.rules ?? ALL_RULES;

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ALL_RULES, LintOptions, lint } from '../../lib';
 import { Obj, namespace, policy, workload } from '../helpers/k8s';
@@ -19,8 +21,13 @@ const isolated = [namespace('a'), policy('a', 'deny', { podSelector: {}, policyT
 const rules = (hostRule: Obj) => ({ ingressClassName: 'nginx', tls: [{ hosts: ['shop.example.com'], secretName: 's' }], rules: [hostRule] });
 const route = (host: string, path: string, backend = { service: { name: 'web', port: { number: 80 } } }) => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } });
 
+const monitor = (kind: string, labels: Record<string, string>): Obj => ({ apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'm', namespace: 'a' }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: 'http' }] } });
+
 /** Per rule: objects that trigger it, and the nearest objects that do not. */
 const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> = {
+  'drop-net-raw-capability': { bad: [app()], good: [(() => { const w = app(); w.spec.template.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'] } }; return w; })()] },
+  'monitor-selects-nothing': { bad: [app(), svc(), monitor('ServiceMonitor', { app: 'wbe' })], good: [app(), { ...svc(), metadata: { ...svc().metadata, labels: { app: 'web' } } }, monitor('ServiceMonitor', { app: 'web' })] },
+  'workload-not-egress-isolated': { bad: [app(), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })], good: [app(), ...isolated] },
   'duplicate-object': { bad: [svc(), svc()], good: [svc(), service('b', 'web', {})] },
   'duplicate-service-port': { bad: [service('a', 's', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] })], good: [service('a', 's', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80, protocol: 'UDP' }] })] },
   'egress-without-dns': { bad: [app(), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'] })], good: [app(), ...isolated] },
@@ -70,11 +77,17 @@ describe('lint rules', () => {
     expect(Object.keys(cases).sort()).toEqual(ALL_RULES.map((r) => r.id));
   });
 
+  test('the README table lists every rule, and no rule that does not exist', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([a-z0-9-]+)` \| (error|warning|info) \|/gm)].map((m) => m[1]).filter((id) => id !== 'unreadable-input');
+    expect([...listed].sort()).toEqual(ALL_RULES.map((r) => r.id));
+  });
+
   test('every rule documents itself', () => {
     for (const rule of ALL_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs).toMatch(/^https:\/\/kubernetes\.io\//);
+      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev)\//);
     }
   });
 

@@ -5,7 +5,9 @@ import { ingressClassAnnotation, ingressClassMissing } from './ingress-class';
 import { ingressDuplicatePath } from './ingress-duplicate-path';
 import { ingressInvalidRoute } from './ingress-invalid-route';
 import { ingressHostWithoutTls, ingressTlsHostUnused, ingressWithoutTls } from './ingress-tls';
-import { namespaceWithoutDefaultDeny, workloadNotIsolated } from './isolation';
+import { namespaceWithoutDefaultDeny, workloadNotEgressIsolated, workloadNotIsolated } from './isolation';
+import { dropNetRawCapability } from './capabilities';
+import { monitorSelectsNothing } from './monitor-selects-nothing';
 import { ipBlockHostBits, policyRejectedByApiServer } from './network-policy-fields';
 import { unsafeNetworkSysctl } from './network-sysctls';
 import { invalidDnsConfig } from './pod-dns-config';
@@ -34,5 +36,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, unknownField, schemaInvalid, unsafeNetworkSysctl,
+  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, unknownField, schemaInvalid, unsafeNetworkSysctl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -1,4 +1,4 @@
-import { LintContext, LintWorkload } from '../context';
+import { EgressIsolationScope, LintContext, LintWorkload } from '../context';
 import { serviceWorkloads } from '../helpers';
 import { isEmptySelector, workloadMatches } from '../../analysis/selectors';
 import { LintRule, Severity } from '../types';
@@ -13,8 +13,16 @@ function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
   return context.workloadsIn(namespace).filter((w) => {
     if (w.hostNetwork) return false;
     if ((w.kind === 'Job' || w.kind === 'CronJob') && w.ports.length === 0 && !fronted.has(w.ref)) return false;
-    return !context.policiesIn(namespace).some((p) => p.isolatesIngress && workloadMatches(p.podSelector, w));
+    const selecting = context.policiesIn(namespace).filter((p) => workloadMatches(p.podSelector, w));
+    // Polaris's reading: some policy selecting it has at least one rule each way.
+    if (context.options.requireRulesBothWays) return !selecting.some((p) => p.isolatesIngress && p.isolatesEgress && p.ingress.length > 0 && p.egress.length > 0);
+    return !selecting.some((p) => p.isolatesIngress);
   });
+}
+
+/** Whether a namespace has a policy that denies ingress to every pod by default. */
+function deniesIngressByDefault(context: LintContext, namespace: string): boolean {
+  return context.policiesIn(namespace).some((p) => isEmptySelector(p.podSelector) && p.isolatesIngress && p.ingress.length === 0);
 }
 
 const names = (workloads: readonly LintWorkload[]) => [...new Set(workloads.map((w) => w.name))].sort().join(', ');
@@ -34,6 +42,27 @@ export const workloadNotIsolated: LintRule = {
         object: open[0].object,
         message: `no NetworkPolicy isolates ${open.length === 1 ? 'its pods' : `the pods of ${names(open)}`} for ingress, so any pod can connect to them`,
         fix: 'Add a NetworkPolicy that selects them (ExposedApp and SecureNamespace write one).',
+      };
+    }
+  },
+};
+
+export const workloadNotEgressIsolated: LintRule = {
+  id: 'workload-not-egress-isolated',
+  severity: Severity.WARNING,
+  description: 'Workloads that no NetworkPolicy isolates for egress: they may connect anywhere, the cloud metadata endpoint included. By default only in namespaces that deny ingress by default, where it is an oversight; egressIsolation widens or turns it off. One finding per namespace.',
+  docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic',
+  *check(context) {
+    const scope = context.options.egressIsolation;
+    if (scope === EgressIsolationScope.OFF) return;
+    for (const namespace of context.knownNamespaces()) {
+      if (scope === EgressIsolationScope.DEFAULT_DENY_NAMESPACES && !deniesIngressByDefault(context, namespace)) continue;
+      const open = context.workloadsIn(namespace).filter((w) => !w.hostNetwork && !context.policiesIn(namespace).some((p) => p.isolatesEgress && workloadMatches(p.podSelector, w)));
+      if (open.length === 0) continue;
+      yield {
+        object: open[0].object,
+        message: `no NetworkPolicy isolates ${open.length === 1 ? 'its pods' : `the pods of ${names(open)}`} for egress, so ${open.length === 1 ? 'it' : 'they'} may connect anywhere, though namespace ${namespace} denies ingress by default`,
+        fix: 'Add an egress policy (podSelector {}, policyTypes [Egress]) and allow DNS and what each workload needs; SecureNamespace writes both.',
       };
     }
   },

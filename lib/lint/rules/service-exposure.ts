@@ -37,7 +37,7 @@ export const nodePortOutOfRange: LintRule = {
 export const loadBalancerWithoutSourceRanges: LintRule = {
   id: 'loadbalancer-without-source-ranges',
   severity: Severity.WARNING,
-  description: 'A LoadBalancer Service open to every address.',
+  description: 'A LoadBalancer Service open to every address (with everyLoadBalancerIsExposure, the strict profile: every LoadBalancer).',
   docs: 'https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#restricting-access',
   *check(context) {
     for (const service of context.ofKind('Service')) {
@@ -46,6 +46,8 @@ export const loadBalancerWithoutSourceRanges: LintRule = {
       const annotation = dig(service, 'metadata', 'annotations', 'service.beta.kubernetes.io/load-balancer-source-ranges');
       if ((!Array.isArray(ranges) || ranges.length === 0) && typeof annotation !== 'string') {
         yield { object: service, message: 'it has no loadBalancerSourceRanges, so the load balancer accepts every address', fix: 'Set spec.loadBalancerSourceRanges, or suppress this with a reason if the endpoint is public by design.' };
+      } else if (context.options.everyLoadBalancerIsExposure) {
+        yield { object: service, message: 'it is a LoadBalancer, which the strict profile counts as exposure whatever its source ranges', fix: 'Put it behind an Ingress or Gateway, or suppress this with a reason.' };
       }
     }
   },

@@ -12,9 +12,16 @@ export const SENSITIVE_PORTS: Record<number, string> = {
 export const sensitivePortExposed: LintRule = {
   id: 'sensitive-port-exposed',
   severity: Severity.WARNING,
-  description: 'A Service that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, kubelet...).',
+  description: 'A Service or a container that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, kubelet...).',
   docs: 'https://kubernetes.io/docs/concepts/security/security-checklist/#network-security',
   *check(context) {
+    for (const workload of context.workloads) {
+      for (const number of new Set(containerPorts(workload).map((p) => p.containerPort))) {
+        if (typeof number === 'number' && SENSITIVE_PORTS[number]) {
+          yield { object: workload.object, message: `a container declares port ${number} (${SENSITIVE_PORTS[number]})`, fix: 'Do not run administration daemons in application pods; use kubectl exec or port-forward.' };
+        }
+      }
+    }
     for (const service of context.ofKind('Service')) {
       const selected = serviceWorkloads(context, service) ?? [];
       for (const port of records(service, 'spec', 'ports')) {
@@ -45,7 +52,9 @@ export const duplicateServicePort: LintRule = {
       const numbers = new Set<string>();
       const names = new Set<string>();
       for (const port of ports) {
-        const key = `${String(port.protocol ?? 'TCP')}/${String(port.port)}`;
+        // A port without a number is schema-invalid's to report; it cannot be a duplicate.
+        if (typeof port.port !== 'number') continue;
+        const key = `${String(port.protocol ?? 'TCP')}/${port.port}`;
         if (numbers.has(key)) yield { object: service, message: `port ${key} is listed twice`, fix: 'List each port number and protocol once.' };
         numbers.add(key);
         if (typeof port.name === 'string') {
@@ -62,21 +71,31 @@ export const duplicateServicePort: LintRule = {
 export const invalidPortName: LintRule = {
   id: 'invalid-port-name',
   severity: Severity.ERROR,
-  description: 'A container port name that breaks IANA_SVC_NAME, or a Service port name that is not a DNS-1123 label.',
+  description: 'A container port name that breaks IANA_SVC_NAME or is used twice in a pod, a Service port name that is not a DNS-1123 label, or a targetPort that is neither 1-65535 nor a port name: the API server rejects each.',
   docs: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports',
   *check(context) {
     for (const workload of context.workloads) {
+      const seen = new Set<string>();
       for (const port of containerPorts(workload)) {
         if (typeof port.name !== 'string') continue;
         const problem = portNameProblem(port.name);
         if (problem) yield { object: workload.object, message: `container port name "${port.name}" ${problem}`, fix: 'Use at most 15 lowercase letters, digits and single dashes, with at least one letter.' };
+        if (seen.has(port.name)) yield { object: workload.object, message: `container port name "${port.name}" is used twice in the pod (names are unique across its containers)`, fix: 'Give each port of the pod its own name.' };
+        seen.add(port.name);
       }
     }
     for (const service of context.ofKind('Service')) {
       for (const port of records(service, 'spec', 'ports')) {
-        if (typeof port.name !== 'string') continue;
-        const problem = dns1123LabelProblem(port.name);
-        if (problem) yield { object: service, message: `port name "${port.name}" ${problem}`, fix: 'Use lowercase letters, digits and dashes.' };
+        if (typeof port.name === 'string') {
+          const problem = dns1123LabelProblem(port.name);
+          if (problem) yield { object: service, message: `port name "${port.name}" ${problem}`, fix: 'Use lowercase letters, digits and dashes.' };
+        }
+        const target = port.targetPort;
+        if (typeof target === 'number' && (!Number.isInteger(target) || target < 1 || target > 65535)) {
+          yield { object: service, message: `targetPort ${target} is not a port number (1-65535)`, fix: 'Point targetPort at the container port number, or at its name.' };
+        } else if (typeof target === 'string' && portNameProblem(target)) {
+          yield { object: service, message: `targetPort "${target}" is not a port name: it ${portNameProblem(target)}`, fix: 'Use the container port\'s name (IANA_SVC_NAME) or its number.' };
+        }
       }
     }
   },

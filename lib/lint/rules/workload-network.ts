@@ -113,15 +113,25 @@ export const identicalProbes: LintRule = {
 export const probePortUndeclared: LintRule = {
   id: 'probe-port-undeclared',
   severity: Severity.ERROR,
-  description: 'A probe that names a container port the container does not declare.',
+  description: 'A probe on a port name the container does not declare, or declares for UDP/SCTP (errors: HTTP, TCP and gRPC probes connect over TCP); a probe on a port number no container declares (warning).',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port',
   *check(context) {
     for (const workload of context.workloads) {
+      const podPorts = containerPorts(workload);
       for (const container of workload.containers) {
         for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
           const port = dig(container, kind, 'httpGet', 'port') ?? dig(container, kind, 'tcpSocket', 'port') ?? dig(container, kind, 'grpc', 'port');
-          if (typeof port === 'string' && !records(container, 'ports').some((p) => p.name === port)) {
-            yield { object: workload.object, message: `${kind} of container ${String(container.name)} uses port "${port}", which the container does not declare`, fix: 'Declare a container port with that name, or probe a declared port.' };
+          const probe = `${kind} of container ${String(container.name)}`;
+          if (typeof port === 'string') {
+            // Named probe ports resolve on the probed container's own ports.
+            const declared = records(container, 'ports').find((p) => p.name === port);
+            if (!declared) {
+              yield { object: workload.object, message: `${probe} uses port "${port}", which the container does not declare`, fix: 'Declare a container port with that name, or probe a declared port.' };
+            } else if ((declared.protocol ?? 'TCP') !== 'TCP') {
+              yield { object: workload.object, message: `${probe} uses port "${port}", which the container declares for ${String(declared.protocol)}; the kubelet probes over TCP`, fix: 'Probe a TCP port (or use an exec probe for a UDP service).' };
+            }
+          } else if (typeof port === 'number' && !podPorts.some((p) => p.containerPort === port)) {
+            yield { object: workload.object, severity: Severity.WARNING, message: `${probe} uses port ${port}, which no container declares`, fix: 'Declare the port the app listens on (containerPort), or probe a declared one.' };
           }
         }
       }
