@@ -1,5 +1,6 @@
 export * from './net';
 export * from './policy';
+export * from './workload';
 export * from './constructs';
 export * from './analysis';
 export * from './lint';

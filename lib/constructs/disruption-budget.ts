@@ -5,7 +5,8 @@
 export class DisruptionBudget {
   /**
    * Keep a majority running (`minAvailable: floor(n/2)+1`), so a consensus cluster (etcd,
-   * raft, ZooKeeper) keeps quorum through a node drain.
+   * raft, ZooKeeper) keeps quorum through a node drain. Needs 3 or more replicas: with 1 or 2
+   * the majority is every replica, which would block every drain (refused).
    */
   public static quorum(): DisruptionBudget {
     return new DisruptionBudget('quorum', undefined);
@@ -26,8 +27,16 @@ export class DisruptionBudget {
     return new DisruptionBudget('none', undefined);
   }
 
+  /**
+   * `maxUnavailable: 0`: no voluntary eviction at all, so node drains and cluster upgrades
+   * stall until someone deletes the budget. Only for workloads that must be moved by hand.
+   */
+  public static blockAllDisruptions(): DisruptionBudget {
+    return new DisruptionBudget('blockAll', undefined);
+  }
+
   private constructor(
-    /** @internal */ public readonly _kind: 'quorum' | 'maxUnavailable' | 'minAvailable' | 'none',
+    /** @internal */ public readonly _kind: 'quorum' | 'maxUnavailable' | 'minAvailable' | 'none' | 'blockAll',
     /** @internal */ public readonly _count: number | undefined,
   ) {}
 }

@@ -3,8 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
 import { ServiceWorkload } from './service-workload';
-import { ServiceExposure, SessionAffinity } from './service-exposure';
-import { WorkloadProps } from './workload-props';
+import { ServiceExposure, SessionAffinity } from '../workload/service-exposure';
+import { WorkloadProps } from '../workload/workload-props';
 import { serviceFqdn } from '../net/dns';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
@@ -12,12 +12,11 @@ import { ServiceBinding } from '../policy/service-backend';
 import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { Transaction } from '../private/transaction';
-import { checkServicePorts, renderExposure } from '../private/service-spec';
+import { checkServicePorts, renderExposure } from '../workload/service-spec';
 import {
-  acknowledgeAnnotations, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload,
-} from '../private/workload-pod';
+  acknowledgeAnnotations, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload, serviceAccountFor,
+} from '../workload/pod';
 
-export { APP_NAME_LABEL } from '../private/workload-pod';
 
 /** Props for {@link ExposedApp}. */
 export interface ExposedAppProps extends WorkloadProps {
@@ -81,6 +80,8 @@ export class ExposedApp extends ServiceWorkload {
   public readonly networkPolicy: ManagedNetworkPolicy;
   /** The app's intents. */
   public readonly network: WorkloadNetwork;
+  /** Its own ServiceAccount, with `serviceAccount: true`; bind Roles to it. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
   private readonly clusterDomain: string;
   private readonly servicePorts: ReadonlyMap<Port, number>;
 
@@ -119,7 +120,8 @@ export class ExposedApp extends ServiceWorkload {
         replicas,
         containers: [container],
       });
-      finishWorkload(this.deployment, workload);
+      this.serviceAccount = serviceAccountFor(this, workload, props);
+      finishWorkload(this.deployment, workload, { serviceAccount: this.serviceAccount });
 
       this.service = new k8s.KubeService(this, 'service', {
         metadata: {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { INamespace, resolveNamespace } from './namespace-ref';
+import { INamespace, resolveNamespace } from '../workload/namespace-ref';
 import { NetkitLint } from './netkit-lint';
 import { Cidr } from '../net/cidr';
 import { serviceFqdn } from '../net/dns';
@@ -12,7 +12,7 @@ import { IExternalEgress } from '../policy/workload-network';
 import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
 import { Transaction } from '../private/transaction';
-import { checkContainerPorts } from '../private/workload-pod';
+import { checkContainerPorts } from '../workload/pod';
 
 /** Props shared by both forms. */
 interface ExternalServiceCommonProps {

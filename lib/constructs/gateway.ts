@@ -3,7 +3,7 @@ import type { IGateway } from '@kubernetes-models/gateway-api/gateway.networking
 import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { Construct } from 'constructs';
 import { IssuerRef } from './certificate';
-import { INamespace, resolveNamespace } from './namespace-ref';
+import { INamespace, resolveNamespace } from '../workload/namespace-ref';
 import { NetkitLint } from './netkit-lint';
 import { dns1123LabelProblem, dns1123SubdomainProblem, hostProblem, labelsProblem } from '../net/names';
 import { Peer } from '../net/peer';

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { NetkitLint } from './netkit-lint';
 import { ServiceWorkload } from './service-workload';
-import { WorkloadProps } from './workload-props';
+import { WorkloadProps } from '../workload/workload-props';
 import { podFqdn, serviceFqdn, srvName } from '../net/dns';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
@@ -14,7 +14,7 @@ import { ServiceBinding } from '../policy/service-backend';
 import { PortRef, WorkloadNetwork } from '../policy/workload-network';
 import { failAt } from '../private/errors';
 import { Transaction } from '../private/transaction';
-import { KPLUS_PROTOCOL, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload } from '../private/workload-pod';
+import { KPLUS_PROTOCOL, checkContainerPorts, containerProps, finishWorkload, podProps, resolveWorkload, serviceAccountFor } from '../workload/pod';
 
 /** How a StatefulSet starts and stops its pods. */
 export enum PodManagementPolicy {
@@ -80,8 +80,22 @@ export interface HeadlessStatefulProps extends WorkloadProps {
    * @default - none
    */
   readonly peerEnv?: string;
-  /** @default DisruptionBudget.quorum() with 2 or more replicas, none with 1 (it would block every drain) */
+  /**
+   * How many replicas voluntary disruptions (node drains, upgrades) may take at once.
+   * @default DisruptionBudget.quorum() with 3 or more replicas, maxUnavailable(1) with 2, none
+   *          with 1: never a budget that blocks every drain
+   */
   readonly disruptionBudget?: DisruptionBudget;
+  /**
+   * The group that owns the storage volumes, so that a non-root process can write a freshly
+   * provisioned (root-owned) volume: the kubelet makes the volume group-writable for it and
+   * adds it to every container's groups. Ownership is changed only when the volume's root does
+   * not match (fsGroupChangePolicy OnRootMismatch), since changing it on every start walks the
+   * whole volume and delays restarts of large databases.
+   * @default - with storage, `runAsUser` if set, else 1000 (any non-root group works: the
+   *          kubelet adds it to the process's groups); without storage, none
+   */
+  readonly fsGroup?: number;
 }
 
 const QUANTITY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
@@ -119,6 +133,8 @@ export class HeadlessStateful extends ServiceWorkload {
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
   public readonly networkPolicy: ManagedNetworkPolicy;
   public readonly network: WorkloadNetwork;
+  /** Its own ServiceAccount, with `serviceAccount: true`; bind Roles to it. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
   private readonly clusterDomain: string;
 
   constructor(scope: Construct, id: string, props: HeadlessStatefulProps) {
@@ -139,6 +155,10 @@ export class HeadlessStateful extends ServiceWorkload {
       if (!Number.isInteger(replicas) || replicas < 1) failAt(this, `replicas ${replicas} must be a whole number of at least 1. Use 3 for a cluster that survives one failure.`);
       const budget = resolveBudget(this, props.disruptionBudget, replicas);
       const storage = props.storage ? checkStorage(this, props.storage) : undefined;
+      if (props.fsGroup !== undefined && (!Number.isInteger(props.fsGroup) || props.fsGroup <= 0 || props.fsGroup > 2147483647)) {
+        failAt(this, `fsGroup ${props.fsGroup} is not a non-root group id. Use a whole number from 1, e.g. 1000, or omit it.`);
+      }
+      const fsGroup = props.fsGroup ?? (storage ? props.runAsUser ?? 1000 : undefined);
       if (props.peerEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(props.peerEnv)) {
         failAt(this, `peerEnv "${props.peerEnv}" is not an environment variable name. Use letters, digits and '_', e.g. "PEERS".`);
       }
@@ -163,13 +183,14 @@ export class HeadlessStateful extends ServiceWorkload {
       });
       this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
         metadata: { name: this.name, namespace: this.namespaceName, labels: workload.objectLabels },
-        ...podProps(workload, props),
+        ...podProps(workload, props, fsGroup),
         service: this.headlessService,
         replicas,
         podManagementPolicy: props.podManagementPolicy === PodManagementPolicy.PARALLEL ? kplus.PodManagementPolicy.PARALLEL : kplus.PodManagementPolicy.ORDERED_READY,
         containers: [container],
       });
-      finishWorkload(this.statefulSet, workload);
+      this.serviceAccount = serviceAccountFor(this, workload, props);
+      finishWorkload(this.statefulSet, workload, { serviceAccount: this.serviceAccount, fsGroup });
       // cdk8s-plus selects by its hashed address label and targets numbers; select by our
       // stable label and target container ports by name instead. Patches run before the
       // generated k8s converter, so values take its typed shapes (IntOrString, Quantity).
@@ -272,19 +293,29 @@ export class HeadlessStateful extends ServiceWorkload {
 
 }
 
+/**
+ * The PodDisruptionBudget to write. It always lets at least one pod be evicted (else no node
+ * could drain), unless the user asks for exactly that with DisruptionBudget.blockAllDisruptions().
+ */
 function resolveBudget(scope: Construct, budget: DisruptionBudget | undefined, replicas: number): { kind: 'minAvailable' | 'maxUnavailable'; count: number } | undefined {
-  const chosen = budget ?? (replicas >= 2 ? DisruptionBudget.quorum() : DisruptionBudget.none());
+  const chosen = budget ?? (replicas >= 3 ? DisruptionBudget.quorum() : replicas === 2 ? DisruptionBudget.maxUnavailable(1) : DisruptionBudget.none());
+  // Advice that is valid for this replica count.
+  const instead = replicas >= 3 ? 'DisruptionBudget.quorum() or DisruptionBudget.maxUnavailable(1)' : replicas === 2 ? 'DisruptionBudget.maxUnavailable(1) (one replica may go down during a drain)' : 'DisruptionBudget.none() (a single replica cannot stay up through a drain), or 3 replicas with DisruptionBudget.quorum()';
   switch (chosen._kind) {
     case 'none': return undefined;
-    case 'quorum': return { kind: 'minAvailable', count: Math.floor(replicas / 2) + 1 };
+    case 'blockAll': return { kind: 'maxUnavailable', count: 0 };
+    case 'quorum': {
+      const quorum = Math.floor(replicas / 2) + 1;
+      if (quorum >= replicas) {
+        failAt(scope, `DisruptionBudget.quorum() with ${replicas} replica${replicas === 1 ? '' : 's'} keeps all ${replicas} up (a majority of ${replicas} is ${quorum}), which blocks every voluntary disruption (no node could ever drain). Use ${instead}.`);
+      }
+      return { kind: 'minAvailable', count: quorum };
+    }
     default: {
       const count = chosen._count!;
-      if (!Number.isInteger(count) || count < 0) failAt(scope, `disruption budget ${chosen._kind} ${count} must be a whole number of at least 0.`);
-      if (chosen._kind === 'minAvailable' && count >= replicas) {
-        failAt(scope, `disruption budget minAvailable ${count} with ${replicas} replicas blocks every voluntary disruption (no node could ever drain). Use at most ${replicas - 1}, or DisruptionBudget.quorum().`);
-      }
-      if (chosen._kind === 'maxUnavailable' && count === 0) {
-        failAt(scope, 'disruption budget maxUnavailable 0 blocks every voluntary disruption (no node could ever drain). Use at least 1, or DisruptionBudget.quorum().');
+      if (!Number.isInteger(count) || count < 0) failAt(scope, `disruption budget ${chosen._kind} ${count} must be a whole number of at least 0. Use ${instead}.`);
+      if ((chosen._kind === 'minAvailable' && count >= replicas) || (chosen._kind === 'maxUnavailable' && count === 0)) {
+        failAt(scope, `disruption budget ${chosen._kind} ${count} with ${replicas} replica${replicas === 1 ? '' : 's'} blocks every voluntary disruption (no node could ever drain). Use ${instead}, or DisruptionBudget.blockAllDisruptions() if that is truly meant.`);
       }
       return { kind: chosen._kind, count };
     }

@@ -3,7 +3,7 @@ import type { IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networki
 import { Construct } from 'constructs';
 import { GATEWAY_GROUP, Gateway } from './gateway';
 import { HttpRouteOptions, IHttpExposure, PathType } from './http-exposure';
-import { INamespace, resolveNamespace } from './namespace-ref';
+import { INamespace, resolveNamespace } from '../workload/namespace-ref';
 import { NetkitLint } from './netkit-lint';
 import { dns1123SubdomainProblem, hostProblem } from '../net/names';
 import { IServiceBackend } from '../policy/service-backend';

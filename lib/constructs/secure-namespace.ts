@@ -1,7 +1,8 @@
+import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
-import { INamespace } from './namespace-ref';
+import { INamespace } from '../workload/namespace-ref';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { Port } from '../net/port';
@@ -130,6 +131,8 @@ export class SecureNamespace extends Construct implements INamespace {
       };
       this.namespaceLabels = { ...namespaceLabels, [NAMESPACE_NAME_LABEL]: name };
       this.namespace = new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } });
+      // A Namespace is cluster-scoped; cdk8s would stamp the chart's namespace on it too.
+      if (Chart.of(this).namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       this.defaultDenyPolicy = new ManagedNetworkPolicy(this, 'default-deny', {
         name: 'default-deny', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });

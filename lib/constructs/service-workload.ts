@@ -1,35 +1,17 @@
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { HttpRouteOptions, IHttpExposure } from './http-exposure';
-import { Peer } from '../net/peer';
-import { Port } from '../net/port';
+import { NetworkedWorkload } from './networked-workload';
 import { IServiceBackend, ServiceBinding } from '../policy/service-backend';
-import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { PortRef } from '../policy/workload-network';
 import { atomically } from '../private/transaction';
 
 /**
- * The intent API every workload construct shares (ExposedApp, HeadlessStateful), so that
- * `a.connectTo(b)` reads and behaves the same whatever kinds `a` and `b` are. Every intent
- * is all-or-nothing: one that throws writes nothing.
+ * A workload behind a Service of its own (ExposedApp, HeadlessStateful): the shared intents,
+ * plus being a backend that an Ingress or HTTPRoute can route to.
  */
-export abstract class ServiceWorkload extends Construct implements IServiceBackend {
-  public abstract readonly name: string;
-  public abstract readonly namespaceName: string;
-  public abstract readonly selectorLabels: Readonly<Record<string, string>>;
-  /** The workload's NetworkPolicy intents. */
-  public abstract readonly network: WorkloadNetwork;
+export abstract class ServiceWorkload extends NetworkedWorkload implements IServiceBackend {
   public abstract readonly serviceName: string;
   public abstract serviceBinding(port?: PortRef, asker?: IConstruct): ServiceBinding;
-
-  /**
-   * Both sides of a connection from this workload to `target`: egress here, ingress there,
-   * on `port` (a declared port of the target, or its name). For an ExternalService of
-   * addresses, egress to exactly those addresses and ports.
-   * @param port default: every port the target accepts
-   */
-  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
-    const ports = port === undefined ? [] : [port];
-    atomically(() => ('network' in target ? this.network.connectTo(target, ports) : this.network.connectToExternal(target, ports)));
-  }
 
   /**
    * Exposes this workload through a TlsIngress or HttpRoute at `host` + `path`; the edge's
@@ -37,15 +19,5 @@ export abstract class ServiceWorkload extends Construct implements IServiceBacke
    */
   public exposeVia(exposure: IHttpExposure, options: HttpRouteOptions): void {
     atomically(() => exposure.addRoute(this, options));
-  }
-
-  /** Lets `peer` reach this workload on `ports` (ports it accepts; default all of them). */
-  public allowFrom(peer: Peer, ...ports: PortRef[]): void {
-    atomically(() => this.network.allowFrom(peer, ports));
-  }
-
-  /** Lets this workload send to `peer` on `ports` (at least one). */
-  public allowEgressTo(peer: Peer, ...ports: Port[]): void {
-    atomically(() => this.network.allowEgressTo(peer, ports));
   }
 }

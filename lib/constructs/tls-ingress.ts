@@ -4,7 +4,7 @@ import type { ICertificate } from '@kubernetes-models/cert-manager/cert-manager.
 import { Construct } from 'constructs';
 import { Certificate } from './certificate';
 import { HttpRouteOptions, IHttpExposure, PathType } from './http-exposure';
-import { INamespace, resolveNamespace } from './namespace-ref';
+import { INamespace, resolveNamespace } from '../workload/namespace-ref';
 import { NetkitLint } from './netkit-lint';
 import { NginxOptions, nginxAnnotations } from './nginx-options';
 import { dns1123SubdomainProblem, hostProblem, portNameProblem } from '../net/names';
@@ -14,7 +14,7 @@ import { PortRef } from '../policy/workload-network';
 import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
 import { Transaction, atomically, recordUndo } from '../private/transaction';
-import { acknowledgeAnnotations } from '../private/workload-pod';
+import { acknowledgeAnnotations } from '../workload/pod';
 
 /** An Ingress backend: one of our workloads, or a Service we do not manage. */
 export class IngressBackend {

@@ -101,6 +101,8 @@ export interface LintWorkload extends WorkloadInfo {
   readonly podSpec: Json;
   readonly podLabels: Labels;
   readonly containers: Json[];
+  /** Made by an operator from a custom resource: no pod spec is in the input. */
+  readonly operatorMade?: boolean;
 }
 
 /**

@@ -34,3 +34,15 @@ export function isGatewayDataPlane(context: LintContext, labels: Labels, namespa
   const gatewayName = labels['gateway.networking.k8s.io/gateway-name'];
   return gatewayName !== undefined && context.ofKind('Gateway').some((g) => dig(g, 'metadata', 'name') === gatewayName && namespaces.includes(namespaceOf(g)));
 }
+
+/**
+ * Whether an image reference pins a version: a digest (`@sha256:...`) or a tag other than
+ * `latest`. The tag is after the last `:` that follows the last `/` (a registry port is not a tag).
+ */
+export function imageIsPinned(image: string): boolean {
+  if (image.includes('@')) return true;
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  return colon >= 0 && image.slice(colon + 1) !== 'latest';
+}
+

@@ -1,3 +1,4 @@
+import { Port } from './port';
 import { Cidr, IpBlockJson } from './cidr';
 import { labelsProblem, dns1123LabelProblem } from './names';
 import { failValue } from '../private/errors';
@@ -36,6 +37,14 @@ export interface IngressControllerOptions {
   readonly namespace?: string;
   /** Labels of the controller pods. @default { 'app.kubernetes.io/name': 'ingress-nginx' } */
   readonly labels?: Record<string, string>;
+}
+
+/** Options for {@link Peer.kubeApiServer}. */
+export interface KubeApiServerOptions {
+  /** The API server endpoint addresses (the `kubernetes` EndpointSlice in `default`). */
+  readonly addresses: string[];
+  /** The port the endpoints listen on. @default 6443 */
+  readonly port?: number;
 }
 
 /** Private and link-local IPv4 ranges: RFC 1918 plus 169.254/16, where cloud metadata endpoints live. */
@@ -157,6 +166,34 @@ export class Peer {
     return new Peer('cidr', `dns.${address}`, `NodeLocal DNSCache at ${address}`, () => [{ ipBlock: block.toIpBlock() }]);
   }
 
+  /**
+   * The Kubernetes API server, for pods that call it (operators, controllers, Patroni). After
+   * kube-proxy translates the `kubernetes.default` Service address, packets go to the API
+   * server's own endpoint addresses and port (often 6443, or 443 on managed clusters), so
+   * those are what an egress rule must allow. There is no portable selector for them: read
+   * them from the `kubernetes` EndpointSlice in `default`
+   * (`kubectl get endpointslice -n default -l kubernetes.io/service-name=kubernetes -o yaml`).
+   * The port comes with the peer: `allowEgressTo(Peer.kubeApiServer({ ... }))` needs no other.
+   */
+  public static kubeApiServer(options: KubeApiServerOptions): Peer {
+    const where = 'Peer.kubeApiServer()';
+    const addresses = options.addresses ?? [];
+    if (addresses.length === 0) {
+      failValue(where, 'no addresses given. Give the API server endpoint addresses, from the kubernetes EndpointSlice in namespace default (kubectl get endpointslice -n default -l kubernetes.io/service-name=kubernetes).');
+    }
+    const port = options.port ?? 6443;
+    const blocks = addresses.map((a) => {
+      try {
+        return Cidr.host(a);
+      } catch {
+        return failValue(where, `"${a}" is not an IP address. Give the endpoint addresses of the API server (an EndpointSlice lists IPs, not names).`);
+      }
+    });
+    const ports = [Port.tcp(port, 'kube-api')];
+    return new Peer('cidr', `kube-api.${blocks.map(String).sort().join('+')}`, `the Kubernetes API server (${addresses.join(', ')} on TCP ${port})`,
+      () => blocks.map((b) => ({ ipBlock: b.toIpBlock() })), ports);
+  }
+
   /** The pods of an ingress controller; defaults fit ingress-nginx's official chart. */
   public static ingressController(options: IngressControllerOptions = {}): Peer {
     const namespace = options.namespace ?? 'ingress-nginx';
@@ -174,6 +211,8 @@ export class Peer {
     public readonly key: string,
     private readonly description: string,
     private readonly render: (policyNamespace: string) => PolicyPeerJson[],
+    /** The ports the peer comes with (the API server's), used when an intent names none. */
+    public readonly defaultPorts: readonly Port[] = [],
   ) {}
 
   /** True for IP-block peers, which match addresses and never pods. */

@@ -71,7 +71,9 @@ export class WorkloadNetwork {
    * NetworkPolicy resolves names on the destination, which may name it otherwise or, for an
    * address, not at all. `Port.named()` asks for the destination's name explicitly.
    */
-  public allowEgressTo(peer: Peer, ports: readonly Port[]): void {
+  public allowEgressTo(peer: Peer, requested: readonly Port[]): void {
+    // A peer that comes with its ports (the API server) needs none named.
+    const ports = requested.length === 0 ? peer.defaultPorts : requested;
     if (ports.length === 0) {
       failAt(this.owner, `allowEgressTo(${peer}) needs at least one port. Name the ports the app uses, or Port.allOf(Protocol.TCP) if it truly needs every TCP port.`);
     }

@@ -53,12 +53,13 @@ describe('netkit matrix', () => {
     const result = await netkit('matrix', shopYaml);
     expect(result.code).toBe(0);
     expect(result.out).toBe([
-      'from \\ to               shop/api  shop/db             shop/web  internet (203.0.113.7)',
-      '----------------------  --------  ------------------  --------  ----------------------',
-      'shop/api                -         TCP 5432            -         -',
-      'shop/db                 -         TCP 5432, TCP 8008  -         -',
-      'shop/web                TCP 8080  -                   -         -',
-      'internet (203.0.113.7)  -         -                   -         -',
+      'from \\ to               shop/api  shop/db             shop/web  internet (203.0.113.7)  192.0.2.10',
+      '----------------------  --------  ------------------  --------  ----------------------  ----------',
+      'shop/api                -         TCP 5432            -         -                       -',
+      'shop/db                 -         TCP 5432, TCP 8008  -         -                       TCP 6443',
+      'shop/web                TCP 8080  -                   -         -                       -',
+      'internet (203.0.113.7)  -         -                   -         -                       -',
+      '192.0.2.10              -         -                   -         -                       -',
       '',
     ].join('\n'));
   });
@@ -83,9 +84,10 @@ describe('netkit matrix', () => {
     expect(json.cells).toEqual([
       { from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' },
       { from: 'shop/db', to: 'shop/db', ports: 'TCP 5432, TCP 8008' },
+      { from: 'shop/db', to: '192.0.2.10', ports: 'TCP 6443' },
       { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' },
     ]);
-    expect((await netkit('matrix', shopYaml, '--format', 'csv')).out).toBe('from,to,ports\nshop/api,shop/db,TCP 5432\nshop/db,shop/db,"TCP 5432, TCP 8008"\nshop/web,shop/api,TCP 8080\n');
+    expect((await netkit('matrix', shopYaml, '--format', 'csv')).out).toBe('from,to,ports\nshop/api,shop/db,TCP 5432\nshop/db,shop/db,"TCP 5432, TCP 8008"\nshop/db,192.0.2.10,TCP 6443\nshop/web,shop/api,TCP 8080\n');
   });
 });
 
@@ -118,7 +120,7 @@ describe('reading inputs', () => {
     const piped = readFileSync(shopYaml, 'utf8');
     expect(await netkitWithStdin(piped, 'reach', '-', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432')).toMatchObject({ code: 1 });
     expect((await netkitWithStdin(JSON.stringify(dump), 'matrix', '-', '--format', 'csv')).out).toContain('shop/web,shop/api,TCP 8080');
-    expect(await netkitWithStdin(piped, 'check', '-')).toMatchObject({ code: 0, out: '1 file(s), 15 object(s): 0 error(s), 0 warning(s), 0 info\n' });
+    expect(await netkitWithStdin(piped, 'check', '-')).toMatchObject({ code: 0, out: '1 file(s), 18 object(s): 0 error(s), 0 warning(s), 0 info\n' });
   });
 
   test('a typed list from kubectl get pods -o yaml is read with its items', async () => {
@@ -198,7 +200,7 @@ describe('the netkit process', () => {
 
 describe('netkit check', () => {
   test('clean input: exit 0 and a summary', async () => {
-    expect(await netkit('check', shopYaml)).toMatchObject({ code: 0, out: '1 file(s), 15 object(s): 0 error(s), 0 warning(s), 0 info\n' });
+    expect(await netkit('check', shopYaml)).toMatchObject({ code: 0, out: '1 file(s), 18 object(s): 0 error(s), 0 warning(s), 0 info\n' });
   });
 
   test('errors: exit 1 with file and line; JSON and SARIF formats', async () => {

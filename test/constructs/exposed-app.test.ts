@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import {
-  Cidr, DnsConfig, ExposedApp, ExternalTrafficPolicy, Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity,
+  Cidr, DnsConfig, ExposedApp, ExternalTrafficPolicy, Peer, PodSecurityLevel, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity,
 } from '../../lib';
 import { modelWithCluster, newChart, objectsOf, yamlSnapshot, yamlText } from '../helpers/charts';
 import { validateAgainstSchema } from '../helpers/schema';
@@ -132,10 +132,44 @@ describe('ExposedApp', () => {
   });
 
   test('hostNetwork is an opt-in and defaults DNS to ClusterFirstWithHostNet', () => {
-    const { chart } = appChart({ hostNetwork: true });
+    const chart = newChart();
+    const ns = new SecureNamespace(chart, 'agents', { podSecurity: PodSecurityLevel.PRIVILEGED });
+    new ExposedApp(chart, 'api', { namespace: ns, image: 'acme/api:1.4.2', ports: [Port.tcp(8080, 'http')], hostNetwork: true });
     const pod = objectsOf(chart, 'Deployment').api.spec.template.spec;
     expect(pod.hostNetwork).toBe(true);
     expect(pod.dnsPolicy).toBe('ClusterFirstWithHostNet');
+  });
+
+  test('hostNetwork in a namespace that enforces baseline or restricted is refused at construction', () => {
+    expect(() => appChart({ hostNetwork: true })).toThrow('test/api: hostNetwork is refused by Pod Security "restricted", which namespace shop enforces (control "Host Namespaces"). Run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED, or drop hostNetwork.');
+  });
+
+  test('runAsUser 0 is refused: runAsNonRoot is always written, and the kubelet would not start the pod', () => {
+    expect(() => appChart({ runAsUser: 0 })).toThrow('test/api: runAsUser 0 is not a non-root user id: the pod runs with runAsNonRoot: true, so the kubelet refuses to start it as root (and Pod Security restricted forbids it). Use the image\'s non-root user id, e.g. 1000, or omit runAsUser to use the image\'s user.');
+  });
+
+  test('resources a small service can live with, and pulls by pinning', () => {
+    const container = objectsOf(appChart().chart, 'Deployment').api.spec.template.spec.containers[0];
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    const latest = objectsOf(appChart({ image: 'acme/api:latest' }).chart, 'Deployment').api.spec.template.spec.containers[0];
+    expect(latest.imagePullPolicy).toBe('Always');
+    const untagged = objectsOf(appChart({ image: 'registry.local:5000/acme/api' }).chart, 'Deployment').api.spec.template.spec.containers[0];
+    expect(untagged.imagePullPolicy).toBe('Always');
+    const digest = objectsOf(appChart({ image: 'acme/api@sha256:' + 'a'.repeat(64) }).chart, 'Deployment').api.spec.template.spec.containers[0];
+    expect(digest.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('serviceAccount: its own ServiceAccount, named, with the token mounted', () => {
+    const { chart, app } = appChart({ serviceAccount: true });
+    const pod = objectsOf(chart, 'Deployment').api.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('api');
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(objectsOf(chart, 'ServiceAccount').api.metadata).toEqual({ name: 'api', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'api' } });
+    expect(app.serviceAccount?.name).toBe('api');
+    const plain = objectsOf(appChart().chart, 'Deployment').api.spec.template.spec;
+    expect(plain.automountServiceAccountToken).toBe(false);
+    expect(plain.serviceAccountName).toBeUndefined();
   });
 
   test('discovery: service name, FQDN and URL', () => {

@@ -75,6 +75,28 @@ describe('HeadlessStateful', () => {
     expect(objectsOf(cluster({ disruptionBudget: DisruptionBudget.none() }).chart, 'PodDisruptionBudget')).toEqual({});
   });
 
+  test('the default budget never blocks a drain: quorum from 3 replicas, one down at a time with 2', () => {
+    for (const replicas of [1, 2, 3, 4, 5, 7]) {
+      const budget = objectsOf(cluster({ replicas }).chart, 'PodDisruptionBudget').etcd?.spec;
+      const allowed = budget === undefined ? replicas : budget.minAvailable !== undefined ? replicas - budget.minAvailable : budget.maxUnavailable;
+      expect(allowed, `${replicas} replicas`).toBeGreaterThan(0);
+    }
+    expect(objectsOf(cluster({ replicas: 2 }).chart, 'PodDisruptionBudget').etcd.spec).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  test('blocking every disruption is possible only by name', () => {
+    expect(objectsOf(cluster({ disruptionBudget: DisruptionBudget.blockAllDisruptions() }).chart, 'PodDisruptionBudget').etcd.spec.maxUnavailable).toBe(0);
+  });
+
+  test('storage gets an fsGroup a non-root user can write with, changed only on a root mismatch', () => {
+    const withUser = objectsOf(cluster({ runAsUser: 70, storage: { size: '1Gi', mountPath: '/data' } }).chart, 'StatefulSet').etcd.spec.template.spec.securityContext;
+    expect(withUser).toEqual({ fsGroup: 70, fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true, runAsUser: 70 });
+    const chosen = objectsOf(cluster({ fsGroup: 2000, storage: { size: '1Gi', mountPath: '/data' } }).chart, 'StatefulSet').etcd.spec.template.spec.securityContext;
+    expect(chosen).toMatchObject({ fsGroup: 2000, fsGroupChangePolicy: 'OnRootMismatch' });
+    const noStorage = objectsOf(cluster({ storage: undefined }).chart, 'StatefulSet').etcd.spec.template.spec.securityContext;
+    expect(noStorage).toEqual({ runAsNonRoot: true });
+  });
+
   test('replicas reach each other on peer ports only; clients reach client ports only', () => {
     const { chart, ns, set } = cluster();
     const api = new ExposedApp(chart, 'api', { namespace: ns, image: 'a:1', ports: [Port.tcp(8080, 'http')] });
@@ -106,8 +128,12 @@ describe('HeadlessStateful', () => {
     ['a relative mount path', { storage: { size: '1Gi', mountPath: 'data' } }, 'infra/etcd: storage mountPath "data" is not an absolute path. Write it like "/var/lib/data".'],
     ['a bad claim name', { storage: { size: '1Gi', mountPath: '/data', name: 'Data_1' } }, 'infra/etcd: storage name "Data_1" is not a DNS-1123 label. Use one like "data".'],
     ['a name too long for a StatefulSet', { name: 'a'.repeat(53) }, `infra/etcd: name "${'a'.repeat(53)}" is 53 characters; a StatefulSet name must be at most 52 so its pods' controller-revision-hash label fits 63. Shorten it.`],
-    ['a budget that blocks every drain', { disruptionBudget: DisruptionBudget.minAvailable(3) }, 'infra/etcd: disruption budget minAvailable 3 with 3 replicas blocks every voluntary disruption (no node could ever drain). Use at most 2, or DisruptionBudget.quorum().'],
-    ['maxUnavailable 0', { disruptionBudget: DisruptionBudget.maxUnavailable(0) }, 'infra/etcd: disruption budget maxUnavailable 0 blocks every voluntary disruption (no node could ever drain). Use at least 1, or DisruptionBudget.quorum().'],
+    ['a budget that blocks every drain', { disruptionBudget: DisruptionBudget.minAvailable(3) }, 'infra/etcd: disruption budget minAvailable 3 with 3 replicas blocks every voluntary disruption (no node could ever drain). Use DisruptionBudget.quorum() or DisruptionBudget.maxUnavailable(1), or DisruptionBudget.blockAllDisruptions() if that is truly meant.'],
+    ['maxUnavailable 0', { disruptionBudget: DisruptionBudget.maxUnavailable(0) }, 'infra/etcd: disruption budget maxUnavailable 0 with 3 replicas blocks every voluntary disruption (no node could ever drain). Use DisruptionBudget.quorum() or DisruptionBudget.maxUnavailable(1), or DisruptionBudget.blockAllDisruptions() if that is truly meant.'],
+    ['quorum with 2 replicas', { replicas: 2, disruptionBudget: DisruptionBudget.quorum() }, 'infra/etcd: DisruptionBudget.quorum() with 2 replicas keeps all 2 up (a majority of 2 is 2), which blocks every voluntary disruption (no node could ever drain). Use DisruptionBudget.maxUnavailable(1) (one replica may go down during a drain).'],
+    ['quorum with 1 replica', { replicas: 1, disruptionBudget: DisruptionBudget.quorum() }, 'infra/etcd: DisruptionBudget.quorum() with 1 replica keeps all 1 up (a majority of 1 is 1), which blocks every voluntary disruption (no node could ever drain). Use DisruptionBudget.none() (a single replica cannot stay up through a drain), or 3 replicas with DisruptionBudget.quorum().'],
+    ['minAvailable 1 with 1 replica', { replicas: 1, disruptionBudget: DisruptionBudget.minAvailable(1) }, 'infra/etcd: disruption budget minAvailable 1 with 1 replica blocks every voluntary disruption (no node could ever drain). Use DisruptionBudget.none() (a single replica cannot stay up through a drain), or 3 replicas with DisruptionBudget.quorum(), or DisruptionBudget.blockAllDisruptions() if that is truly meant.'],
+    ['fsGroup 0', { fsGroup: 0 }, 'infra/etcd: fsGroup 0 is not a non-root group id. Use a whole number from 1, e.g. 1000, or omit it.'],
     ['a bad peer env name', { peerEnv: 'etcd-peers' }, 'infra/etcd: peerEnv "etcd-peers" is not an environment variable name. Use letters, digits and \'_\', e.g. "PEERS".'],
   ])('refuses %s', (_name, props, message) => {
     expectNetkitError(() => cluster(props), message);

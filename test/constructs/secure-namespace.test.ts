@@ -1,3 +1,4 @@
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, test } from 'vitest';
 import { ExposedApp, Peer, PodSecurityLevel, Port, SecureNamespace } from '../../lib';
@@ -7,15 +8,35 @@ import { validateAgainstSchema } from '../helpers/schema';
 function namespaceWithApp(props: ConstructorParameters<typeof SecureNamespace>[2] = {}) {
   const chart = newChart();
   const ns = new SecureNamespace(chart, 'prod', { name: 'production', labels: { env: 'prod' }, ...props });
-  // A plain cdk8s-plus Deployment with no policy of its own, so the namespace's policies alone decide.
+  // A plain cdk8s-plus Deployment with no policy of its own, so the namespace's policies alone
+  // decide; cdk8s-plus's default security context lacks what Pod Security restricted requires.
   new kplus.Deployment(chart, 'api', {
     metadata: { name: 'api', namespace: ns.namespaceName },
-    containers: [{ image: 'acme/api:1', ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }] }],
+    containers: [{
+      image: 'acme/api:1',
+      ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }],
+      securityContext: { capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
+    }],
   });
   return { chart, ns };
 }
 
 describe('SecureNamespace', () => {
+  test('a pod that fails its Pod Security level fails synth, naming the controls', () => {
+    const chart = newChart();
+    const ns = new SecureNamespace(chart, 'prod', { name: 'production' });
+    new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain', namespace: ns.namespaceName }, containers: [{ image: 'acme/api:1', portNumber: 8080 }] });
+    expect(() => chart.toJson()).toThrow('[netkit-lint] error [pod-security-violation] Deployment production/plain: its pods fail Pod Security "restricted" (v1.28), which namespace production enforces, so the API server refuses them: Seccomp: container main has no RuntimeDefault or Localhost seccomp profile; Capabilities: container main does not drop ALL capabilities.');
+  });
+
+  test('a Namespace in a Chart with a namespace stays cluster-scoped', () => {
+    const scoped = new Chart(new App(), 'scoped', { namespace: 'elsewhere' });
+    new SecureNamespace(scoped, 'prod', { name: 'production' });
+    const objects = scoped.toJson() as any[];
+    expect(objects.find((o) => o.kind === 'Namespace').metadata.namespace).toBeUndefined();
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o: any) => o.metadata.namespace)).toEqual(['production', 'production']);
+  });
+
   test('writes the namespace, default deny and DNS egress', () => {
     const chart = newChart();
     new SecureNamespace(chart, 'prod', { name: 'production', labels: { env: 'prod' } });

@@ -37,6 +37,10 @@ npx tsc -p tsconfig.bundler.json
 step 'cdk8s synth writes the committed YAML'
 rm -rf dist
 npx cdk8s synth --no-check-upgrade
+if [ "${UPDATE:-}" = 1 ]; then
+  # UPDATE=1 npm run test:consumer: accept a deliberate change of output (review the diff).
+  cp dist/consumer-app.k8s.yaml "$fixtures/app/dist/consumer-app.k8s.yaml"
+fi
 diff -u "$fixtures/app/dist/consumer-app.k8s.yaml" dist/consumer-app.k8s.yaml
 
 step 'vitest 4: matchers and a raw-YAML snapshot'

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { ShopChart } from '../../examples/shop/main';
-import { NetworkModel, clusterFixtures } from '../../lib';
+import { NetworkModel, clusterFixtures, loadYaml } from '../../lib';
 import { validateAgainstSchema } from '../helpers/schema';
 
 function synthShop(): string {
@@ -47,6 +47,17 @@ describe('examples/shop', () => {
     expect(model).toDenyTraffic({ from: 'monitoring/prometheus', to: 'shop/web', port: 8080 });
   });
 
+  test('Patroni has its own ServiceAccount, bound to the Role it needs, and reaches the API server', () => {
+    const objects = loadYaml(committed).objects.map((o) => o.object as any);
+    const set = objects.find((o) => o.kind === 'StatefulSet');
+    expect(set.spec.template.spec).toMatchObject({ serviceAccountName: 'db', automountServiceAccountToken: true });
+    const binding = objects.find((o) => o.kind === 'RoleBinding');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'db', namespace: 'shop' }]);
+    expect(objects.find((o) => o.kind === 'Role').rules.map((r: any) => r.resources[0])).toEqual(['configmaps', 'endpoints', 'pods', 'services']);
+    expect(model).toAllowTraffic({ from: 'shop/db', to: '192.0.2.10', port: 6443 });
+    expect(model).toDenyTraffic({ from: 'shop/api', to: '192.0.2.10', port: 6443 });
+  });
+
   test('nothing else is allowed', () => {
     const shopCells = model.matrix().cells.filter((c) => c.from.startsWith('shop/') || c.to.startsWith('shop/'));
     expect(shopCells).toEqual([
@@ -56,6 +67,8 @@ describe('examples/shop', () => {
       { from: 'shop/api', to: 'shop/db', ports: 'TCP 5432' },
       { from: 'shop/db', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
       { from: 'shop/db', to: 'shop/db', ports: 'TCP 5432, TCP 8008' },
+      // Patroni keeps its state in the Kubernetes API: the API server endpoint, on its port only.
+      { from: 'shop/db', to: '192.0.2.10', ports: 'TCP 6443' },
       { from: 'shop/web', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
       { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' },
     ]);

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectProps, App, Chart, Yaml } from 'cdk8s';
 import { describe, expect, test, vi } from 'vitest';
-import { ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif } from '../../lib';
+import { ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif, PodSecurityLevel } from '../../lib';
 import { policy, workload } from '../helpers/k8s';
 
 const nodePortService = (annotations: Record<string, string> = {}) => ({
@@ -76,7 +76,8 @@ describe('lint at synth time', () => {
 
   test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
     const chart = new Chart(new App(), 'c');
-    const ns = new SecureNamespace(chart, 'shop');
+    // hostNetwork needs a namespace whose Pod Security level allows it.
+    const ns = new SecureNamespace(chart, 'shop', { podSecurity: PodSecurityLevel.PRIVILEGED });
     new ExposedApp(chart, 'edge', { namespace: ns, image: 'a:1', ports: [Port.tcp(80, 'http')], exposure: ServiceExposure.nodePort(), hostNetwork: true });
     const objects = chart.toJson() as any[];
     expect(objects.find((o) => o.kind === 'Service').metadata.annotations).toEqual({

@@ -25,6 +25,9 @@ const monitor = (kind: string, labels: Record<string, string>): Obj => ({ apiVer
 
 /** Per rule: objects that trigger it, and the nearest objects that do not. */
 const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> = {
+  'cluster-scoped-with-namespace': { bad: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'a' } }], good: [namespace('a')] },
+  'image-not-pinned': { bad: [workload('a', 'x', { a: 'x' })].map((w) => { w.spec.template.spec.containers[0].image = 'acme/x:latest'; return w; }), good: [workload('a', 'x', { a: 'x' })] },
+  'pod-security-violation': { bad: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' }, { hostNetwork: true })], good: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' })] },
   'drop-net-raw-capability': { bad: [app()], good: [(() => { const w = app(); w.spec.template.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'] } }; return w; })()] },
   'monitor-selects-nothing': { bad: [app(), svc(), monitor('ServiceMonitor', { app: 'wbe' })], good: [app(), { ...svc(), metadata: { ...svc().metadata, labels: { app: 'web' } } }, monitor('ServiceMonitor', { app: 'web' })] },
   'workload-not-egress-isolated': { bad: [app(), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })], good: [app(), ...isolated] },

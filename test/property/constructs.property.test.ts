@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   Certificate, Cidr, DnsConfig, ExposedApp, ExternalService, Gateway, HeadlessStateful, HttpRoute, IngressBackend, NetkitError, NetworkModel,
-  Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity, TlsIngress, lint,
+  Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity, TlsIngress, lint, Worker, ScheduledJob, DisruptionBudget,
 } from '../../lib';
 import { validateAgainstSchema } from '../helpers/schema';
 
@@ -196,6 +196,9 @@ describe('a failed construct call leaves nothing behind', () => {
     { name: 'HeadlessStateful: zero replicas', fail: (b, _, k) => new HeadlessStateful(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'a:1', clientPorts: [Port.tcp(80, 'http')], replicas: 0 }) },
     { name: 'SecureNamespace: an id that is not a name', fail: (b) => new SecureNamespace(b.chart, 'Late_NS', { allowFrom: [{ peer: Peer.namespaceNamed('ops') }] }) },
     { name: 'ExternalService: a hostname that is an address', fail: (b, _, k) => ExternalService.fromHostname(b.chart, 'late', { namespace: pick(b.namespaces, k), hostname: '10.0.0.1' }) },
+    { name: 'Worker: a probe on a port it does not declare', fail: (b, _, k) => new Worker(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'w:1', readiness: Probe.tcp() }) },
+    { name: 'ScheduledJob: a bad schedule', fail: (b, _, k) => new ScheduledJob(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'j:1', schedule: 'daily' }) },
+    { name: 'HeadlessStateful: quorum of two', fail: (b, _, k) => new HeadlessStateful(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'a:1', clientPorts: [Port.tcp(80, 'http')], replicas: 2, disruptionBudget: DisruptionBudget.quorum() }) },
     { name: 'connectTo a misspelt port', fail: (b, _, k) => pick(b.apps, k).connectTo(pick(b.targets, k + 1), 'htp') },
     { name: 'allowFrom an undeclared port', fail: (b, _, k) => pick(b.apps, k).allowFrom(Peer.namespaceNamed('ops'), 'nope') },
     { name: 'allowEgressTo with no port', fail: (b, _, k) => pick(b.apps, k).allowEgressTo(Peer.internet()) },

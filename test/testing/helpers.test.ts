@@ -27,4 +27,12 @@ describe('testing helpers', () => {
     expect(failure.message()).toMatch(/^expected shop\/web -> shop\/db on TCP 5432 to be allowed\.\nDENIED: shop\/web -> shop\/db on TCP 5432\. /);
     expect(clusterFixtures().map((o) => `${o.kind}`)).toContain('Deployment');
   });
+
+  test('clusterFixtures: choose the stand-ins; a workload of yours with the same name replaces one, and says so', () => {
+    expect(clusterFixtures({ ingressController: false, monitoring: false }).map((o: any) => `${o.kind} ${o.metadata.name}`)).toEqual(['Namespace kube-system', 'Deployment coredns']);
+    const ownDns = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' }, spec: { selector: { matchLabels: { 'k8s-app': 'kube-dns' } }, template: { metadata: { labels: { 'k8s-app': 'kube-dns', custom: 'yes' } }, spec: { containers: [{ name: 'dns', image: 'coredns:1.11.1', ports: [{ containerPort: 53, protocol: 'UDP' }] }] } } } };
+    const model = NetworkModel.fromObjects([...clusterFixtures({ ingressController: false, monitoring: false }), ownDns]);
+    expect(model.workloads.map((w) => `${w.ref} ${w.labels.custom}`)).toEqual(['kube-system/coredns yes']);
+    expect(model.notices).toEqual(['Deployment kube-system/coredns is defined 2 times (input, input); the last one is used, as kubectl apply would leave it']);
+  });
 });

@@ -7,6 +7,9 @@ import { ingressInvalidRoute } from './ingress-invalid-route';
 import { ingressHostWithoutTls, ingressTlsHostUnused, ingressWithoutTls } from './ingress-tls';
 import { namespaceWithoutDefaultDeny, workloadNotEgressIsolated, workloadNotIsolated } from './isolation';
 import { dropNetRawCapability } from './capabilities';
+import { podSecurityViolation } from './pod-security';
+import { clusterScopedWithNamespace } from './object-scope';
+import { imageNotPinned } from './images';
 import { monitorSelectsNothing } from './monitor-selects-nothing';
 import { ipBlockHostBits, policyRejectedByApiServer } from './network-policy-fields';
 import { unsafeNetworkSysctl } from './network-sysctls';
@@ -36,5 +39,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, unknownField, schemaInvalid, unsafeNetworkSysctl,
+  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, unknownField, schemaInvalid, unsafeNetworkSysctl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { ExternalTrafficPolicy, ServiceExposure, SessionAffinity } from '../constructs/service-exposure';
+import { ExternalTrafficPolicy, ServiceExposure, SessionAffinity } from './service-exposure';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
-import { failAt } from './errors';
+import { failAt } from '../private/errors';
 
 /** The Service fields an exposure decides, plus who the pods must then accept. */
 export interface RenderedExposure {

@@ -1,13 +1,15 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { nameFixHint } from './construct-name';
-import { failAt } from './errors';
+import { nameFixHint } from '../private/construct-name';
+import { failAt } from '../private/errors';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
-import { INamespace, resolveNamespace } from '../constructs/namespace-ref';
-import { Probe } from '../constructs/probe';
-import { WorkloadProps } from '../constructs/workload-props';
+import { INamespace, resolveNamespace } from './namespace-ref';
+import { Probe } from './probe';
+import { WorkloadProps } from './workload-props';
 import { IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION } from '../lint/engine';
+import { imageIsPinned } from '../lint/helpers';
 import { DEFAULT_CLUSTER_DOMAIN, DnsConfig, DnsPolicy, clusterDomainProblem } from '../net/dns';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { Peer } from '../net/peer';
@@ -22,6 +24,24 @@ export const KPLUS_PROTOCOL: Record<Protocol, kplus.Protocol> = {
 
 /** The label every workload of ours selects its pods by. */
 export const APP_NAME_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * Requests and limits for a small service (the `resources` default): 100m CPU and 128Mi
+ * requested, 256Mi memory limit, no CPU limit (requests already share CPU fairly; a limit
+ * only throttles).
+ */
+export const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(100) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
+/**
+ * IfNotPresent for a pinned image (its content cannot change, so a cached copy is right and
+ * nodes keep working when the registry is down), Always for `:latest` or no tag.
+ */
+export function pullPolicyFor(image: string): kplus.ImagePullPolicy {
+  return imageIsPinned(image) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS;
+}
 
 /** A workload's props, validated and resolved. */
 export interface ResolvedWorkload {
@@ -51,6 +71,9 @@ export function resolveWorkload(scope: Construct, id: string, props: WorkloadPro
   if (typeof props.image !== 'string' || props.image.trim() === '' || /\s/.test(props.image)) {
     failAt(scope, `image ${JSON.stringify(props.image)} is not an image reference. Give one such as "acme/api:1.4.2".`);
   }
+  if (props.runAsUser !== undefined && (!Number.isInteger(props.runAsUser) || props.runAsUser <= 0 || props.runAsUser > 2147483647)) {
+    failAt(scope, `runAsUser ${props.runAsUser} is not a non-root user id: the pod runs with runAsNonRoot: true, so the kubelet refuses to start it as root (and Pod Security restricted forbids it). Use the image's non-root user id, e.g. 1000, or omit runAsUser to use the image's user.`);
+  }
   const extraLabels = props.labels ?? {};
   const labelProblem = labelsProblem(extraLabels);
   if (labelProblem) failAt(scope, `${labelProblem}. Label values are at most 63 characters of letters, digits, '-', '_' and '.'.`);
@@ -61,6 +84,11 @@ export function resolveWorkload(scope: Construct, id: string, props: WorkloadPro
   const dns = props.dns ?? (hostNetwork ? DnsConfig.clusterFirstWithHostNet() : DnsConfig.clusterFirst());
   if (hostNetwork && dns.policy === DnsPolicy.CLUSTER_FIRST) {
     failAt(scope, 'a hostNetwork pod with dnsPolicy ClusterFirst uses the node\'s resolvers, not the cluster DNS. Use DnsConfig.clusterFirstWithHostNet().');
+  }
+  // Anything the namespace's Pod Security level refuses would be rejected at apply: refuse it here.
+  const enforced = namespace.namespaceLabels['pod-security.kubernetes.io/enforce'];
+  if (hostNetwork && (enforced === 'baseline' || enforced === 'restricted')) {
+    failAt(scope, `hostNetwork is refused by Pod Security "${enforced}", which namespace ${namespace.namespaceName} enforces (control "Host Namespaces"). Run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED, or drop hostNetwork.`);
   }
   const selectorLabels = { [APP_NAME_LABEL]: name };
   const writablePaths = checkWritablePaths(scope, props.writablePaths ?? ['/tmp']);
@@ -115,6 +143,7 @@ export function checkContainerPorts(scope: Construct, ports: readonly Port[] | u
 /** The cdk8s-plus probe for a declared port. */
 export function probeFor(scope: Construct, probe: Probe, ports: readonly Port[]): kplus.Probe {
   if (!probe.usesPort) return probe._toKplus(undefined);
+  if (ports.length === 0) failAt(scope, 'a probe checks a port, but the workload declares none. Declare the port it listens on (ports), or use Probe.exec([...]).');
   const requested = probe.requestedPort;
   const port = requested === undefined ? ports[0]
     : ports.find((p) => (typeof requested === 'string' ? p.name === requested : p.number === requested.number && p.protocol === requested.protocol));
@@ -122,49 +151,76 @@ export function probeFor(scope: Construct, probe: Probe, ports: readonly Port[])
   return probe._toKplus(port.number);
 }
 
-/** The one container of a workload, with restricted security and validated probes. */
-export function containerProps(scope: Construct, workload: ResolvedWorkload, props: WorkloadProps, ports: readonly Port[], extraEnv: Record<string, string> = {}): kplus.ContainerProps {
+/**
+ * The one container of a workload, with restricted security and validated probes.
+ * @param options.listens false for workloads that serve no port (workers, jobs): no readiness
+ *        probe is invented for them
+ */
+export function containerProps(scope: Construct, workload: ResolvedWorkload, props: WorkloadProps, ports: readonly Port[], extraEnv: Record<string, string> = {}, options: { listens?: boolean } = {}): kplus.ContainerProps {
+  const readiness = props.readiness ?? ((options.listens ?? true) ? Probe.tcp() : undefined);
   return {
     name: workload.name,
     image: props.image,
     ports: ports.map((p) => ({ number: p.number!, name: p.name, protocol: KPLUS_PROTOCOL[p.protocol] })),
-    readiness: probeFor(scope, props.readiness ?? Probe.tcp(), ports),
+    readiness: readiness ? probeFor(scope, readiness, ports) : undefined,
     liveness: props.liveness ? probeFor(scope, props.liveness, ports) : undefined,
     startup: props.startup ? probeFor(scope, props.startup, ports) : undefined,
     envVariables: envFrom({ ...extraEnv, ...props.env }),
     args: props.args,
     command: props.command,
-    resources: props.resources,
+    resources: props.resources ?? DEFAULT_RESOURCES,
+    imagePullPolicy: pullPolicyFor(props.image),
     securityContext: restrictedContainerSecurity(props.runAsUser),
     // Created here, after every check: emptyDir volumes for the writable directories.
     volumeMounts: workload.writablePaths.map((w) => ({ path: w.path, volume: kplus.Volume.fromEmptyDir(scope, `writable-${w.volume}`, w.volume) })),
   };
 }
 
-/** Pod-level props shared by Deployments and StatefulSets. */
-export function podProps(workload: ResolvedWorkload, props: WorkloadProps) {
+/**
+ * Pod-level props shared by every workload kind.
+ * @param fsGroup the group volumes are made writable for (StatefulSets with storage)
+ */
+export function podProps(workload: ResolvedWorkload, props: WorkloadProps, fsGroup?: number) {
   return {
     podMetadata: { labels: workload.objectLabels },
     // Our own stable label, not cdk8s-plus's hashed cdk8s.io/metadata.addr.
     select: false,
-    automountServiceAccountToken: props.serviceAccountToken ?? false,
+    automountServiceAccountToken: (props.serviceAccount ?? false) || (props.serviceAccountToken ?? false),
     hostNetwork: workload.hostNetwork,
-    securityContext: restrictedPodSecurity(props.runAsUser),
+    securityContext: restrictedPodSecurity(props.runAsUser, fsGroup),
   };
 }
 
 /**
- * Finishes a cdk8s-plus workload: selects pods by our stable label, drops the hashed
- * address label cdk8s-plus adds, and writes dnsPolicy/dnsConfig as DnsConfig renders them.
+ * The workload's own ServiceAccount, when it asks for one (`serviceAccount: true`): named after
+ * it, in its namespace. Its token is mounted by the pod, not by the account's default.
  */
-export function finishWorkload(workload: kplus.Deployment | kplus.StatefulSet, resolved: ResolvedWorkload): void {
-  workload.select(kplus.LabelSelector.of({ labels: resolved.selectorLabels }));
+export function serviceAccountFor(scope: Construct, workload: ResolvedWorkload, props: WorkloadProps): k8s.KubeServiceAccount | undefined {
+  if (!props.serviceAccount) return undefined;
+  return new k8s.KubeServiceAccount(scope, 'service-account', {
+    metadata: { name: workload.name, namespace: workload.namespace.namespaceName, labels: workload.objectLabels },
+    automountServiceAccountToken: false,
+  });
+}
+
+/**
+ * Finishes a cdk8s-plus workload: selects pods by our stable label, drops the hashed
+ * address label cdk8s-plus adds, writes dnsPolicy/dnsConfig as DnsConfig renders them, and
+ * names the workload's own ServiceAccount when it has one.
+ */
+export function finishWorkload(workload: kplus.Deployment | kplus.StatefulSet | kplus.CronJob, resolved: ResolvedWorkload, options: { serviceAccount?: k8s.KubeServiceAccount; fsGroup?: number } = {}): void {
+  const serviceAccount = options.serviceAccount;
+  const template = workload instanceof kplus.CronJob ? '/spec/jobTemplate/spec/template' : '/spec/template';
+  if (!(workload instanceof kplus.CronJob)) workload.select(kplus.LabelSelector.of({ labels: resolved.selectorLabels }));
   const dns = resolved.dns.toJson();
   const patches = [
-    JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
-    JsonPatch.replace('/spec/template/spec/dnsPolicy', dns.dnsPolicy),
+    JsonPatch.remove(`${template}/metadata/labels/cdk8s.io~1metadata.addr`),
+    JsonPatch.replace(`${template}/spec/dnsPolicy`, dns.dnsPolicy),
   ];
-  if (dns.dnsConfig) patches.push(JsonPatch.add('/spec/template/spec/dnsConfig', dns.dnsConfig));
+  if (dns.dnsConfig) patches.push(JsonPatch.add(`${template}/spec/dnsConfig`, dns.dnsConfig));
+  if (serviceAccount) patches.push(JsonPatch.add(`${template}/spec/serviceAccountName`, serviceAccount.name));
+  // cdk8s-plus writes fsGroupChangePolicy even without an fsGroup, where it means nothing.
+  if (options.fsGroup === undefined) patches.push(JsonPatch.remove(`${template}/spec/securityContext/fsGroupChangePolicy`));
   ApiObject.of(workload).addJsonPatch(...patches);
 }
 

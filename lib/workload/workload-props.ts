@@ -40,11 +40,33 @@ export interface WorkloadProps {
   readonly command?: string[];
   /** Extra labels for the pods and objects. @default - none */
   readonly labels?: Record<string, string>;
-  /** CPU and memory. @default - cdk8s-plus-28's defaults */
+  /**
+   * CPU and memory requests and limits.
+   * @default DEFAULT_RESOURCES — requests 100m CPU and 128Mi memory, a 256Mi memory limit and
+   *          no CPU limit: enough for a small service, a memory ceiling that protects the node,
+   *          and no CPU throttling (the request already buys a fair share under contention).
+   *          cdk8s-plus-28's own default (1 CPU / 512Mi requested) would reserve a core per pod.
+   */
   readonly resources?: kplus.ContainerResources;
-  /** The user id to run as (restricted Pod Security requires non-root). @default - the image's user, checked non-root at start */
+  /**
+   * The user id to run as. Never 0: the pod runs with `runAsNonRoot: true`, which the kubelet
+   * enforces (and Pod Security `restricted` requires).
+   * @default - the image's user, checked non-root by the kubelet at start
+   */
   readonly runAsUser?: number;
-  /** Mount a service-account token. @default false — most apps never call the API server */
+  /**
+   * Run under a ServiceAccount of its own (named after the workload, written beside it) with
+   * its API token mounted: for apps that call the Kubernetes API (operators, controllers,
+   * Patroni). Bind the Roles it needs to `serviceAccountName`, and allow egress to the API
+   * server with `allowEgressTo(Peer.kubeApiServer(...))`.
+   * @default false — most apps never call the API server: no token is mounted
+   */
+  readonly serviceAccount?: boolean;
+  /**
+   * Mount the namespace's `default` ServiceAccount token. Prefer `serviceAccount`, which gives
+   * the workload an identity of its own.
+   * @default false
+   */
   readonly serviceAccountToken?: boolean;
   /** The cluster domain for FQDNs. @default 'cluster.local' */
   readonly clusterDomain?: string;
