@@ -9,17 +9,10 @@ import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
+import { PodSecurityLevel } from '../lint/pod-security-standards';
 import { Transaction, recordUndo } from '../private/transaction';
 
-/** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
-export enum PodSecurityLevel {
-  /** Hardened: non-root, no privilege escalation, capabilities dropped, seccomp. */
-  RESTRICTED = 'restricted',
-  /** Blocks known privilege escalations; allows the rest. */
-  BASELINE = 'baseline',
-  /** Unrestricted. */
-  PRIVILEGED = 'privileged',
-}
+export { PodSecurityLevel };
 
 /** A peer allowed into every pod of a namespace, optionally on some ports only. */
 export interface NamespaceIngressRule {

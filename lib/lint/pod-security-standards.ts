@@ -7,18 +7,21 @@
 import { Json, dig, records } from './context';
 import { isRecord } from '../analysis/selectors';
 
-/** The profiles, most permissive first. */
-export enum PodSecurityProfile {
-  PRIVILEGED = 'privileged',
-  BASELINE = 'baseline',
+/** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export enum PodSecurityLevel {
+  /** Hardened: non-root, no privilege escalation, capabilities dropped, seccomp. */
   RESTRICTED = 'restricted',
+  /** Blocks known privilege escalations; allows the rest. */
+  BASELINE = 'baseline',
+  /** Unrestricted. */
+  PRIVILEGED = 'privileged',
 }
 
 /** One failed control. */
 export interface PodSecurityViolation {
   /** The control's name on the Pod Security Standards page, e.g. "Host Namespaces". */
   readonly control: string;
-  readonly profile: PodSecurityProfile.BASELINE | PodSecurityProfile.RESTRICTED;
+  readonly profile: PodSecurityLevel.BASELINE | PodSecurityLevel.RESTRICTED;
   /** What fails, naming the field and container. */
   readonly detail: string;
 }
@@ -56,12 +59,12 @@ function containersOf(podSpec: Json): { container: Json; where: string }[] {
  * The controls of `profile` (and of baseline, which restricted includes) that the pod fails.
  * @param podMetadata the pod template's metadata (AppArmor is set by annotation in 1.28)
  */
-export function podSecurityViolations(podSpec: Json, podMetadata: Json, profile: PodSecurityProfile, versionText = 'latest'): PodSecurityViolation[] {
-  if (profile === PodSecurityProfile.PRIVILEGED) return [];
+export function podSecurityViolations(podSpec: Json, podMetadata: Json, profile: PodSecurityLevel, versionText = 'latest'): PodSecurityViolation[] {
+  if (profile === PodSecurityLevel.PRIVILEGED) return [];
   const version = parseVersion(versionText);
   const found: PodSecurityViolation[] = [];
-  const baseline = (control: string, detail: string) => found.push({ control, profile: PodSecurityProfile.BASELINE, detail });
-  const restricted = (control: string, detail: string) => { if (profile === PodSecurityProfile.RESTRICTED) found.push({ control, profile: PodSecurityProfile.RESTRICTED, detail }); };
+  const baseline = (control: string, detail: string) => found.push({ control, profile: PodSecurityLevel.BASELINE, detail });
+  const restricted = (control: string, detail: string) => { if (profile === PodSecurityLevel.RESTRICTED) found.push({ control, profile: PodSecurityLevel.RESTRICTED, detail }); };
   const containers = containersOf(podSpec);
   const podContext = isRecord(podSpec.securityContext) ? podSpec.securityContext : {};
 

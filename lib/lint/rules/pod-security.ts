@@ -1,9 +1,9 @@
-import { PodSecurityProfile, podSecurityViolations } from '../pod-security-standards';
+import { PodSecurityLevel, podSecurityViolations } from '../pod-security-standards';
 import { dig } from '../context';
 import { podTemplateOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
-const PROFILES = new Set<string>(Object.values(PodSecurityProfile));
+const PROFILES = new Set<string>(Object.values(PodSecurityLevel));
 
 export const podSecurityViolation: LintRule = {
   id: 'pod-security-violation',
@@ -19,7 +19,7 @@ export const podSecurityViolation: LintRule = {
       if (typeof level !== 'string' || !PROFILES.has(level)) continue;
       const versionLabel = dig(namespace, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce-version');
       const version = typeof versionLabel === 'string' ? versionLabel : 'latest';
-      const violations = podSecurityViolations(workload.podSpec, podTemplateOf(workload.object)!.metadata, level as PodSecurityProfile, version);
+      const violations = podSecurityViolations(workload.podSpec, podTemplateOf(workload.object)!.metadata, level as PodSecurityLevel, version);
       if (violations.length === 0) continue;
       yield {
         object: workload.object,
