@@ -189,9 +189,29 @@ export class CompiledModel {
     return [...found].sort();
   }
 
+  /** An outside address as an endpoint. */
+  public externalEndpoint(address: string): Endpoint {
+    const ip = parseIp(address)!;
+    return { kind: 'external', ip, text: formatIp(ip) };
+  }
+
   /** `<namespace>/<name>` of a workload, or the address. */
   public label(endpoint: Endpoint): string {
     return endpoint.kind === 'workload' ? this.workloads[endpoint.index].ref : endpoint.text;
+  }
+
+  /**
+   * The ports one side lets through between a workload and another endpoint: every port when
+   * no policy isolates it in that direction, else the union of its matching rules' ports.
+   */
+  public sidePorts(direction: 'ingress' | 'egress', self: number, other: Endpoint): PortSet {
+    if ((direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length === 0) return PortSet.ALL;
+    const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
+    let set = PortSet.NONE;
+    for (const rule of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self]) {
+      if (this.ruleMatchesPeer(rule, other)) set = set.union(this.rulePorts(rule, destination));
+    }
+    return set;
   }
 
   /** Whether a rule's peers include the endpoint. */

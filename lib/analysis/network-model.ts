@@ -2,6 +2,8 @@ import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from './compil
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
+import { NetworkDiff, diffModels } from './diff';
+import { WorkloadExposure, exposureOf } from './exposure';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
 import { PolicyProtocol } from './port-set';
 import { Labels, labelsSelectWorkload } from './selectors';
@@ -11,6 +13,8 @@ import { portNameProblem } from '../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
+export { NetworkDiff, ConnectionChange } from './diff';
+export { WorkloadExposure, InternetRoute, PUBLIC_ANNOTATION } from './exposure';
 
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
@@ -302,6 +306,20 @@ export class NetworkModel {
    */
   public publicPaths(): PublicPath[] {
     return publicPaths(this.compiled.objects, this);
+  }
+
+  /**
+   * What each workload is open to beyond the input: the internet (LoadBalancer and NodePort
+   * Services, Ingress and HTTPRoute paths, host ports), every namespace or namespaces created
+   * later, and its egress to the internet.
+   */
+  public exposure(): WorkloadExposure[] {
+    return exposureOf(this.compiled, this, INTERNET_STAND_IN);
+  }
+
+  /** What changes from `before` to `after`: connections opened, closed or changed, and why. */
+  public static diff(before: NetworkModel, after: NetworkModel): NetworkDiff {
+    return diffModels(before, after);
   }
 
   /** The workload for a reference, or undefined. */

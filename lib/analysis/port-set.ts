@@ -63,6 +63,52 @@ export class PortSet {
     return new PortSet(result);
   }
 
+  /** The ports of this set that `other` does not hold. */
+  public minus(other: PortSet): PortSet {
+    if (other.isEmpty) return this;
+    if (other === PortSet.ALL) return PortSet.NONE;
+    const result = {} as Record<PolicyProtocol, Intervals>;
+    for (const p of PROTOCOLS) {
+      let remaining: [number, number][] = this.intervals[p].map(([a, b]) => [a, b]);
+      for (const [lo, hi] of other.intervals[p]) {
+        remaining = remaining.flatMap(([a, b]): [number, number][] => {
+          if (hi < a || lo > b) return [[a, b]];
+          const parts: [number, number][] = [];
+          if (a < lo) parts.push([a, lo - 1]);
+          if (hi < b) parts.push([hi + 1, b]);
+          return parts;
+        });
+      }
+      result[p] = remaining;
+    }
+    return new PortSet(result);
+  }
+
+  /** One port of the set (the lowest, TCP first), for asking why it is allowed. */
+  public first(): { protocol: PolicyProtocol; port: number } | undefined {
+    for (const p of PROTOCOLS) if (this.intervals[p].length > 0) return { protocol: p, port: this.intervals[p][0][0] };
+    return undefined;
+  }
+
+  /** Whether both sets hold the same ports. */
+  public equals(other: PortSet): boolean {
+    return this.toString() === other.toString();
+  }
+
+  /** Reads the text {@link toString} writes (`all`, `none`, `TCP 8080, UDP 53, SCTP all`). */
+  public static parse(text: string): PortSet {
+    if (text === 'all') return PortSet.ALL;
+    let set = PortSet.NONE;
+    if (text === 'none' || text === '') return set;
+    for (const part of text.split(', ')) {
+      const match = /^(TCP|UDP|SCTP) (all|(\d+)(?:-(\d+))?)$/.exec(part);
+      if (!match) throw new Error(`not a port set: ${text}`);
+      const protocol = match[1] as PolicyProtocol;
+      set = set.union(match[2] === 'all' ? PortSet.range(protocol, 1, 65535) : PortSet.range(protocol, Number(match[3]), Number(match[4] ?? match[3])));
+    }
+    return set;
+  }
+
   /** Compressed text: `all`, `none`, or e.g. `TCP 8080, TCP 6379-6400, UDP 53, SCTP all`. */
   public toString(): string {
     if (this.isEmpty) return 'none';

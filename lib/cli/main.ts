@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { matrixCsv, matrixTable, pathsText } from './format';
+import { diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, exposureMarkdown, exposureText, readGitRevision } from './review';
 import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
 import { readInputs } from './inputs';
 import { clusterFixtures } from '../analysis/cluster-fixtures';
-import { InputError } from '../analysis/loader';
+import { InputError, SourcedObject } from '../analysis/loader';
 import { NetworkModel, QueryError } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
@@ -190,6 +191,54 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const publicPaths = model.publicPaths();
       if (options.format === 'svg') io.out(await toSvg(matrix, publicPaths));
       else io.out(options.format === 'dot' ? toDot(matrix, publicPaths) : toMermaid(matrix, publicPaths));
+    });
+
+  program.command('diff')
+    .description('What a change opens or closes: connections widened or narrowed (with the rule that allows or the change that closed them), workloads added or removed, lint findings new or fixed. Exit 0: nothing changed; 1: connectivity widened (see --fail-on); 2: bad input.')
+    .argument('[old]', 'the old revision: a file or directory')
+    .argument('[new]', 'the new revision: a file or directory')
+    .option('--git <rev1..rev2>', 'read both revisions from git, e.g. origin/main..HEAD (no checkout); the arguments are then paths inside the repository')
+    .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened, on any change, or never').choices(['widened', 'any', 'never']).default('widened'))
+    .option('--with-cluster', WITH_CLUSTER)
+    .action((first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'any' | 'never'; withCluster?: boolean }) => {
+      let oldSide: { objects: SourcedObject[]; notices: string[] };
+      let newSide: { objects: SourcedObject[]; notices: string[] };
+      if (options.git !== undefined) {
+        const match = /^(.+?)\.\.(.+)$/.exec(options.git);
+        if (!match) throw new UsageError(`--git ${options.git} is not <rev1>..<rev2>, e.g. origin/main..HEAD.`);
+        const paths = [first, second].filter((p): p is string => p !== undefined);
+        oldSide = readGitRevision(match[1], paths);
+        newSide = readGitRevision(match[2], paths);
+      } else {
+        if (first === undefined || second === undefined) throw new UsageError('diff needs OLD and NEW (files or directories), or --git <rev1>..<rev2> [paths...].');
+        oldSide = read([first], io);
+        newSide = read([second], io);
+      }
+      const fixtures = options.withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+      const before = NetworkModel.fromSources([...fixtures, ...oldSide.objects], oldSide.notices.map((n) => `old: ${n}`));
+      const after = NetworkModel.fromSources([...fixtures, ...newSide.objects], newSide.notices.map((n) => `new: ${n}`));
+      for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
+      const diff = NetworkModel.diff(before, after);
+      const lint = diffFindings(lintReport(oldSide.objects).findings, lintReport(newSide.objects).findings);
+      if (options.format === 'json') io.out(`${JSON.stringify(diffJson(diff, lint), null, 2)}\n`);
+      else if (options.format === 'markdown') io.out(diffMarkdown(diff, lint));
+      else io.out(diffText(diff, lint));
+      setExit(diffExitCode(diff, lint, options.failOn));
+    });
+
+  program.command('exposure')
+    .description('What each workload is open to beyond the input: the internet (LoadBalancer/NodePort Services, Ingress and HTTPRoute paths, host ports), every namespace or namespaces created later, and its egress to the internet.')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
+    .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 when a workload not declared public is reachable from the internet').choices(['public', 'never']).default('never'))
+    .option('--with-cluster', WITH_CLUSTER)
+    .action((paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean }) => {
+      const exposure = loadModel(paths, io, options.withCluster).exposure();
+      if (options.format === 'json') io.out(`${JSON.stringify(exposure, null, 2)}\n`);
+      else if (options.format === 'markdown') io.out(exposureMarkdown(exposure));
+      else io.out(exposureText(exposure));
+      setExit(options.failOn === 'public' && exposure.some((e) => e.public && !e.publicByDesign) ? 1 : 0);
     });
 
   return program;

@@ -28,10 +28,29 @@ function trafficMatcher(expectAllowed: boolean) {
   };
 }
 
-/** `expect(chart).toAllowTraffic({ from, to, port })` and `.toDenyTraffic(...)`. */
+/**
+ * Passes when exactly these workloads can be reached from the internet: through a
+ * LoadBalancer or NodePort Service the policies admit, an Ingress or HTTPRoute path (counted
+ * even when the ingress controller is not in the subject: the route is the intent), or host
+ * networking.
+ */
+function toExposeOnly(this: { isNot: boolean }, received: TrafficSubject, expected: readonly string[]): MatcherResult {
+  const exposure = modelOf(received).exposure();
+  const exposed = exposure.filter((e) => e.internet.some((r) => r.status !== 'closed')).map((e) => e.workload).sort();
+  const wanted = [...expected].sort();
+  const pass = exposed.length === wanted.length && exposed.every((w, i) => w === wanted[i]);
+  const routes = exposure.filter((e) => e.internet.length > 0).map((e) => `  ${e.workload}: ${e.internet.map((r) => `${r.via} ${r.detail} [${r.status}]`).join('; ')}`);
+  return {
+    pass,
+    message: () => `expected ${this.isNot ? 'not ' : ''}exactly [${wanted.join(', ')}] to be reachable from the internet; reachable: [${exposed.join(', ')}]${routes.length > 0 ? `\n${routes.join('\n')}` : ''}`,
+  };
+}
+
+/** `expect(chart).toAllowTraffic({ from, to, port })`, `.toDenyTraffic(...)` and `.toExposeOnly([...])`. */
 export const netkitMatchers = {
   toAllowTraffic: trafficMatcher(true),
   toDenyTraffic: trafficMatcher(false),
+  toExposeOnly,
 };
 
 /** The matcher types, for `declare module 'vitest'` augmentation. */
@@ -40,4 +59,6 @@ export interface NetkitMatchers<R = unknown> {
   toAllowTraffic(query: TrafficQuery): R;
   /** Passes when a policy on either side denies the traffic. */
   toDenyTraffic(query: TrafficQuery): R;
+  /** Passes when exactly these workloads (`<namespace>/<name>`) can be reached from the internet. */
+  toExposeOnly(workloads: readonly string[]): R;
 }
