@@ -83,7 +83,7 @@ function coldStart(args: string[], runs = 7): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [join(root, 'bin/netkit'), ...args], { encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [join(root, 'bin/netkit'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
     times.push(performance.now() - started);
     if (result.status !== 0 && result.status !== 1) throw new Error(`netkit ${args.join(' ')} failed: ${result.stderr}`);
   }
@@ -107,6 +107,36 @@ function cliTable(): void {
   }
 }
 
+/**
+ * A second revision of the bench workload that widens something real: every pod of team-1 may
+ * send anywhere, and every app of team-0 admits every namespace on 8080 (2,500 connections open).
+ */
+export function widenedRevision(yaml: string): string {
+  const policy = (namespace: string, spec: string) => `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: widened, namespace: ${namespace}}\nspec:\n${spec}\n`;
+  return yaml
+    + policy('team-0', '  podSelector: {}\n  policyTypes: [Ingress]\n  ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 8080}]}]')
+    + policy('team-1', '  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{}]');
+}
+
+function diffTable(): void {
+  const n = quick ? 500 : 2000;
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-diff-'));
+  try {
+    const before = netkitApp(n).synthYaml();
+    writeFileSync(join(dir, 'before.yaml'), before);
+    writeFileSync(join(dir, 'after.yaml'), widenedRevision(before));
+    const runs = quick ? 3 : 5;
+    const time = coldStart(['diff', join(dir, 'before.yaml'), join(dir, 'after.yaml'), '--format', 'json'], runs);
+    const changes = JSON.parse(execFileSync(process.execPath, [join(root, 'bin/netkit'), 'diff', join(dir, 'before.yaml'), join(dir, 'after.yaml'), '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8', maxBuffer: 1 << 28 })).changes.length;
+    console.log(`\n### GitOps diff: two revisions of ${n.toLocaleString('en')} apps (\`netkit diff\`, whole process, median of ${runs})\n`);
+    console.log('| revisions | connections changed | time |');
+    console.log('| --- | ---: | ---: |');
+    console.log(`| ${n.toLocaleString('en')} apps each | ${changes} | ${ms(time)} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
@@ -114,6 +144,7 @@ async function main(): Promise<void> {
   await synthTable();
   await analysisTable();
   cliTable();
+  diffTable();
 }
 
-void main();
+if (require.main === module) void main();

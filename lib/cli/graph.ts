@@ -59,26 +59,49 @@ export function toMermaid(matrix: Matrix, paths: readonly PublicPath[] = []): st
   return `${lines.join('\n')}\n`;
 }
 
+/** Extras for the report's graph. */
+export interface DotOptions {
+  /** Write `class="ns-<namespace>"` on nodes, clusters and edges, for filtering by namespace. */
+  readonly classes?: boolean;
+  /** Edges a change widened or narrowed, by `from\u0000to`. */
+  readonly changes?: ReadonlyMap<string, 'widened' | 'narrowed'>;
+  /** Connections a change closed entirely, drawn dashed. */
+  readonly closed?: readonly { readonly from: string; readonly to: string; readonly ports: string }[];
+}
+
+const CHANGE_STYLE = { widened: 'color="#c62828", fontcolor="#c62828", penwidth=2.2', narrowed: 'color="#2e7d32", fontcolor="#2e7d32", penwidth=1.6' };
+
 /** A Graphviz digraph: namespaces as clusters, edges labelled with ports. */
-export function toDot(matrix: Matrix, paths: readonly PublicPath[] = []): string {
+export function toDot(matrix: Matrix, paths: readonly PublicPath[] = [], options: DotOptions = {}): string {
   const nodes = nodesOf(matrix);
   const labels = edgeLabels(matrix, paths);
   const ids = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].id]));
+  const groupOf = new Map(matrix.endpoints.map((e, i) => [e, nodes[i].group]));
+  const cls = (...groups: string[]) => (options.classes ? `, class=${quote([...new Set(groups)].map((g) => `ns-${g}`).join(' '))}` : '');
   const lines = ['digraph netkit {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
   let groupIndex = 0;
   for (const [group, members] of groups(nodes)) {
     lines.push(`  subgraph cluster_${groupIndex++} {`, `    label=${quote(group === 'external' ? 'outside the cluster' : `namespace ${group}`)};`);
-    for (const node of members) lines.push(`    ${node.id} [label=${quote(node.label)}];`);
+    if (options.classes) lines.push(`    class=${quote(`ns-${group}`)};`);
+    for (const node of members) lines.push(`    ${node.id} [label=${quote(node.label)}${cls(group)}];`);
     lines.push('  }');
   }
-  for (const cell of matrix.cells) lines.push(`  ${ids.get(cell.from)} -> ${ids.get(cell.to)} [label=${quote(labels.get(`${cell.from}\u0000${cell.to}`)!).replace(/\n/g, '\\n')}];`);
+  for (const cell of matrix.cells) {
+    const key = `${cell.from}\u0000${cell.to}`;
+    const change = options.changes?.get(key);
+    lines.push(`  ${ids.get(cell.from)} -> ${ids.get(cell.to)} [label=${quote(labels.get(key)!).replace(/\n/g, '\\n')}${change ? `, ${CHANGE_STYLE[change]}` : ''}${cls(groupOf.get(cell.from)!, groupOf.get(cell.to)!)}];`);
+  }
+  for (const edge of options.closed ?? []) {
+    if (!ids.has(edge.from) || !ids.has(edge.to)) continue;
+    lines.push(`  ${ids.get(edge.from)} -> ${ids.get(edge.to)} [label=${quote(`closed: ${edge.ports}`)}, style=dashed, color="#2e7d32", fontcolor="#2e7d32"${cls(groupOf.get(edge.from)!, groupOf.get(edge.to)!)}];`);
+  }
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
 
 /** SVG rendered by Graphviz compiled to WebAssembly (@viz-js/viz): no system Graphviz needed. */
-export async function toSvg(matrix: Matrix, paths: readonly PublicPath[] = []): Promise<string> {
+export async function toSvg(matrix: Matrix, paths: readonly PublicPath[] = [], options: DotOptions = {}): Promise<string> {
   const { instance } = await import('@viz-js/viz');
   const viz = await instance();
-  return viz.renderString(toDot(matrix, paths), { format: 'svg' });
+  return viz.renderString(toDot(matrix, paths, options), { format: 'svg' });
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { matrixCsv, matrixTable, pathsText } from './format';
+import { renderReport } from './report';
 import { diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, exposureMarkdown, exposureText, readGitRevision } from './review';
 import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
 import { readInputs } from './inputs';
@@ -239,6 +240,31 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       else if (options.format === 'markdown') io.out(exposureMarkdown(exposure));
       else io.out(exposureText(exposure));
       setExit(options.failOn === 'public' && exposure.some((e) => e.public && !e.publicByDesign) ? 1 : 0);
+    });
+
+  program.command('report')
+    .description('Write one self-contained HTML page (no network access when opened): the graph, the matrix, exposure and lint findings, filterable by namespace; with --diff, what the change widened and narrowed is coloured.')
+    .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
+    .requiredOption('-o, --output <file>', 'the HTML file to write')
+    .option('--diff <old>', 'a previous revision (file or directory) to compare with')
+    .option('--with-cluster', WITH_CLUSTER)
+    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean }) => {
+      const inputs = read(paths, io);
+      const fixtures = options.withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+      const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
+      for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
+      let diff;
+      if (options.diff !== undefined) {
+        const old = read([options.diff], io);
+        diff = NetworkModel.diff(NetworkModel.fromSources([...fixtures, ...old.objects], old.notices), model);
+      }
+      const html = await renderReport({ model, findings: lintReport(inputs.objects).findings, diff, source: paths.join(' ') });
+      try {
+        writeFileSync(options.output, html);
+      } catch (error) {
+        throw new UsageError(`--output ${options.output}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+      }
+      io.err(`netkit: wrote ${options.output} (${(html.length / 1024).toFixed(0)} KiB)\n`);
     });
 
   return program;
