@@ -5,6 +5,8 @@ import {
   NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, where,
 } from './objects';
 import { apiServerProblems } from './policy-validation';
+import { TierPolicy, isClusterPolicy, readClusterPolicy } from './cluster-policy';
+import { TierIndex } from './tiers';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels, matchesSomePods } from './selectors';
@@ -56,6 +58,10 @@ export class CompiledModel {
   public readonly ambiguous = new Map<string, string[]>();
   /** Services, by `<namespace>/<name>`. */
   public readonly services = new Map<string, ServiceInfo>();
+  /** Cluster-scoped policies (Admin and Baseline tiers). */
+  public readonly tierPolicies: TierPolicy[] = [];
+  /** Their rules per workload, when there are any. */
+  public readonly tiers?: TierIndex;
   /** EndpointSlice contents by the `<namespace>/<name>` of the Service they belong to. */
   public readonly endpoints = new Map<string, ServiceEndpoints>();
   /** Per workload: indexes of the policies that isolate it for ingress / egress. */
@@ -94,6 +100,15 @@ export class CompiledModel {
         continue;
       }
       if (kind === 'EndpointSlice') addEndpointSlice(this.endpoints, source.object);
+      if (isClusterPolicy(source.object)) {
+        const { policy, problems } = readClusterPolicy(source);
+        if (!policy) {
+          this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: its CRD would refuse it (${problems.join('; ')}), so it could not exist in a cluster`);
+          continue;
+        }
+        this.tierPolicies.push(policy);
+        for (const part of policy.unmodelled) this.notices.push(`${policy.ref}: ${part}`);
+      }
     }
     const workloads = readWorkloads(objects, this.notices);
     const unmodelled = unmodelledKindsNotice(objects);
@@ -129,6 +144,7 @@ export class CompiledModel {
     }
 
     const index = new SelectorIndex(this.workloads, this.namespaces);
+    if (this.tierPolicies.length > 0) this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index);
     this.ingressIsolation = this.workloads.map(() => []);
     this.egressIsolation = this.workloads.map(() => []);
     this.ingressRules = this.workloads.map(() => []);
@@ -212,6 +228,14 @@ export class CompiledModel {
       if (this.ruleMatchesPeer(rule, other)) set = set.union(this.rulePorts(rule, destination));
     }
     return set;
+  }
+
+  /** {@link sidePorts} with the Admin and Baseline tiers applied around the NetworkPolicy tier. */
+  public effectiveSidePorts(direction: 'ingress' | 'egress', self: number, other: Endpoint): PortSet {
+    const networkPolicy = this.sidePorts(direction, self, other);
+    if (!this.tiers) return networkPolicy;
+    const isolated = (direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length > 0;
+    return this.tiers.sidePorts(direction, self, other, { isolated, ports: networkPolicy });
   }
 
   /** Whether a rule's peers include the endpoint. */

@@ -113,7 +113,7 @@ export function exposureOf(compiled: CompiledModel, model: ExposureModel, intern
   return compiled.workloads.map((w, index) => {
     const internetRoutes = routes.get(w.ref) ?? [];
     const open = internetRoutes.filter((r) => r.status === 'open');
-    const egress = compiled.sidePorts('egress', index, compiled.externalEndpoint(internet));
+    const egress = compiled.effectiveSidePorts('egress', index, compiled.externalEndpoint(internet));
     return {
       workload: w.ref,
       internet: internetRoutes,

@@ -27,6 +27,7 @@ export interface Matrix {
  */
 export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matrix {
   const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
+  if (model.tiers) return tieredMatrix(model, endpoints);
   const raw: { from: number; to: number; ports: string }[] = [];
   const ids = new Map<PortSet, number>();
   const idOf = (set: PortSet) => {
@@ -147,4 +148,24 @@ function unionOf(model: CompiledModel, rules: readonly CompiledRule[], ports: re
   let set = PortSet.NONE;
   for (let k = 0; k < rules.length; k++) if (model.ruleMatchesPeer(rules[k], from)) set = set.union(ports[k]);
   return set;
+}
+
+/**
+ * The matrix when cluster-scoped policies exist: each side's ports with every tier applied
+ * (see tiers.ts), pair by pair. Slower than the bitmask path, and only taken when needed.
+ */
+function tieredMatrix(model: CompiledModel, endpoints: Endpoint[]): Matrix {
+  const labels = endpoints.map((e) => model.label(e));
+  const cells: MatrixCell[] = [];
+  endpoints.forEach((from, i) => {
+    endpoints.forEach((to, j) => {
+      if (from.kind === 'external' && to.kind === 'external') return;
+      const outbound = from.kind === 'workload' ? model.effectiveSidePorts('egress', from.index, to) : PortSet.ALL;
+      if (outbound.isEmpty) return;
+      const inbound = to.kind === 'workload' ? model.effectiveSidePorts('ingress', to.index, from) : PortSet.ALL;
+      const allowed = outbound.intersect(inbound);
+      if (!allowed.isEmpty) cells.push({ from: labels[i], to: labels[j], ports: allowed.toString() });
+    });
+  });
+  return { endpoints: labels, cells };
 }

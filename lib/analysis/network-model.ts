@@ -3,6 +3,7 @@ import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './load
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { NetworkDiff, diffModels } from './diff';
+import { TierDecision } from './tiers';
 import { WorkloadExposure, exposureOf } from './exposure';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
 import { PolicyProtocol } from './port-set';
@@ -14,6 +15,7 @@ import { portNameProblem } from '../net/names';
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
 export { NetworkDiff, ConnectionChange } from './diff';
+export { TierDecision } from './tiers';
 export { WorkloadExposure, InternetRoute, PUBLIC_ANNOTATION } from './exposure';
 
 /** A question: may `from` open a connection to `to` on `port`? */
@@ -65,6 +67,10 @@ export interface SideVerdict {
   readonly allowed: boolean;
   /** The rules that allow it (empty when not isolated or denied). */
   readonly allowedBy: readonly AllowingRule[];
+  /** The cluster-scoped policy rule that decided this side, when an Admin or Baseline tier did. */
+  readonly decidedBy?: TierDecision;
+  /** An Admin-tier Pass that handed this traffic to the NetworkPolicy tier. */
+  readonly passedBy?: TierDecision;
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -397,7 +403,17 @@ export class NetworkModel {
   private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number): SideVerdict {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
     const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.policies[i].ref);
-    if (isolatedBy.length === 0) return { applies: true, isolated: false, isolatedBy, allowed: true, allowedBy: [] };
+    const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
+    // The Admin tier decides before any NetworkPolicy (Accept and Deny are final; Pass goes on).
+    if (tiers?.admin && tiers.admin.action !== 'Pass') {
+      return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: tiers.admin.action === 'Accept', allowedBy: [], decidedBy: tiers.admin };
+    }
+    const passedBy = tiers?.admin ? { passedBy: tiers.admin } : {};
+    if (isolatedBy.length === 0) {
+      // Only traffic no NetworkPolicy decided reaches the Baseline tier.
+      if (tiers?.baseline) return { applies: true, isolated: false, isolatedBy, allowed: tiers.baseline.action !== 'Deny', allowedBy: [], decidedBy: tiers.baseline, ...passedBy };
+      return { applies: true, isolated: false, isolatedBy, allowed: true, allowedBy: [], ...passedBy };
+    }
     const destination = direction === 'ingress' ? self : other;
     const allowedBy: AllowingRule[] = [];
     for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self.index]) {
@@ -405,7 +421,7 @@ export class NetworkModel {
       const ports = this.compiled.rulePorts(compiled, destination);
       if (ports.has(protocol, port)) allowedBy.push({ policy: this.policies[compiled.policy].ref, rule: compiled.rule.index });
     }
-    return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy };
+    return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy };
   }
 
   /** @param via how a Service port led to the container port, if it did (empty otherwise) */
@@ -419,8 +435,16 @@ export class NetworkModel {
       if (self.kind === 'workload' && this.workloads[self.index].hostNetwork) {
         return `${Dir}: ${selfName} uses hostNetwork; NetworkPolicy does not isolate host-network pods (treated as not isolated).`;
       }
-      if (!side.isolated) return `${Dir}: ${selfName} is not isolated for ${direction} (no NetworkPolicy with policyType ${Dir} selects it), so ${direction} is open.`;
-      const isolated = `${selfName} is isolated for ${direction} by ${side.isolatedBy.join(', ')}`;
+      const tier = (d: TierDecision) => `${d.tier} tier ${d.policy} (priority ${d.priority}) ${d.rule} ${d.action}`;
+      if (side.decidedBy?.tier === 'Admin') {
+        return `${Dir}: decided by the ${tier(side.decidedBy)}: ${side.decidedBy.action === 'Accept' ? 'accepted' : 'denied'} before any NetworkPolicy is looked at.`;
+      }
+      const passed = side.passedBy ? ` (the ${tier(side.passedBy)} passed it on)` : '';
+      if (!side.isolated && side.decidedBy) {
+        return `${Dir}: no NetworkPolicy isolates ${selfName}${passed}, so the Baseline tier decides: ${tier(side.decidedBy)}, ${side.decidedBy.action === 'Deny' ? 'denied' : 'allowed'}.`;
+      }
+      if (!side.isolated) return `${Dir}: ${selfName} is not isolated for ${direction} (no NetworkPolicy with policyType ${Dir} selects it${this.compiled.tiers ? ', and no cluster policy rule matches' : ''})${passed}, so ${direction} is open.`;
+      const isolated = `${selfName} is isolated for ${direction} by ${side.isolatedBy.join(', ')}${passed}`;
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
         return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}.`;

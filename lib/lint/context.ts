@@ -4,6 +4,7 @@ import {
   NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
 } from '../analysis/objects';
 import { apiServerProblems } from '../analysis/policy-validation';
+import { isClusterPolicy, readClusterPolicy } from '../analysis/cluster-policy';
 import { Labels, isRecord } from '../analysis/selectors';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
@@ -165,6 +166,12 @@ export class LintContext {
         const key = `${namespaceOf(object)}/${name}`;
         if (name && !this.services.has(key)) this.services.set(key, object);
       }
+    }
+    // Parts of cluster policies that are read but not modelled are said once, here too.
+    for (const source of objects) {
+      if (!isClusterPolicy(source.object)) continue;
+      const policy = readClusterPolicy(source).policy;
+      for (const part of policy?.unmodelled ?? []) this.notices.push(`${policy!.ref}: ${part}`);
     }
     const workloads = readWorkloads(objects, this.notices);
     const unmodelled = unmodelledKindsNotice(objects);

@@ -21,6 +21,7 @@ const isolated = [namespace('a'), policy('a', 'deny', { podSelector: {}, policyT
 const rules = (hostRule: Obj) => ({ ingressClassName: 'nginx', tls: [{ hosts: ['shop.example.com'], secretName: 's' }], rules: [hostRule] });
 const route = (host: string, path: string, backend = { service: { name: 'web', port: { number: 80 } } }) => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } });
 
+const cnp = (name: string, tier: string, priority: number, subject: Obj, ingress: Obj[]): Obj => ({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, subject, ...(ingress.length > 0 ? { ingress } : {}) } });
 const monitor = (kind: string, labels: Record<string, string>): Obj => ({ apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'm', namespace: 'a' }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: 'http' }] } });
 
 /** Per rule: objects that trigger it, and the nearest objects that do not. */
@@ -28,6 +29,11 @@ const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> 
   'cluster-scoped-with-namespace': { bad: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'a' } }], good: [namespace('a')] },
   'image-not-pinned': { bad: [workload('a', 'x', { a: 'x' })].map((w) => { w.spec.template.spec.containers[0].image = 'acme/x:latest'; return w; }), good: [workload('a', 'x', { a: 'x' })] },
   'pod-security-violation': { bad: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' }, { hostNetwork: true })], good: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' })] },
+  'cluster-policy-rejected': { bad: [cnp('a', 'Admin', 2000, { namespaces: {} }, [{ action: 'Deny', from: [{ namespaces: {} }] }])], good: [cnp('a', 'Admin', 20, { namespaces: {} }, [{ action: 'Deny', from: [{ namespaces: {} }] }])] },
+  'cluster-policy-priority-tie': { bad: [cnp('a', 'Admin', 20, { namespaces: {} }, []), cnp('b', 'Admin', 20, { namespaces: {} }, [])], good: [cnp('a', 'Admin', 20, { namespaces: {} }, []), cnp('b', 'Admin', 21, { namespaces: {} }, [])] },
+  'baseline-pass': { bad: [cnp('a', 'Baseline', 20, { namespaces: {} }, [{ action: 'Pass', from: [{ namespaces: {} }] }])], good: [cnp('a', 'Baseline', 20, { namespaces: {} }, [{ action: 'Accept', from: [{ namespaces: {} }] }])] },
+  'cluster-policy-rule-unreachable': { bad: [cnp('a', 'Admin', 1, { namespaces: {} }, [{ action: 'Deny', from: [{ namespaces: {} }] }, { action: 'Accept', from: [{ namespaces: { matchLabels: { x: 'y' } } }] }])], good: [cnp('a', 'Admin', 1, { namespaces: {} }, [{ action: 'Accept', from: [{ namespaces: { matchLabels: { x: 'y' } } }] }, { action: 'Deny', from: [{ namespaces: {} }] }])] },
+  'cluster-policy-subject-selects-nothing': { bad: [app(), cnp('a', 'Admin', 1, { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'wbe' } } } }, [])], good: [app(), cnp('a', 'Admin', 1, { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'web' } } } }, [])] },
   'drop-net-raw-capability': { bad: [app()], good: [(() => { const w = app(); w.spec.template.spec.containers[0].securityContext = { capabilities: { drop: ['ALL'] } }; return w; })()] },
   'monitor-selects-nothing': { bad: [app(), svc(), monitor('ServiceMonitor', { app: 'wbe' })], good: [app(), { ...svc(), metadata: { ...svc().metadata, labels: { app: 'web' } } }, monitor('ServiceMonitor', { app: 'web' })] },
   'workload-not-egress-isolated': { bad: [app(), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })], good: [app(), ...isolated] },
@@ -90,7 +96,7 @@ describe('lint rules', () => {
     for (const rule of ALL_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev)\//);
+      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io)\//);
     }
   });
 

@@ -1,0 +1,254 @@
+/**
+ * Cluster-scoped network policies of Kubernetes SIG Network's network-policy-api, read into one
+ * shape for the analyzer:
+ * - ClusterNetworkPolicy, policy.networking.k8s.io/v1alpha2 (apis/v1alpha2/clusternetworkpolicy_types.go):
+ *   `spec.tier` Admin or Baseline, `spec.priority` 0-1000, `spec.subject` (namespaces | pods),
+ *   rules with actions Accept, Deny, Pass, peers (namespaces | pods; egress also networks, and
+ *   the experimental nodes and domainNames), and `protocols` (tcp/udp/sctp destinationPort
+ *   number or range, or the experimental destinationNamedPort).
+ * - AdminNetworkPolicy and BaselineAdminNetworkPolicy, policy.networking.k8s.io/v1alpha1
+ *   (apis/v1alpha1/adminnetworkpolicy_types.go, baselineadminnetworkpolicy_types.go): the
+ *   Admin tier with priorities and Allow/Deny/Pass, and the Baseline tier (one object named
+ *   `default`, Allow/Deny); `ports` as portNumber, namedPort or portRange.
+ * The CRDs' validation rules are checked here: a policy they would refuse cannot exist and is
+ * left out with a notice, as NetworkPolicies the API server refuses are.
+ */
+import { SourcedObject } from './loader';
+import { nameOf } from './objects';
+import { parseLooseCidr, selectorProblems } from './policy-validation';
+import { PolicyProtocol } from './port-set';
+import { MATCH_ALL, Selector, isRecord, parseSelector } from './selectors';
+import { IpRange } from '../net/ip';
+import { portNameProblem } from '../net/names';
+
+/** The tiers, in evaluation order around the NetworkPolicy tier. */
+export type Tier = 'Admin' | 'Baseline';
+/** What a matching rule does (v1alpha1's Allow reads as Accept). */
+export type TierAction = 'Accept' | 'Deny' | 'Pass';
+
+/** A peer of a tier rule. */
+export type TierPeer =
+  | { readonly kind: 'pods'; readonly namespaceSelector: Selector; readonly podSelector: Selector }
+  | { readonly kind: 'networks'; readonly ranges: readonly IpRange[]; readonly text: readonly string[] }
+  /** Experimental or unknown: read, but not modelled (the analyzer says so). */
+  | { readonly kind: 'unmodelled'; readonly what: string };
+
+/** A port match of a tier rule. */
+export type TierPort =
+  | { readonly kind: 'range'; readonly protocol: PolicyProtocol; readonly from: number; readonly to: number }
+  | { readonly kind: 'named'; readonly name: string };
+
+/** One rule: its index in the list, name, action, peers and ports (`null`: every port). */
+export interface TierRule {
+  readonly index: number;
+  readonly name?: string;
+  readonly action: TierAction;
+  /**
+   * The peers. A peer with no field set is, by the reference, an unknown option to "fail
+   * closed" on: an Accept rule then matches nothing, a Deny or Pass rule everything.
+   */
+  readonly peers: readonly TierPeer[];
+  readonly failClosed: boolean;
+  readonly ports: readonly TierPort[] | null;
+}
+
+/** A cluster-scoped policy, whatever its kind and version. */
+export interface TierPolicy {
+  /** `ClusterNetworkPolicy deny-metadata`, `AdminNetworkPolicy x`, `BaselineAdminNetworkPolicy default`. */
+  readonly ref: string;
+  readonly tier: Tier;
+  /** 0-1000, lower first; BaselineAdminNetworkPolicy has none (1001: after Baseline CNPs). */
+  readonly priority: number;
+  /** Pods the policy applies to (host-network pods never). */
+  readonly subject: { readonly namespaceSelector: Selector; readonly podSelector: Selector };
+  readonly ingress: readonly TierRule[];
+  readonly egress: readonly TierRule[];
+  /** Parts read but not modelled (experimental peers, named ports on addresses), for notices. */
+  readonly unmodelled: readonly string[];
+  readonly source: SourcedObject;
+}
+
+const GROUP = 'policy.networking.k8s.io/';
+
+/** Whether an object is one of the cluster-scoped policy kinds. */
+export function isClusterPolicy(object: Record<string, unknown>): boolean {
+  const apiVersion = String(object.apiVersion);
+  return apiVersion.startsWith(GROUP) && ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].includes(String(object.kind));
+}
+
+/**
+ * Reads a cluster policy, or returns why the API server (its CRD's validation) would refuse it.
+ */
+export function readClusterPolicy(source: SourcedObject): { policy?: TierPolicy; problems: string[] } {
+  const object = source.object;
+  const kind = String(object.kind);
+  const version = String(object.apiVersion).slice(GROUP.length);
+  const problems: string[] = [];
+  const unmodelled: string[] = [];
+  const name = nameOf(object);
+  if (!name) return { problems: ['metadata.name: Required value'] };
+  const spec = isRecord(object.spec) ? object.spec : undefined;
+  if (!spec) return { problems: ['spec: Required value'] };
+  const v1alpha2 = kind === 'ClusterNetworkPolicy';
+  if (v1alpha2 && version !== 'v1alpha2') return { problems: [`apiVersion ${String(object.apiVersion)}: ClusterNetworkPolicy is read as v1alpha2`] };
+  if (!v1alpha2 && version !== 'v1alpha1') return { problems: [`apiVersion ${String(object.apiVersion)}: ${kind} is read as v1alpha1`] };
+
+  let tier: Tier;
+  let priority: number;
+  if (kind === 'ClusterNetworkPolicy') {
+    if (spec.tier !== 'Admin' && spec.tier !== 'Baseline') problems.push(`spec.tier: Unsupported value: ${JSON.stringify(spec.tier)}: supported values: "Admin", "Baseline"`);
+    tier = spec.tier === 'Baseline' ? 'Baseline' : 'Admin';
+    priority = checkPriority(spec.priority, problems);
+  } else if (kind === 'AdminNetworkPolicy') {
+    tier = 'Admin';
+    priority = checkPriority(spec.priority, problems);
+  } else {
+    tier = 'Baseline';
+    priority = 1001;
+    // BaselineAdminNetworkPolicy is a singleton: the CRD admits only the name "default".
+    if (name !== 'default') problems.push(`metadata.name: Invalid value: "${name}": only one object with name "default" is allowed`);
+  }
+  const subject = readSubject(spec.subject, problems);
+  const readRules = (direction: 'ingress' | 'egress') => {
+    const raw = spec[direction];
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) { problems.push(`spec.${direction}: is not a list`); return []; }
+    if (raw.length > 25) problems.push(`spec.${direction}: Too many: ${raw.length}: must have at most 25 items`);
+    return raw.map((rule, index) => readRule(rule, index, direction, kind, v1alpha2, problems, unmodelled));
+  };
+  const ingress = readRules('ingress');
+  const egress = readRules('egress');
+  if (problems.length > 0) return { problems };
+  return { policy: { ref: `${kind} ${name}`, tier, priority, subject: subject!, ingress, egress, unmodelled, source }, problems };
+}
+
+function checkPriority(raw: unknown, problems: string[]): number {
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > 1000) {
+    problems.push(`spec.priority: Invalid value: ${JSON.stringify(raw)}: must be a whole number from 0 to 1000`);
+    return 1000;
+  }
+  return raw;
+}
+
+/** Subject: exactly one of namespaces / pods (v1alpha1: the same names). */
+function readSubject(raw: unknown, problems: string[]): TierPolicy['subject'] | undefined {
+  if (!isRecord(raw)) { problems.push('spec.subject: Required value'); return undefined; }
+  const keys = Object.keys(raw).filter((k) => raw[k] !== undefined && raw[k] !== null);
+  if (keys.length !== 1 || !['namespaces', 'pods'].includes(keys[0])) {
+    problems.push(`spec.subject: must set exactly one of namespaces, pods (it sets ${keys.join(', ') || 'none'})`);
+    return undefined;
+  }
+  if (keys[0] === 'namespaces') {
+    problems.push(...selectorProblems(raw.namespaces, 'spec.subject.namespaces'));
+    return { namespaceSelector: parseSelector(raw.namespaces), podSelector: MATCH_ALL };
+  }
+  const pods = isRecord(raw.pods) ? raw.pods : {};
+  problems.push(...selectorProblems(pods.namespaceSelector, 'spec.subject.pods.namespaceSelector'), ...selectorProblems(pods.podSelector, 'spec.subject.pods.podSelector'));
+  return { namespaceSelector: parseSelector(pods.namespaceSelector), podSelector: parseSelector(pods.podSelector) };
+}
+
+function readRule(raw: unknown, index: number, direction: 'ingress' | 'egress', kind: string, v1alpha2: boolean, problems: string[], unmodelled: string[]): TierRule {
+  const at = `spec.${direction}[${index}]`;
+  const fallback: TierRule = { index, action: 'Deny', peers: [], failClosed: false, ports: null };
+  if (!isRecord(raw)) { problems.push(`${at}: is not a mapping`); return fallback; }
+  const actions = kind === 'ClusterNetworkPolicy' ? ['Accept', 'Deny', 'Pass'] : kind === 'AdminNetworkPolicy' ? ['Allow', 'Deny', 'Pass'] : ['Allow', 'Deny'];
+  if (!actions.includes(raw.action as string)) problems.push(`${at}.action: Unsupported value: ${JSON.stringify(raw.action)}: supported values: ${actions.map((a) => `"${a}"`).join(', ')}`);
+  const action: TierAction = raw.action === 'Allow' || raw.action === 'Accept' ? 'Accept' : raw.action === 'Pass' ? 'Pass' : 'Deny';
+  if (typeof raw.name === 'string' && raw.name.length > 100) problems.push(`${at}.name: Too long: may not be more than 100 characters`);
+  const peerField = direction === 'ingress' ? 'from' : 'to';
+  const rawPeers = raw[peerField];
+  if (!Array.isArray(rawPeers) || rawPeers.length === 0) problems.push(`${at}.${peerField}: Required value: at least one peer`);
+  else if (rawPeers.length > 25) problems.push(`${at}.${peerField}: Too many: ${rawPeers.length}: must have at most 25 items`);
+  let failClosed = false;
+  const peers: TierPeer[] = [];
+  (Array.isArray(rawPeers) ? rawPeers : []).forEach((peer, p) => {
+    const where = `${at}.${peerField}[${p}]`;
+    if (!isRecord(peer)) { problems.push(`${where}: is not a mapping`); return; }
+    const keys = Object.keys(peer).filter((k) => peer[k] !== undefined && peer[k] !== null);
+    const allowed = direction === 'ingress' ? ['namespaces', 'pods'] : ['namespaces', 'pods', 'nodes', 'networks', ...(v1alpha2 ? ['domainNames'] : [])];
+    if (keys.length === 0) { failClosed = true; return; } // unknown option: fail closed (see TierRule.peers)
+    if (keys.length > 1) { problems.push(`${where}: must set exactly one of ${allowed.join(', ')}`); return; }
+    const key = keys[0];
+    if (!allowed.includes(key)) { failClosed = true; unmodelled.push(`${where}: peer field ${key} is unknown to this version; read as failing closed`); return; }
+    if (key === 'namespaces') {
+      problems.push(...selectorProblems(peer.namespaces, `${where}.namespaces`));
+      peers.push({ kind: 'pods', namespaceSelector: parseSelector(peer.namespaces), podSelector: MATCH_ALL });
+    } else if (key === 'pods') {
+      const pods = isRecord(peer.pods) ? peer.pods : {};
+      problems.push(...selectorProblems(pods.namespaceSelector, `${where}.pods.namespaceSelector`), ...selectorProblems(pods.podSelector, `${where}.pods.podSelector`));
+      peers.push({ kind: 'pods', namespaceSelector: parseSelector(pods.namespaceSelector), podSelector: parseSelector(pods.podSelector) });
+    } else if (key === 'networks') {
+      const list = Array.isArray(peer.networks) ? peer.networks.map(String) : [];
+      if (list.length === 0 || list.length > 25) problems.push(`${where}.networks: must have 1 to 25 CIDRs`);
+      const ranges = list.map((cidr) => {
+        const range = parseLooseCidr(cidr);
+        if (!range) problems.push(`${where}.networks: Invalid value: "${cidr}": Invalid CIDR format provided`);
+        return range;
+      }).filter((r): r is IpRange => r !== undefined);
+      peers.push({ kind: 'networks', ranges, text: list });
+    } else {
+      // nodes (node addresses are not known before deploy) and domainNames (answers are by address).
+      peers.push({ kind: 'unmodelled', what: key });
+      unmodelled.push(`${where}: ${key} peers are not modelled (${key === 'nodes' ? 'node addresses are not in the input' : 'connections are answered by address, not by name'}); the rule matches no endpoint here`);
+      if (key === 'domainNames' && action !== 'Accept') problems.push(`${where}.domainNames: only Accept rules may use domainNames`);
+    }
+  });
+  const ports = readPorts(raw, at, v1alpha2, problems, peers);
+  return { index, ...(typeof raw.name === 'string' ? { name: raw.name } : {}), action, peers, failClosed, ports };
+}
+
+function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, problems: string[], peers: TierPeer[]): TierPort[] | null {
+  const field = v1alpha2 ? 'protocols' : 'ports';
+  const list = raw[field];
+  if (list === undefined || list === null) return null;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 25) { problems.push(`${at}.${field}: must have 1 to 25 items`); return null; }
+  const ports: TierPort[] = [];
+  list.forEach((entry, i) => {
+    const where = `${at}.${field}[${i}]`;
+    if (!isRecord(entry)) { problems.push(`${where}: is not a mapping`); return; }
+    const keys = Object.keys(entry).filter((k) => entry[k] !== undefined && entry[k] !== null);
+    if (keys.length !== 1) { problems.push(`${where}: must set exactly one field (it sets ${keys.join(', ') || 'none'})`); return; }
+    const key = keys[0];
+    const number = (value: unknown, what: string) => {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) { problems.push(`${what}: Invalid value: ${JSON.stringify(value)}: must be 1-65535`); return 1; }
+      return value;
+    };
+    const named = (name: unknown) => {
+      if (typeof name !== 'string' || portNameProblem(name)) { problems.push(`${where}: Invalid value: ${JSON.stringify(name)}: not a port name`); return; }
+      if (peers.some((p) => p.kind === 'networks' || p.kind === 'unmodelled')) problems.push(`${where}: networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`);
+      ports.push({ kind: 'named', name });
+    };
+    if (v1alpha2) {
+      if (key === 'destinationNamedPort') { named(entry.destinationNamedPort); return; }
+      const protocol = ({ tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' } as Record<string, PolicyProtocol>)[key];
+      if (!protocol) { problems.push(`${where}: unknown field ${key}`); return; }
+      const destination = isRecord(entry[key]) ? (entry[key] as Record<string, unknown>).destinationPort : undefined;
+      if (!isRecord(destination)) { problems.push(`${where}.${key}.destinationPort: Required value`); return; }
+      if (isRecord(destination.range)) {
+        const from = number(destination.range.start, `${where}.${key}.destinationPort.range.start`);
+        const to = number(destination.range.end, `${where}.${key}.destinationPort.range.end`);
+        if (from >= to) problems.push(`${where}.${key}.destinationPort.range: Start port must be less than End port`);
+        ports.push({ kind: 'range', protocol, from, to });
+      } else {
+        const port = number(destination.number, `${where}.${key}.destinationPort.number`);
+        ports.push({ kind: 'range', protocol, from: port, to: port });
+      }
+      return;
+    }
+    const protocolOf = (value: unknown): PolicyProtocol => (value === undefined ? 'TCP' : ['TCP', 'UDP', 'SCTP'].includes(value as string) ? value as PolicyProtocol : (problems.push(`${where}: Unsupported protocol ${JSON.stringify(value)}`), 'TCP'));
+    if (key === 'portNumber' && isRecord(entry.portNumber)) {
+      const port = number(entry.portNumber.port, `${where}.portNumber.port`);
+      ports.push({ kind: 'range', protocol: protocolOf(entry.portNumber.protocol), from: port, to: port });
+    } else if (key === 'portRange' && isRecord(entry.portRange)) {
+      const from = number(entry.portRange.start, `${where}.portRange.start`);
+      const to = number(entry.portRange.end, `${where}.portRange.end`);
+      if (from >= to) problems.push(`${where}.portRange: Start port must be less than End port`);
+      ports.push({ kind: 'range', protocol: protocolOf(entry.portRange.protocol), from, to });
+    } else if (key === 'namedPort') {
+      named(entry.namedPort);
+    } else {
+      problems.push(`${where}: unknown field ${key}`);
+    }
+  });
+  return ports;
+}
