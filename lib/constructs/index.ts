@@ -18,3 +18,4 @@ export * from './tls-ingress';
 export * from './gateway';
 export * from './http-route';
 export * from './external-service';
+export * from './cluster-guardrails';

@@ -1,4 +1,3 @@
-import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
@@ -10,6 +9,7 @@ import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
 import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
 import { PodSecurityLevel } from '../lint/pod-security-standards';
+import { clusterScoped } from '../private/cluster-scoped';
 import { Transaction, recordUndo } from '../private/transaction';
 
 export { PodSecurityLevel };
@@ -123,9 +123,7 @@ export class SecureNamespace extends Construct implements INamespace {
         'pod-security.kubernetes.io/warn-version': version,
       };
       this.namespaceLabels = { ...namespaceLabels, [NAMESPACE_NAME_LABEL]: name };
-      this.namespace = new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } });
-      // A Namespace is cluster-scoped; cdk8s would stamp the chart's namespace on it too.
-      if (Chart.of(this).namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      this.namespace = clusterScoped(new k8s.KubeNamespace(this, 'namespace', { metadata: { name, labels: namespaceLabels } }));
       this.defaultDenyPolicy = new ManagedNetworkPolicy(this, 'default-deny', {
         name: 'default-deny', namespace: name, podSelector: {}, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });

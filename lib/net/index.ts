@@ -2,3 +2,4 @@ export * from './port';
 export * from './cidr';
 export * from './peer';
 export * from './dns';
+export * from './cluster-peer';

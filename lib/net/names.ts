@@ -1,3 +1,5 @@
+import { failValue } from '../private/errors';
+
 /**
  * Kubernetes object name and label rules, as the API server validates them
  * (k8s.io/apimachinery/pkg/util/validation). Each check returns a problem sentence, or
@@ -101,4 +103,10 @@ export function hostProblem(host: string): string | undefined {
   const bare = host.startsWith('*.') ? host.slice(2) : host;
   const problem = dns1123SubdomainProblem(bare);
   return problem ? `is not a DNS name: it ${problem}` : undefined;
+}
+
+/** Fails with a fix when `name` is not a valid namespace name. */
+export function checkNamespaceName(where: string, name: string): void {
+  const problem = dns1123LabelProblem(name);
+  if (problem) failValue(where, `namespace name "${name}" ${problem}. Namespace names are DNS-1123 labels such as "monitoring".`);
 }

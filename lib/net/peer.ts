@@ -1,6 +1,6 @@
 import { Port } from './port';
 import { Cidr, IpBlockJson } from './cidr';
-import { labelsProblem, dns1123LabelProblem } from './names';
+import { checkNamespaceName, labelsProblem } from './names';
 import { failValue } from '../private/errors';
 
 /** The label every namespace carries with its own name (set by the API server since 1.21). */
@@ -250,10 +250,6 @@ function checkLabels(where: string, labels: Record<string, string>, required: bo
   if (problem) failValue(where, `${problem}. Fix the label.`);
 }
 
-function checkNamespaceName(where: string, name: string): void {
-  const problem = dns1123LabelProblem(name);
-  if (problem) failValue(where, `namespace name "${name}" ${problem}. Namespace names are DNS-1123 labels such as "monitoring".`);
-}
 
 function labelKey(labels: Readonly<Record<string, string>>): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');

@@ -1,3 +1,4 @@
 export * from './network-policy';
 export * from './workload-network';
 export * from './service-backend';
+export * from './cluster-policy-json';

@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
-  Certificate, Cidr, DnsConfig, ExposedApp, ExternalService, Gateway, HeadlessStateful, HttpRoute, IngressBackend, NetkitError, NetworkModel,
+  Certificate, Cidr, ClusterGuardrails, ClusterPeer, ClusterSubject, DnsConfig, GuardrailAction, GuardrailTier, ExposedApp, ExternalService, Gateway, HeadlessStateful, HttpRoute, IngressBackend, NetkitError, NetworkModel,
   Peer, Port, Probe, SecureNamespace, ServiceExposure, SessionAffinity, TlsIngress, lint, Worker, ScheduledJob, DisruptionBudget,
 } from '../../lib';
 import { validateAgainstSchema } from '../helpers/schema';
@@ -199,6 +199,8 @@ describe('a failed construct call leaves nothing behind', () => {
     { name: 'Worker: a probe on a port it does not declare', fail: (b, _, k) => new Worker(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'w:1', readiness: Probe.tcp() }) },
     { name: 'ScheduledJob: a bad schedule', fail: (b, _, k) => new ScheduledJob(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'j:1', schedule: 'daily' }) },
     { name: 'HeadlessStateful: quorum of two', fail: (b, _, k) => new HeadlessStateful(b.chart, 'late', { namespace: pick(b.namespaces, k), image: 'a:1', clientPorts: [Port.tcp(80, 'http')], replicas: 2, disruptionBudget: DisruptionBudget.quorum() }) },
+    { name: 'ClusterGuardrails: a namespace whose isolation ties a taken priority', setup: (b) => { const g = new ClusterGuardrails(b.chart, 'guardrails', { denyCloudMetadata: true }); g.addPolicy('taken', { tier: GuardrailTier.BASELINE, priority: 501, subject: ClusterSubject.allNamespaces(), egress: [{ action: GuardrailAction.DENY, peers: [ClusterPeer.allNamespaces()] }] }); return g; }, fail: (b, g: ClusterGuardrails) => g.isolateNamespaces({ namespaces: [...b.namespaces, 'zz'] }) },
+    { name: 'ClusterGuardrails: Pass in the Baseline tier', setup: (b) => new ClusterGuardrails(b.chart, 'guardrails', { allowDnsForAllPods: true }), fail: (_b, g: ClusterGuardrails) => g.addPolicy('x', { tier: GuardrailTier.BASELINE, priority: 1, subject: ClusterSubject.allNamespaces(), ingress: [{ action: GuardrailAction.PASS, peers: [ClusterPeer.allNamespaces()] }] }) },
     { name: 'connectTo a misspelt port', fail: (b, _, k) => pick(b.apps, k).connectTo(pick(b.targets, k + 1), 'htp') },
     { name: 'allowFrom an undeclared port', fail: (b, _, k) => pick(b.apps, k).allowFrom(Peer.namespaceNamed('ops'), 'nope') },
     { name: 'allowEgressTo with no port', fail: (b, _, k) => pick(b.apps, k).allowEgressTo(Peer.internet()) },
