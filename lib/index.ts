@@ -1,4 +1,5 @@
 export * from './net';
+export * from './dns';
 export * from './policy';
 export * from './workload';
 export * from './constructs';

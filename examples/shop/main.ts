@@ -2,7 +2,7 @@ import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExposedApp, HeadlessStateful, Peer, Port, Probe, SecureNamespace } from '../../lib';
+import { ClusterGuardrails, CoreDnsConfig, ExposedApp, HeadlessStateful, Peer, Port, Probe, SecureNamespace } from '../../lib';
 
 /** Where this cluster's API server listens (the `kubernetes` EndpointSlice in `default`). */
 const API_SERVER_ADDRESS = '192.0.2.10';
@@ -79,9 +79,24 @@ export class ShopChart extends Chart {
   }
 }
 
+/**
+ * What the platform team owns for the whole cluster: CoreDNS (the corporate zone goes to its own
+ * resolvers; answers are cached longer and refreshed before they expire) and guardrails no
+ * namespace can override (no pod reads the cloud metadata endpoint).
+ */
+export class ClusterChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const dns = new CoreDnsConfig(this, 'coredns', { cache: { ttl: 60, prefetch: 10, success: { capacity: 20000 } } });
+    dns.addStubDomain('corp.example', ['10.0.0.53', '10.0.1.53']);
+    new ClusterGuardrails(this, 'guardrails', { denyCloudMetadata: true });
+  }
+}
+
 // Synthesize only when run as the app (cdk8s synth / npm run synth), not when a test imports the chart.
 if (require.main === module) {
   const app = new App();
   new ShopChart(app, 'shop');
+  new ClusterChart(app, 'cluster');
   app.synth();
 }

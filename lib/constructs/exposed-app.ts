@@ -82,7 +82,8 @@ export class ExposedApp extends ServiceWorkload {
   public readonly network: WorkloadNetwork;
   /** Its own ServiceAccount, with `serviceAccount: true`; bind Roles to it. */
   public readonly serviceAccount?: k8s.KubeServiceAccount;
-  private readonly clusterDomain: string;
+  /** The cluster domain its DNS names use (CoreDnsConfig checks it serves this one). */
+  public readonly clusterDomain: string;
   private readonly servicePorts: ReadonlyMap<Port, number>;
 
   constructor(scope: Construct, id: string, props: ExposedAppProps) {

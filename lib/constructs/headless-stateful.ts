@@ -135,7 +135,8 @@ export class HeadlessStateful extends ServiceWorkload {
   public readonly network: WorkloadNetwork;
   /** Its own ServiceAccount, with `serviceAccount: true`; bind Roles to it. */
   public readonly serviceAccount?: k8s.KubeServiceAccount;
-  private readonly clusterDomain: string;
+  /** The cluster domain its DNS names use (CoreDnsConfig checks it serves this one). */
+  public readonly clusterDomain: string;
 
   constructor(scope: Construct, id: string, props: HeadlessStatefulProps) {
     super(scope, id);

@@ -19,3 +19,5 @@ export * from './gateway';
 export * from './http-route';
 export * from './external-service';
 export * from './cluster-guardrails';
+export * from './coredns-config';
+export * from './node-local-dns-cache';

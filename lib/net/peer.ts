@@ -160,10 +160,16 @@ export class Peer {
       (policyNamespace) => [podsIn(labels, namespace, policyNamespace)]);
   }
 
-  /** NodeLocal DNSCache on its link-local address. @param address default 169.254.20.10 */
-  public static nodeLocalDns(address = '169.254.20.10'): Peer {
-    const block = Cidr.host(address);
-    return new Peer('cidr', `dns.${address}`, `NodeLocal DNSCache at ${address}`, () => [{ ipBlock: block.toIpBlock() }]);
+  /**
+   * NodeLocal DNSCache on its link-local address. In kube-proxy iptables mode the cache also
+   * answers on the kube-dns Service address, which pods keep using and which no DNAT rewrites,
+   * so a policy must allow that address too: pass `kubeDnsAddress`.
+   * @param address default 169.254.20.10
+   */
+  public static nodeLocalDns(address = '169.254.20.10', options: { kubeDnsAddress?: string } = {}): Peer {
+    const blocks = [Cidr.host(address), ...(options.kubeDnsAddress !== undefined ? [Cidr.host(options.kubeDnsAddress)] : [])];
+    const addresses = blocks.map((b) => b.cidr.replace(/\/\d+$/, ''));
+    return new Peer('cidr', `dns.${addresses.join('+')}`, `NodeLocal DNSCache at ${addresses.join(' and ')}`, () => blocks.map((b) => ({ ipBlock: b.toIpBlock() })));
   }
 
   /**

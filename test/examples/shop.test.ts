@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { ShopChart } from '../../examples/shop/main';
-import { NetworkModel, clusterFixtures, loadYaml } from '../../lib';
+import { ClusterChart, ShopChart } from '../../examples/shop/main';
+import { NetworkModel, clusterFixtures, lint, loadYaml, parseCorefile } from '../../lib';
 import { validateAgainstSchema } from '../helpers/schema';
 
 function synthShop(): string {
@@ -72,5 +72,33 @@ describe('examples/shop', () => {
       { from: 'shop/web', to: 'kube-system/coredns', ports: 'TCP 53, UDP 53' },
       { from: 'shop/web', to: 'shop/api', ports: 'TCP 8080' },
     ]);
+  });
+});
+
+describe('examples/shop: the cluster chart', () => {
+  const file = join(__dirname, '../../examples/shop/dist/cluster.k8s.yaml');
+  const committed = readFileSync(file, 'utf8');
+
+  test('the committed YAML is what the code synthesizes, byte for byte', () => {
+    const synth = () => Yaml.stringify(...new ClusterChart(new App(), 'cluster').toJson());
+    expect(synth()).toBe(committed);
+    expect(synth()).toBe(committed);
+  });
+
+  test('its Corefile parses, passes the lint, and routes corp.example to its own resolvers', () => {
+    const objects = Yaml.load(file);
+    expect(lint(objects)).toEqual([]);
+    validateAgainstSchema(objects);
+    const corefile = objects.find((o) => o.kind === 'ConfigMap').data.Corefile;
+    const { corefile: parsed, errors } = parseCorefile(corefile);
+    expect(errors).toEqual([]);
+    expect(parsed.entries.map((e) => (e.kind === 'server' ? e.keys : []))).toEqual([['.:53'], ['corp.example:53']]);
+  });
+
+  test('with the shop: no pod reaches the cloud metadata endpoint, whatever its NetworkPolicy says', () => {
+    const shop = readFileSync(join(__dirname, '../../examples/shop/dist/shop.k8s.yaml'), 'utf8');
+    const model = NetworkModel.fromYaml([shop, committed, Yaml.stringify(...clusterFixtures())]);
+    expect(model).toDenyTraffic({ from: 'shop/api', to: '169.254.169.254', port: 80 });
+    expect(model).toAllowTraffic({ from: 'shop/api', to: 'shop/db', port: 5432 });
   });
 });

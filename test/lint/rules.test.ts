@@ -24,8 +24,22 @@ const route = (host: string, path: string, backend = { service: { name: 'web', p
 const cnp = (name: string, tier: string, priority: number, subject: Obj, ingress: Obj[]): Obj => ({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, subject, ...(ingress.length > 0 ? { ingress } : {}) } });
 const monitor = (kind: string, labels: Record<string, string>): Obj => ({ apiVersion: 'monitoring.coreos.com/v1', kind, metadata: { name: 'm', namespace: 'a' }, spec: { selector: { matchLabels: labels }, endpoints: [{ port: 'http' }] } });
 
+const corefile = (text: string, name = 'coredns', key = 'Corefile'): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'kube-system' }, data: { [key]: text } });
+const mainBlock = (body: string[]) => ['.:53 {', '    errors', '    health', '    ready', '    kubernetes cluster.local in-addr.arpa ip6.arpa', ...body.map((l) => `    ${l}`), '}', ''].join('\n');
+const forwarding = ['forward . /etc/resolv.conf', 'cache 30', 'loop'];
+const stub = (key: string) => `${key} {\n    forward . 10.0.0.53\n    cache 30\n    loop\n}\n`;
+const custom = (secondKey: string): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns-custom', namespace: 'kube-system' }, data: { 'a.server': stub('corp.example'), 'b.server': stub(secondKey) } });
+
 /** Per rule: objects that trigger it, and the nearest objects that do not. */
 const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> = {
+  'corefile-syntax': { bad: [corefile(mainBlock(forwarding).replace(/}\n$/, ''))], good: [corefile(mainBlock(forwarding))] },
+  'corefile-duplicate-zone': { bad: [corefile(mainBlock(forwarding)), custom('Corp.Example.:53')], good: [corefile(mainBlock(forwarding)), custom('corp.example:5353')] },
+  'corefile-no-kubernetes': { bad: [corefile('.:53 {\n    errors\n    health\n    ready\n    forward . /etc/resolv.conf\n    cache 30\n    loop\n}\n')], good: [corefile(mainBlock(forwarding))] },
+  'corefile-forward-without-loop': { bad: [corefile(mainBlock(['forward . /etc/resolv.conf', 'cache 30']))], good: [corefile(mainBlock(forwarding))] },
+  'corefile-missing-ready-health': { bad: [corefile(mainBlock(forwarding).replace('    ready\n', ''))], good: [corefile(mainBlock(forwarding))] },
+  'corefile-no-cache': { bad: [corefile(mainBlock(['forward . /etc/resolv.conf', 'loop']))], good: [corefile(mainBlock(forwarding))] },
+  'corefile-pods-insecure': { bad: [corefile(mainBlock(forwarding).replace('ip6.arpa\n', 'ip6.arpa {\n        pods insecure\n    }\n'))], good: [corefile(mainBlock(forwarding).replace('ip6.arpa\n', 'ip6.arpa {\n        pods verified\n    }\n'))] },
+  'corefile-unknown-plugin': { bad: [corefile(mainBlock([...forwarding, 'cahce 30'])), corefile('lgo\n', 'coredns-custom', 'x.override')], good: [corefile(mainBlock(forwarding)), corefile('log\n', 'coredns-custom', 'x.override')] },
   'cluster-scoped-with-namespace': { bad: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'a' } }], good: [namespace('a')] },
   'image-not-pinned': { bad: [workload('a', 'x', { a: 'x' })].map((w) => { w.spec.template.spec.containers[0].image = 'acme/x:latest'; return w; }), good: [workload('a', 'x', { a: 'x' })] },
   'pod-security-violation': { bad: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' }, { hostNetwork: true })], good: [{ ...namespace('a'), metadata: { name: 'a', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, workload('a', 'x', { a: 'x' })] },
@@ -96,7 +110,7 @@ describe('lint rules', () => {
     for (const rule of ALL_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io)\//);
+      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io|coredns\.io)\//);
     }
   });
 

@@ -10,6 +10,7 @@ import { dropNetRawCapability } from './capabilities';
 import { podSecurityViolation } from './pod-security';
 import { clusterScopedWithNamespace } from './object-scope';
 import { imageNotPinned } from './images';
+import { corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin } from './corefile';
 import { baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing } from './cluster-policies';
 import { monitorSelectsNothing } from './monitor-selects-nothing';
 import { ipBlockHostBits, policyRejectedByApiServer } from './network-policy-fields';
@@ -40,5 +41,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, unknownField, schemaInvalid, unsafeNetworkSysctl,
+  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

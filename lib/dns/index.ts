@@ -1,0 +1,2 @@
+export * from './corefile';
+export * from './coredns-plugins';
