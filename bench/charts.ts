@@ -5,17 +5,44 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Certificate, ExposedApp, NetkitLint, Port, SecureNamespace, TlsIngress } from '../lib';
+import type * as Netkit from '../lib';
 
 /** Apps per namespace, as the issue specifies. */
 export const APPS_PER_NAMESPACE = 50;
 
-/** N ExposedApps with Services, TlsIngress routes and policies, in SecureNamespaces of 50. */
-export function netkitApp(apps: number, options: { lint?: boolean } = {}): App {
-  const app = new App();
-  const chart = new Chart(app, 'bench');
+/**
+ * How charts are laid out: every namespace in one Chart, or one Chart per namespace (what
+ * GitOps repos do, so that each namespace gets its own file).
+ */
+export type Layout = 'one-chart' | 'chart-per-namespace';
+
+export interface BenchAppOptions {
+  readonly lint?: boolean;
+  /** @default 'one-chart' */
+  readonly layout?: Layout;
+  /** Where app.synth() writes. @default - cdk8s's default */
+  readonly outdir?: string;
+}
+
+/** The chart for namespace `n`. */
+function chartFor(app: App, layout: Layout | undefined, n: number, charts: Chart[]): Chart {
+  if (layout === 'chart-per-namespace') return new Chart(app, `team-${n}`);
+  if (charts.length === 0) charts.push(new Chart(app, 'bench'));
+  return charts[0];
+}
+
+/**
+ * N ExposedApps with Services, TlsIngress routes and policies, in SecureNamespaces of 50.
+ * `netkit` is the library module: the sources in process, the compiled package in a child
+ * process (as a user's app loads it).
+ */
+export function netkitApp(netkit: typeof Netkit, apps: number, options: BenchAppOptions = {}): App {
+  const { Certificate, ExposedApp, NetkitLint, Port, SecureNamespace, TlsIngress } = netkit;
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const charts: Chart[] = [];
   NetkitLint.of(app).configure({ enabled: options.lint ?? true, warnings: 'silent' });
   for (let n = 0; n * APPS_PER_NAMESPACE < apps; n++) {
+    const chart = chartFor(app, options.layout, n, charts);
     const ns = new SecureNamespace(chart, `team-${n}`);
     const ingress = new TlsIngress(chart, `edge-${n}`, { namespace: ns, className: 'nginx', certificate: Certificate.clusterIssuer('letsencrypt-prod') });
     for (let i = n * APPS_PER_NAMESPACE; i < Math.min(apps, (n + 1) * APPS_PER_NAMESPACE); i++) {
@@ -27,12 +54,18 @@ export function netkitApp(apps: number, options: { lint?: boolean } = {}): App {
 }
 
 /** The same objects with plain cdk8s-plus-28, written the way its docs show. */
-export function plusApp(apps: number): App {
-  const app = new App();
-  const chart = new Chart(app, 'bench');
-  const controller = kplus.Pods.select(chart, 'ingress-nginx', { labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, namespaces: kplus.Namespaces.select(chart, 'ingress-nginx-ns', { names: ['ingress-nginx'] }) });
-  const dns = kplus.Pods.select(chart, 'kube-dns', { labels: { 'k8s-app': 'kube-dns' }, namespaces: kplus.Namespaces.select(chart, 'kube-system-ns', { names: ['kube-system'] }) });
+export function plusApp(apps: number, options: BenchAppOptions = {}): App {
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  const perNamespace = options.layout === 'chart-per-namespace';
+  const peersIn = (chart: Chart) => ({
+    controller: kplus.Pods.select(chart, 'ingress-nginx', { labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, namespaces: kplus.Namespaces.select(chart, 'ingress-nginx-ns', { names: ['ingress-nginx'] }) }),
+    dns: kplus.Pods.select(chart, 'kube-dns', { labels: { 'k8s-app': 'kube-dns' }, namespaces: kplus.Namespaces.select(chart, 'kube-system-ns', { names: ['kube-system'] }) }),
+  });
+  const shared = perNamespace ? undefined : new Chart(app, 'bench');
+  const sharedPeers = shared ? peersIn(shared) : undefined;
   for (let n = 0; n * APPS_PER_NAMESPACE < apps; n++) {
+    const chart = shared ?? new Chart(app, `team-${n}`);
+    const { controller, dns } = sharedPeers ?? peersIn(chart);
     const namespace = `team-${n}`;
     new kplus.Namespace(chart, `ns-${n}`, { metadata: { name: namespace } });
     new kplus.NetworkPolicy(chart, `deny-${n}`, {

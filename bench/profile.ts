@@ -6,6 +6,7 @@
  * then open the .cpuprofile in Chrome DevTools or VS Code.
  */
 import { netkitApp, plusApp } from './charts';
+import * as netkit from '../lib';
 import { syntheticCluster } from './clusters';
 import { NetworkModel } from '../lib';
 
@@ -14,5 +15,5 @@ const n = Number(size);
 if (mode === 'analysis') {
   NetworkModel.fromObjects(syntheticCluster(n)).matrix();
 } else {
-  for (let i = 0; i < 3; i++) (mode === 'plus' ? plusApp(n) : netkitApp(n, { lint: mode !== 'nolint' })).synthYaml();
+  for (let i = 0; i < 3; i++) (mode === 'plus' ? plusApp(n) : netkitApp(netkit, n, { lint: mode !== 'nolint' })).synthYaml();
 }

@@ -3,13 +3,14 @@
  * analyzer at scale, and CLI cold starts. Prints markdown tables (medians). Not run in CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Bench } from 'tinybench';
 import { stringify } from 'yaml';
 import { netkitApp, plusApp } from './charts';
+import * as netkit from '../lib';
 import { syntheticCluster } from './clusters';
 import { NetworkModel } from '../lib';
 
@@ -37,10 +38,10 @@ async function synthTable(): Promise<void> {
   const rows: Record<number, { netkit: number; noLint: number; plus: number; floor: number }> = {};
   for (const n of sizes) {
     const iterations = n >= 1000 ? 3 : n >= 500 ? 5 : 10;
-    const objects = finalObjects(netkitApp(n, { lint: false }));
+    const objects = finalObjects(netkitApp(netkit, n, { lint: false }));
     rows[n] = {
-      netkit: await median(`netkit ${n}`, () => netkitApp(n).synthYaml(), iterations),
-      noLint: await median(`netkit ${n} without lint`, () => netkitApp(n, { lint: false }).synthYaml(), iterations),
+      netkit: await median(`netkit ${n}`, () => netkitApp(netkit, n).synthYaml(), iterations),
+      noLint: await median(`netkit ${n} without lint`, () => netkitApp(netkit, n, { lint: false }).synthYaml(), iterations),
       plus: await median(`cdk8s-plus-28 ${n}`, () => plusApp(n).synthYaml(), iterations),
       floor: await median(`yaml ${n}`, () => objects.map((o) => stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n'), iterations),
     };
@@ -56,6 +57,70 @@ async function synthTable(): Promise<void> {
   if (doubling.length > 0) {
     console.log('\n| scaling t(2N)/t(N) | netkit | cdk8s-plus-28 |\n| --- | ---: | ---: |');
     for (const n of doubling) console.log(`| ${n} → ${n * 2} | ${(rows[n * 2].netkit / rows[n].netkit).toFixed(2)} | ${(rows[n * 2].plus / rows[n].plus).toFixed(2)} |`);
+  }
+}
+
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+
+let compiled = false;
+/** Compiles dist/ once per bench run, so child processes never measure a stale build. */
+function ensureCompiled(): void {
+  if (!compiled) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  compiled = true;
+}
+
+/** One child process: wall time and peak RSS. */
+function synthProcess(mode: string, n: number, outdir: string, floorFile: string): { ms: number; rssKiB: number } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/synth-child.ts'), mode, String(n), outdir, floorFile], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`synth child ${mode} ${n} failed: ${result.stderr}`);
+  rmSync(outdir, { recursive: true, force: true });
+  return { ms, rssKiB: (JSON.parse(result.stdout) as { maxRssKiB: number }).maxRssKiB };
+}
+
+/**
+ * Whole processes, as users run `cdk8s synth`: one Chart per namespace, files written, node
+ * start and module loading included; A/B alternated, medians.
+ */
+function wholeProcessTable(): void {
+  ensureCompiled();
+  const sizes = quick ? [500, 1000] : [1000, 2000, 4000, 8000];
+  const runs = quick ? 3 : 5;
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-process-'));
+  const modes = ['netkit', 'plus', 'floor'] as const;
+  const rows: Record<number, Record<(typeof modes)[number], { ms: number; rssKiB: number }>> = {};
+  try {
+    const start = medianOf(Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: root });
+      return performance.now() - t;
+    }));
+    for (const n of sizes) {
+      // The floor's input: netkit's own final objects, per chart, written once.
+      const app = netkitApp(netkit, n, { layout: 'chart-per-namespace', lint: false });
+      const charts = app.charts.map((chart: Chart) => ({ name: chart.node.id, objects: chart.toJson() }));
+      const floorFile = join(dir, `floor-${n}.json`);
+      writeFileSync(floorFile, JSON.stringify(charts));
+      const samples: Record<string, { ms: number; rssKiB: number }[]> = { netkit: [], plus: [], floor: [] };
+      for (let r = 0; r < runs; r++) {
+        const order = r % 2 === 0 ? modes : [...modes].reverse();
+        for (const mode of order) samples[mode].push(synthProcess(mode, n, join(dir, `out-${mode}`), floorFile));
+      }
+      rows[n] = Object.fromEntries(modes.map((m) => [m, { ms: medianOf(samples[m].map((s) => s.ms)), rssKiB: medianOf(samples[m].map((s) => s.rssKiB)) }])) as typeof rows[number];
+    }
+    console.log(`\n### Synth as users run it: whole \`node --import tsx\` processes, one Chart per namespace, files written (median of ${runs}, A/B alternated)\n`);
+    console.log(`Node + tsx start alone: ${ms(start)}. Floor: netkit's final objects read from JSON and written with the \`yaml\` package, nothing else.\n`);
+    console.log('| N apps | netkit (lint included) | cdk8s-plus-28 | netkit / cdk8s-plus-28 | floor | netkit / floor | netkit t(2N)/t(N) | peak RSS netkit | peak RSS cdk8s-plus-28 | RSS ratio |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const n of sizes) {
+      const r = rows[n];
+      const half = rows[n / 2] ? (r.netkit.ms / rows[n / 2].netkit.ms).toFixed(2) : '';
+      console.log(`| ${n.toLocaleString('en')} | ${ms(r.netkit.ms)} | ${ms(r.plus.ms)} | ${ratio(r.netkit.ms, r.plus.ms)} | ${ms(r.floor.ms)} | ${ratio(r.netkit.ms, r.floor.ms)} | ${half} | ${mib(r.netkit.rssKiB)} | ${mib(r.plus.rssKiB)} | ${ratio(r.netkit.rssKiB, r.plus.rssKiB)} |`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -91,12 +156,12 @@ function coldStart(args: string[], runs = 7): number {
 }
 
 function cliTable(): void {
-  if (!existsSync(join(root, 'dist/cli/bin.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  ensureCompiled();
   const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-'));
   try {
     const small = join(root, 'examples/shop/dist/shop.k8s.yaml');
     const big = join(dir, 'apps.k8s.yaml');
-    writeFileSync(big, netkitApp(quick ? 500 : 2000).synthYaml());
+    writeFileSync(big, netkitApp(netkit, quick ? 500 : 2000).synthYaml());
     console.log('\n### CLI cold start (`node bin/netkit`, median of 7, compiled dist/)\n');
     console.log('| command | shop example (15 objects) | ' + (quick ? '500' : '2,000') + ' apps |');
     console.log('| --- | ---: | ---: |');
@@ -122,7 +187,7 @@ function diffTable(): void {
   const n = quick ? 500 : 2000;
   const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-diff-'));
   try {
-    const before = netkitApp(n).synthYaml();
+    const before = netkitApp(netkit, n).synthYaml();
     writeFileSync(join(dir, 'before.yaml'), before);
     writeFileSync(join(dir, 'after.yaml'), widenedRevision(before));
     const runs = quick ? 3 : 5;
@@ -140,7 +205,9 @@ function diffTable(): void {
 async function main(): Promise<void> {
   const cpu = cpus();
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
+  if (process.argv.includes('--only-process')) { wholeProcessTable(); return; }
   console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
+  wholeProcessTable();
   await synthTable();
   await analysisTable();
   cliTable();

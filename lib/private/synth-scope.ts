@@ -1,4 +1,4 @@
-import { ApiObject, App, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { stringifyDocuments } from './fast-yaml';
 
 /** What one `app.synth()` / `app.synthYaml()` call has computed so far. */
@@ -13,9 +13,11 @@ const SCOPES = new WeakMap<App, { current?: SynthScope }>();
 
 /**
  * Makes one synth call cheaper without changing its output:
- * - cdk8s validates the app once per call and again for every chart it serializes, then
- *   serializes every ApiObject once more; within one call nothing can change, so each
- *   object's JSON is computed once and reused;
+ * - cdk8s resolves dependencies and validates the whole app once per call, then again for
+ *   every chart it serializes (`Chart.toJson` -> `App._synthChart`): with one Chart per
+ *   namespace that is charts x constructs, quadratic. The call has already done both and
+ *   nothing changes within it, so each chart is serialized directly (same objects, same order);
+ * - each object's JSON is computed once and reused (lint reads it too);
  * - documents are written by a YAML writer that is byte-identical to cdk8s's (tested)
  *   and much faster.
  * Everything is undone when the call returns.
@@ -35,10 +37,14 @@ export function enableSynthScope(app: App): void {
         holder.current = scope;
         const originalStringify = Yaml.stringify;
         Yaml.stringify = (...docs: unknown[]) => stringifyDocuments(docs);
+        const statics = App as unknown as { _synthChart(chart: Chart): unknown[] };
+        const originalSynthChart = statics._synthChart;
+        statics._synthChart = (chart: Chart) => (App.of(chart) === app ? chartObjects(chart) : originalSynthChart.call(App, chart));
         try {
           return (original as (...a: unknown[]) => unknown).apply(app, args);
         } finally {
           Yaml.stringify = originalStringify;
+          statics._synthChart = originalSynthChart;
           for (const object of scope.json.keys()) delete (object as unknown as { toJson?: unknown }).toJson;
           holder.current = undefined;
         }
@@ -61,4 +67,15 @@ export function jsonOnce(app: App, object: ApiObject): unknown {
   scope.json.set(object, json);
   Object.defineProperty(object, 'toJson', { configurable: true, writable: true, value: () => json });
   return json;
+}
+
+/**
+ * A chart's objects as `App._synthChart` returns them, minus the app-wide dependency
+ * resolution and validation the enclosing synth call has already done: the chart's subtree in
+ * dependency order, each object in its closest chart only.
+ */
+function chartObjects(chart: Chart): unknown[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => o.toJson());
 }

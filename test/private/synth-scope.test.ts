@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ExposedApp, NetkitLint, Port, SecureNamespace, TlsIngress, Certificate } from '../../lib';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A GitOps layout: one Chart per namespace, a nested chart, and dependencies across charts. */
+function manyCharts(outdir: string, yamlOutputType?: YamlOutputType): App {
+  const app = new App({ outdir, yamlOutputType });
+  NetkitLint.of(app).configure({ warnings: 'silent' });
+  const charts: Chart[] = [];
+  for (let n = 0; n < 6; n++) {
+    const chart = new Chart(app, `team-${n}`);
+    charts.push(chart);
+    const ns = new SecureNamespace(chart, `team-${n}`);
+    const edge = new TlsIngress(chart, 'edge', { namespace: ns, className: 'nginx', certificate: Certificate.clusterIssuer('letsencrypt-prod') });
+    for (let i = 0; i < 4; i++) {
+      const exposed = new ExposedApp(chart, `app-${i}`, { namespace: ns, image: `acme/app-${i}:1.0.0`, ports: [Port.tcp(8080, 'http')] });
+      exposed.exposeVia(edge, { host: `app-${n}-${i}.example.com` });
+    }
+  }
+  const nested = new Chart(charts[2], 'nested');
+  const config = new ApiObject(nested, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: 'team-2' }, data: { a: '1' } });
+  charts[4].addDependency(charts[1]);
+  config.node.addDependency(charts[0]);
+  return app;
+}
+
+/** The same app synthesized by cdk8s alone: the instance methods netkit installs removed. */
+function withoutScope(app: App): App {
+  delete (app as unknown as Record<string, unknown>).synth;
+  delete (app as unknown as Record<string, unknown>).synthYaml;
+  return app;
+}
+
+function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe('the synth scope with one Chart per namespace', () => {
+  test.each([undefined, YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_RESOURCE])('writes the same files, byte for byte (output %s)', (type) => {
+    const fast = mkdtempSync(join(tmpdir(), 'netkit-scope-'));
+    const plain = mkdtempSync(join(tmpdir(), 'netkit-plain-'));
+    dirs.push(fast, plain);
+    manyCharts(fast, type).synth();
+    withoutScope(manyCharts(plain, type)).synth();
+    const expected = filesOf(plain);
+    expect(Object.keys(expected).length).toBeGreaterThan(0);
+    expect(filesOf(fast)).toEqual(expected);
+  });
+
+  test('synthYaml is the same, and Chart.toJson outside synth still validates', () => {
+    const app = manyCharts(mkdtempSync(join(tmpdir(), 'netkit-yaml-')));
+    expect(app.synthYaml()).toBe(withoutScope(manyCharts(mkdtempSync(join(tmpdir(), 'netkit-yaml-')))).synthYaml());
+    const broken = manyCharts(mkdtempSync(join(tmpdir(), 'netkit-broken-')));
+    const chart = broken.node.findChild('team-3') as Chart;
+    chart.node.addValidation({ validate: () => ['boom'] });
+    expect(() => chart.toJson()).toThrow('boom');
+    expect(() => broken.synthYaml()).toThrow('boom');
+  });
+});
