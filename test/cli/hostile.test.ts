@@ -119,6 +119,8 @@ describe('hostile input to the CLI', () => {
     const check = await netkit(['check', path, '--format', 'json']);
     expect(check.code).toBe(1);
     expect(JSON.parse(check.out).map((f: { rule: string; message: string }) => `${f.rule}: ${f.message}`)).toEqual([
+      // Label values that are mappings are schema errors, whatever the key is called.
+      'schema-invalid: it breaks the Namespace schema: metadata.labels.__proto__ must be string; metadata.labels.constructor must be string',
       'unknown-field: field __proto__ is not in the Kubernetes 1.28 schema',
       'unknown-field: field prototype is not in the Kubernetes 1.28 schema',
       // ...and the policy is refused for what it is: a label key the API server rejects, a value that is not a string.

@@ -39,14 +39,12 @@ export function schemaErrors(object: Record<string, unknown>): string[] | undefi
   const model = modelFor(String(object.apiVersion), String(object.kind));
   if (!model) return undefined;
   try {
-    const instance = new model(object);
-    // A `__proto__` key in the input replaces the model's prototype when it copies fields;
-    // such an object cannot be validated here (unknown-field reports the key).
-    if (typeof instance.validate !== 'function') return [];
-    instance.validate();
+    // The model's validate function reads the object as it is; building a model instance first
+    // would only copy it (dropping undefined values, which parsed YAML and cdk8s JSON never hold).
+    model.prototype.validate.call(object);
     return [];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return message.split('\n').map((line) => line.trim().replace(/^data\/?/, '').replace(/\//g, '.')).filter(Boolean).slice(0, 5);
+    return message.split(/\n|, (?=data\/)/).map((line) => line.trim().replace(/^data\/?/, '').replace(/\//g, '.')).filter(Boolean).slice(0, 5);
   }
 }
