@@ -139,7 +139,8 @@ type Target =
  *   nothing (so does a named port toward an external address).
  * - hostNetwork pods share the node's network: NetworkPolicy behaviour for them is left
  *   undefined by Kubernetes and most CNIs do not enforce it. This model treats them as never
- *   isolated and never matched by pod or namespace selectors (only by rules without peers).
+ *   isolated and never matched by pod or namespace selectors (only by rules without peers, and
+ *   by ipBlocks holding an address they bind for pods, such as NodeLocal DNSCache's `-localip`).
  * - Policies select pods only in their own namespace. Results do not depend on the order of
  *   documents or policies.
  */
@@ -445,11 +446,13 @@ export class NetworkModel {
       }
       if (!side.isolated) return `${Dir}: ${selfName} is not isolated for ${direction} (no NetworkPolicy with policyType ${Dir} selects it${this.compiled.tiers ? ', and no cluster policy rule matches' : ''})${passed}, so ${direction} is open.`;
       const isolated = `${selfName} is isolated for ${direction} by ${side.isolatedBy.join(', ')}${passed}`;
+      const hostAddresses = other.kind === 'workload' && this.workloads[other.index].hostNetwork ? this.workloads[other.index].hostAddresses : undefined;
+      const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)` : '';
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
-        return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}.`;
+        return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}${reached}.`;
       }
-      const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : '';
+      const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : reached;
       return `${Dir}: ${isolated}, and no ${direction} rule of those policies matches ${otherName} on ${target}${external}.`;
     };
     const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}${via}.`;

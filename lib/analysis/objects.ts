@@ -2,7 +2,7 @@ import { SourcedObject } from './loader';
 import { PROTOCOLS, PolicyProtocol } from './port-set';
 import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from './selectors';
 import { parseLooseCidr } from './policy-validation';
-import { IpRange } from '../net/ip';
+import { IpAddress, IpRange, parseIp } from '../net/ip';
 
 /** The label the API server puts on every namespace with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -34,6 +34,12 @@ export interface WorkloadInfo {
   readonly podLabelSets?: readonly Labels[];
   readonly ports: readonly ContainerPortInfo[];
   readonly hostNetwork: boolean;
+  /**
+   * For a host-network workload, addresses it binds on every node that pods send to directly,
+   * so ipBlock peers reach it there: NodeLocal DNSCache's `-localip` (its link-local address,
+   * and the kube-dns Service address in iptables mode). Node addresses are not in the input.
+   */
+  readonly hostAddresses?: readonly IpAddress[];
   readonly source?: SourcedObject;
 }
 
@@ -158,8 +164,25 @@ export function readWorkload(source: SourcedObject, standInName?: string): Omit<
     ...controllerLabels(source.object, name, readLabels(template.metadata.labels)),
     ports,
     hostNetwork: template.spec.hostNetwork === true,
+    ...(template.spec.hostNetwork === true ? hostAddressesOf(template.spec) : {}),
     source,
   };
+}
+
+/** `-localip 169.254.20.10,10.96.0.10` (or `-localip=...`) of k8s-dns-node-cache, the addresses it binds. */
+function hostAddressesOf(podSpec: Record<string, unknown>): { hostAddresses?: IpAddress[] } {
+  const addresses: IpAddress[] = [];
+  for (const container of servingContainers(podSpec)) {
+    const words = [...(Array.isArray(container.command) ? container.command : []), ...(Array.isArray(container.args) ? container.args : [])].map(String);
+    words.forEach((word, i) => {
+      const value = word === '-localip' || word === '--localip' ? words[i + 1] : /^--?localip=/.test(word) ? word.slice(word.indexOf('=') + 1) : undefined;
+      for (const text of value?.split(',') ?? []) {
+        const ip = parseIp(text.trim());
+        if (ip) addresses.push(ip);
+      }
+    });
+  }
+  return addresses.length > 0 ? { hostAddresses: addresses } : {};
 }
 
 /** Most replicas whose per-pod labels are spelled out (beyond, selectors see the first ones). */

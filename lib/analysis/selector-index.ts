@@ -1,21 +1,27 @@
 import { Bitset } from './bitset';
 import { PolicyPeer, WorkloadInfo } from './objects';
 import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches, workloadMatches } from './selectors';
+import { rangeContains } from '../net/ip';
 
 /**
  * Finds the workloads a selector matches without scanning every pod: an inverted index
  * from `key=value` to workloads narrows matchLabels selectors to their rarest label, and a
  * per-namespace bitset answers namespace-wide peers in a few word operations.
- * hostNetwork workloads are never indexed: selectors do not match them.
+ * hostNetwork workloads are never indexed: selectors do not match them. Those that bind
+ * addresses pods send to (NodeLocal DNSCache) are matched by ipBlocks holding those addresses.
  */
 export class SelectorIndex {
   private readonly postings = new Map<string, number[]>();
   private readonly byNamespace = new Map<string, number[]>();
   private readonly namespaceBits = new Map<string, Bitset>();
+  private readonly addressed: number[] = [];
 
   constructor(private readonly workloads: readonly WorkloadInfo[], private readonly namespaces: ReadonlyMap<string, Labels>) {
     workloads.forEach((w, i) => {
-      if (w.hostNetwork) return;
+      if (w.hostNetwork) {
+        if (w.hostAddresses && w.hostAddresses.length > 0) this.addressed.push(i);
+        return;
+      }
       const list = this.byNamespace.get(w.namespace);
       if (list) list.push(i);
       else this.byNamespace.set(w.namespace, [i]);
@@ -61,6 +67,13 @@ export class SelectorIndex {
   public peerWorkloads(peers: readonly PolicyPeer[], policyNamespace: string): Bitset {
     const result = new Bitset(this.workloads.length);
     for (const peer of peers) {
+      if (peer.kind === 'ipBlock') {
+        for (const i of this.addressed) {
+          const inBlock = (ip: NonNullable<WorkloadInfo['hostAddresses']>[number]) => rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip));
+          if (this.workloads[i].hostAddresses!.some(inBlock)) result.add(i);
+        }
+        continue;
+      }
       if (peer.kind !== 'pods') continue;
       const namespaces = peer.namespaceSelector === undefined
         ? [policyNamespace]

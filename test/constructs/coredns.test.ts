@@ -153,6 +153,14 @@ describe('NodeLocalDnsCache', () => {
     // The cache is the only resolver this namespace was given.
     expect(model).toDenyTraffic({ from: 'shop/api', to: 'kube-system/coredns', port: 53, protocol: 'UDP' });
     expect(lint(chart.toJson()).filter((f) => f.rule === 'egress-without-dns')).toEqual([]);
+    // Asked by name, the host-network cache is reached at the addresses it binds (-localip).
+    const byName = model.check({ from: 'shop/api', to: 'kube-system/node-local-dns', port: 53, protocol: 'UDP' });
+    expect(byName.allowed).toBe(true);
+    expect(byName.why).toContain('kube-system/node-local-dns runs on the host network and is reached at 169.254.20.10, 10.96.0.10, which ipBlock peers match');
+    expect(model).toDenyTraffic({ from: 'shop/api', to: 'kube-system/node-local-dns', port: 9253 });
+    // The matrix says the same.
+    const cell = model.matrix().cells.find((c) => c.from === 'shop/api' && c.to === 'kube-system/node-local-dns');
+    expect(cell?.ports).toBe('TCP 53, UDP 53');
   });
 
   test.each<[string, Record<string, unknown>, string]>([
