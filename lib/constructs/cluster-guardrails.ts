@@ -212,6 +212,10 @@ export class ClusterGuardrails extends Construct {
   public isolateNamespaces(options: NamespaceIsolationOptions): ApiObject[] {
     const names = [...new Set(options.namespaces.map((n) => (typeof n === 'string' ? n : n.namespaceName)))].sort();
     if (names.length === 0) failAt(this, 'isolateNamespaces: namespaces is empty. Name the namespaces to isolate, e.g. [shop, "payments"].');
+    for (const name of names) {
+      const problem = dns1123LabelProblem(name);
+      if (problem) failAt(this, `isolateNamespaces: namespace "${name}" ${problem}. Namespace names are DNS-1123 labels such as "payments".`);
+    }
     if (this.api === ClusterPolicyApi.ADMIN_NETWORK_POLICY_V1ALPHA1 && names.length > 1) {
       failAt(this, `isolateNamespaces: ${names.length} namespaces (${names.join(', ')}), but v1alpha1 has one BaselineAdminNetworkPolicy with one subject, which cannot give each namespace its own "same namespace" rule. Use ClusterPolicyApi.CLUSTER_NETWORK_POLICY_V1ALPHA2, or default-deny NetworkPolicies (SecureNamespace).`);
     }

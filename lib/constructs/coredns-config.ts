@@ -132,6 +132,8 @@ export class CoreDnsConfig extends Construct {
       const where = `stub domain "${zone}"`;
       const key = parseServerKey(zone);
       if (typeof key === 'string' || key.zone === '.') failAt(this, `${where}: ${typeof key === 'string' ? key : 'the root zone is the default server block'}. Give a zone such as "corp.example".`);
+      // Every server block listens on the props' port over plain DNS; a scheme or port here would be dropped.
+      if (zone.includes('://') || /:\d*$/.test(zone)) failAt(this, `${where} names a scheme or port, but stub domains are served on port ${this.port} over DNS like the main block. Give the zone alone, e.g. "${key.zone.replace(/\.$/, '')}".`);
       const fqdn = key.zone.replace(/\.$/, '');
       if (fqdn === this.clusterDomain || fqdn.endsWith(`.${this.clusterDomain}`)) {
         failAt(this, `${where} is inside the cluster domain ${this.clusterDomain}, so it would take over names the kubernetes plugin answers. Choose a zone outside it.`);

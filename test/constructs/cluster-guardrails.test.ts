@@ -193,6 +193,8 @@ describe('ClusterGuardrails', () => {
       'platform/guardrails: policy "x": name "Bad_Name" must be lowercase letters, digits, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit. Use a name such as "netkit-deny-egress".'],
     ['an empty namespace list', (g) => g.isolateNamespaces({ namespaces: [] }),
       'platform/guardrails: isolateNamespaces: namespaces is empty. Name the namespaces to isolate, e.g. [shop, "payments"].'],
+    ['a namespace name that is not one', (g) => g.isolateNamespaces({ namespaces: ['Team_A'] }),
+      'platform/guardrails: isolateNamespaces: namespace "Team_A" must consist of lowercase letters, digits and \'-\', and start and end with a letter or digit. Namespace names are DNS-1123 labels such as "payments".'],
   ])('refuses %s', (_name, build, message) => {
     const { chart, guardrails } = setup();
     const before = chart.toJson().length;

@@ -99,6 +99,8 @@ describe('CoreDnsConfig', () => {
       'cluster/dns: cache belong to the distribution\'s main server block, which CUSTOM_IMPORT does not write. Use CorefileStyle.FULL to own the whole Corefile, or leave them out.'],
     ['a bad rewrite regex', (c) => new CoreDnsConfig(c, 'dns').addRewrite(RewriteRule.regex('(', 'x')),
       'cluster/dns: rewrite regex "(": not a regular expression (Invalid regular expression: /(/: Unterminated group). Escape dots as \\. and anchor with ^ and $.'],
+    ['a port in a stub domain', (c) => new CoreDnsConfig(c, 'dns').addStubDomain('corp.example:5353', ['10.0.0.53']),
+      'cluster/dns: stub domain "corp.example:5353" names a scheme or port, but stub domains are served on port 53 over DNS like the main block. Give the zone alone, e.g. "corp.example".'],
     ['a kubernetes ttl too long', (c) => new CoreDnsConfig(c, 'dns', { kubernetes: { ttl: 7200 } }),
       'cluster/dns: kubernetes: ttl 7200 is not a whole number of seconds from 0 to 3600.'],
   ])('refuses %s', (_name, build, message) => {

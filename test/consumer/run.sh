@@ -39,9 +39,9 @@ rm -rf dist
 npx cdk8s synth --no-check-upgrade
 if [ "${UPDATE:-}" = 1 ]; then
   # UPDATE=1 npm run test:consumer: accept a deliberate change of output (review the diff).
-  cp dist/consumer-app.k8s.yaml "$fixtures/app/dist/consumer-app.k8s.yaml"
+  cp dist/*.k8s.yaml "$fixtures/app/dist/"
 fi
-diff -u "$fixtures/app/dist/consumer-app.k8s.yaml" dist/consumer-app.k8s.yaml
+diff -ru "$fixtures/app/dist" dist
 
 step 'vitest 4: matchers and a raw-YAML snapshot'
 npx vitest run

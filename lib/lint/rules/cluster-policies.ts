@@ -5,6 +5,8 @@ import { isEmptySelector, selectorMatches, workloadMatches } from '../../analysi
 import { LintRule, Severity } from '../types';
 
 const DOCS = 'https://network-policy-api.sigs.k8s.io/';
+/** A policy's rules, by direction. */
+const byDirection = (policy: TierPolicy) => [['ingress', policy.ingress], ['egress', policy.egress]] as const;
 
 /** The cluster policies of the input that their CRDs admit. */
 function admitted(context: LintContext): TierPolicy[] {
@@ -54,7 +56,7 @@ export const baselinePass: LintRule = {
   *check(context) {
     for (const policy of admitted(context)) {
       if (policy.tier !== 'Baseline') continue;
-      for (const [direction, rules] of [['ingress', policy.ingress], ['egress', policy.egress]] as const) {
+      for (const [direction, rules] of byDirection(policy)) {
         for (const rule of rules) {
           if (rule.action === 'Pass') yield { object: policy.source.object, message: `${direction}[${rule.index}] uses Pass in the Baseline tier, which hands the traffic to the default and so allows it`, fix: 'Use Accept to allow it (and say so), or Deny.' };
         }
@@ -75,7 +77,7 @@ export const clusterPolicyRuleUnreachable: LintRule = {
   docs: DOCS,
   *check(context) {
     for (const policy of admitted(context)) {
-      for (const [direction, rules] of [['ingress', policy.ingress], ['egress', policy.egress]] as const) {
+      for (const [direction, rules] of byDirection(policy)) {
         const first = rules.findIndex(catchesAll);
         if (first < 0) continue;
         for (const rule of rules.slice(first + 1)) {

@@ -29,7 +29,7 @@ interface CorefileInput {
   /** Directives imported into the main block (`*.override` of coredns-custom). */
   readonly overrides: { object: Json; file: string; directives: CorefileDirective[] }[];
   /** Whether a full Corefile (not only coredns-custom additions) is in the input. */
-  readonly hasMainCorefile: boolean;
+  hasMainCorefile: boolean;
 }
 
 const parsed = new WeakMap<LintContext, CorefileInput>();
@@ -51,7 +51,7 @@ function corefiles(context: LintContext): CorefileInput {
         input.errors.push(...errors.map((error) => ({ object, file, error })));
         input.overrides.push({ object, file, directives });
       } else if (isMain || file.endsWith('.server')) {
-        if (isMain) (input as { hasMainCorefile: boolean }).hasMainCorefile = true;
+        if (isMain) input.hasMainCorefile = true;
         const { corefile, errors } = parseCorefile(text);
         input.errors.push(...errors.map((error) => ({ object, file, error })));
         for (const entry of corefile.entries) {
@@ -68,6 +68,8 @@ const at = (block: { file: string }, line: number) => `${block.file} line ${line
 const has = (block: ServerBlock, name: string) => block.directives.some((d) => d.name === name);
 const blockName = (block: ServerBlock) => block.keys.join(' ');
 const DOCS = 'https://coredns.io/manual/configuration/';
+/** Server blocks that forward but lack a plugin every forwarding block needs. */
+const forwardingWithout = (context: LintContext, plugin: string) => corefiles(context).blocks.filter((b) => has(b, 'forward') && !has(b, plugin));
 
 export const corefileSyntax: LintRule = {
   id: 'corefile-syntax',
@@ -130,10 +132,8 @@ export const corefileForwardWithoutLoop: LintRule = {
   description: 'A server block that forwards without the loop plugin: an upstream pointing back at CoreDNS (a node resolv.conf with 127.0.0.53) loops queries until CoreDNS runs out of memory, taking cluster DNS down.',
   docs: 'https://coredns.io/plugins/loop/',
   *check(context) {
-    for (const block of corefiles(context).blocks) {
-      if (has(block, 'forward') && !has(block, 'loop')) {
-        yield { object: block.object, message: `${at(block, block.line)}: ${blockName(block)} forwards but has no loop plugin`, fix: 'Add "loop" to the block: it detects a forwarding loop at start and stops CoreDNS with a clear error.' };
-      }
+    for (const block of forwardingWithout(context, 'loop')) {
+      yield { object: block.object, message: `${at(block, block.line)}: ${blockName(block)} forwards but has no loop plugin`, fix: 'Add "loop" to the block: it detects a forwarding loop at start and stops CoreDNS with a clear error.' };
     }
   },
 };
@@ -160,10 +160,8 @@ export const corefileNoCache: LintRule = {
   description: 'A server block that forwards with no cache: every lookup of an outside name (and every ndots:5 search-path miss) goes upstream, adding latency and load, and an upstream outage fails every lookup at once.',
   docs: 'https://coredns.io/plugins/cache/',
   *check(context) {
-    for (const block of corefiles(context).blocks) {
-      if (has(block, 'forward') && !has(block, 'cache')) {
-        yield { object: block.object, message: `${at(block, block.line)}: ${blockName(block)} forwards with no cache`, fix: 'Add "cache 30" (the upstream default); with many pods, also lower ndots in pod dnsConfig or use NodeLocal DNSCache so misses stay on the node.' };
-      }
+    for (const block of forwardingWithout(context, 'cache')) {
+      yield { object: block.object, message: `${at(block, block.line)}: ${blockName(block)} forwards with no cache`, fix: 'Add "cache 30" (the upstream default); with many pods, also lower ndots in pod dnsConfig or use NodeLocal DNSCache so misses stay on the node.' };
     }
   },
 };

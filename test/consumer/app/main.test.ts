@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { NetworkModel, synthYaml } from 'cdk8s-netkit';
 import 'cdk8s-netkit/testing';
 import { describe, expect, test } from 'vitest';
-import { ShopChart } from './main';
+import { ClusterChart, ShopChart } from './main';
 
 describe('ShopChart', () => {
   test('web reaches api on its port, and nothing else does', () => {
@@ -21,5 +21,13 @@ describe('ShopChart', () => {
     const yaml = synthYaml(new ShopChart(Testing.app(), 'consumer-app'));
     expect(yaml).toContain('kind: NetworkPolicy');
     await expect(yaml).toMatchFileSnapshot('dist/consumer-app.k8s.yaml');
+  });
+
+  test('with the cluster chart, no pod reaches the cloud metadata endpoint', () => {
+    const app = Testing.app();
+    const objects = [...new ShopChart(app, 'consumer-app').toJson(), ...new ClusterChart(app, 'cluster').toJson()];
+    const model = NetworkModel.fromObjects(objects);
+    expect(model).toDenyTraffic({ from: 'shop/web', to: '169.254.169.254', port: 80 });
+    expect(model).toAllowTraffic({ from: 'shop/web', to: 'shop/api', port: 8080 });
   });
 });

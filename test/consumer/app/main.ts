@@ -1,5 +1,5 @@
 import { App, Chart, ChartProps } from 'cdk8s';
-import { ExposedApp, Port, Probe, SecureNamespace } from 'cdk8s-netkit';
+import { ClusterGuardrails, CoreDnsConfig, ExposedApp, Port, Probe, SecureNamespace } from 'cdk8s-netkit';
 import { Construct } from 'constructs';
 
 export class ShopChart extends Chart {
@@ -25,8 +25,18 @@ export class ShopChart extends Chart {
   }
 }
 
+/** The platform team's chart: CoreDNS with a corporate stub domain, and a metadata guardrail. */
+export class ClusterChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new CoreDnsConfig(this, 'coredns').addStubDomain('corp.example', ['10.0.0.53']);
+    new ClusterGuardrails(this, 'guardrails', { denyCloudMetadata: true });
+  }
+}
+
 if (require.main === module) {
   const app = new App();
   new ShopChart(app, 'consumer-app');
+  new ClusterChart(app, 'cluster');
   app.synth();
 }
