@@ -1,14 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { matrixCsv, matrixTable, pathsText } from './format';
-import { renderReport } from './report';
-import { diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, exposureMarkdown, exposureText, readGitRevision } from './review';
-import { GraphFormat, toDot, toMermaid, toSvg } from './graph';
+import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
-import { clusterFixtures } from '../analysis/cluster-fixtures';
 import { InputError, SourcedObject } from '../analysis/loader';
-import { NetworkModel, QueryError } from '../analysis/network-model';
+import type { NetworkModel } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
@@ -24,6 +20,14 @@ export interface CliIo {
   /** Standard input, read when a path is `-`. @default the process's standard input */
   readonly stdin?: () => string;
 }
+
+/*
+ * Each command loads what only it needs when it runs (the analyzer, diff and report, Graphviz):
+ * `netkit check` starts without them. TypeScript compiles these `import()`s to `require`.
+ */
+const analyzer = () => import('../analysis/network-model');
+const fixturesFor = async (withCluster: boolean | undefined): Promise<SourcedObject[]> =>
+  withCluster ? (await import('../analysis/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
 
 const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
@@ -56,9 +60,10 @@ function unreadableFinding(error: InputError): Finding {
  * Reads the inputs into a model and prints every notice: files skipped, duplicates, policies
  * left out. `withCluster` puts the cluster fixtures first, so the input's own objects win.
  */
-function loadModel(paths: string[], io: CliIo, withCluster = false): NetworkModel {
+async function loadModel(paths: string[], io: CliIo, withCluster = false): Promise<NetworkModel> {
   const inputs = read(paths, io);
-  const fixtures = withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+  const fixtures = await fixturesFor(withCluster);
+  const { NetworkModel } = await analyzer();
   const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
   for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
   return model;
@@ -158,10 +163,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
     .option('--with-cluster', WITH_CLUSTER)
-    .action((paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean }) => {
+    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean }) => {
       const port = parsePort(options.port);
       const protocol = parseProtocolOption(options.protocol);
-      const verdict = loadModel(paths, io, options.withCluster).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
+      const verdict = (await loadModel(paths, io, options.withCluster)).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
       io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
       setExit(verdict.allowed ? 0 : 1);
     });
@@ -172,8 +177,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
     .option('--with-cluster', WITH_CLUSTER)
-    .action((paths: string[], options: { format: string; external?: string; withCluster?: boolean }) => {
-      const model = loadModel(paths, io, options.withCluster);
+    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean }) => {
+      const model = await loadModel(paths, io, options.withCluster);
+      const { matrixCsv, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
       const publicPaths = model.publicPaths();
       if (options.format === 'json') io.out(`${JSON.stringify({ ...matrix, paths: publicPaths }, null, 2)}\n`);
@@ -187,7 +193,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
     .option('--with-cluster', WITH_CLUSTER)
     .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean }) => {
-      const model = loadModel(paths, io, options.withCluster);
+      const model = await loadModel(paths, io, options.withCluster);
+      const { toDot, toMermaid, toSvg } = await import('./graph');
       const matrix = model.matrix();
       const publicPaths = model.publicPaths();
       if (options.format === 'svg') io.out(await toSvg(matrix, publicPaths));
@@ -202,7 +209,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened, on any change, or never').choices(['widened', 'any', 'never']).default('widened'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action((first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'any' | 'never'; withCluster?: boolean }) => {
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'any' | 'never'; withCluster?: boolean }) => {
+      const { diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
       if (options.git !== undefined) {
@@ -216,7 +224,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         oldSide = read([first], io);
         newSide = read([second], io);
       }
-      const fixtures = options.withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+      const fixtures = await fixturesFor(options.withCluster);
+      const { NetworkModel } = await analyzer();
       const before = NetworkModel.fromSources([...fixtures, ...oldSide.objects], oldSide.notices.map((n) => `old: ${n}`));
       const after = NetworkModel.fromSources([...fixtures, ...newSide.objects], newSide.notices.map((n) => `new: ${n}`));
       for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
@@ -234,8 +243,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when a workload not declared public is reachable from the internet').choices(['public', 'never']).default('never'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action((paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean }) => {
-      const exposure = loadModel(paths, io, options.withCluster).exposure();
+    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean }) => {
+      const exposure = (await loadModel(paths, io, options.withCluster)).exposure();
+      const { exposureMarkdown, exposureText } = await import('./review');
       if (options.format === 'json') io.out(`${JSON.stringify(exposure, null, 2)}\n`);
       else if (options.format === 'markdown') io.out(exposureMarkdown(exposure));
       else io.out(exposureText(exposure));
@@ -250,7 +260,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean }) => {
       const inputs = read(paths, io);
-      const fixtures = options.withCluster ? clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+      const fixtures = await fixturesFor(options.withCluster);
+      const { NetworkModel } = await analyzer();
+      const { renderReport } = await import('./report');
       const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
       for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
       let diff;
@@ -282,7 +294,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
       // --help and --version exit 0; every usage mistake is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof QueryError) {
+    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError) {
       io.err(`netkit: ${error.message}\n`);
       return 2;
     }

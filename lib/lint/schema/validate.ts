@@ -1,9 +1,22 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { lightValidatePackage } from './light-formats';
 
 type Model = new (data: unknown) => { validate(): void };
 
+/** An ajv-compiled validator as the schema packages publish it (ajv's standalone code). */
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: AjvError[] | null;
+}
+interface AjvError { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }
+
+/** How a kind is checked: its compiled validator alone, or (when that cannot be found) its model class. */
+type Checker = { readonly validate: CompiledValidator } | { readonly model: Model };
+
 const load = createRequire(__filename);
-const models = new Map<string, Model | null>();
+const checkers = new Map<string, Checker | null>();
 
 /** The package that publishes a schema for this API group. */
 function packageFor(apiVersion: string): string {
@@ -13,22 +26,56 @@ function packageFor(apiVersion: string): string {
   return 'kubernetes-models';
 }
 
-/** The schema model for an apiVersion and kind, loaded on first use; null when none is published. */
-function modelFor(apiVersion: string, kind: string): Model | null {
+/**
+ * The compiled validator behind a model module, required directly. A model module is one line
+ * that loads `@kubernetes-models/base` (and through it ajv, ajv-formats and every ajv-i18n
+ * locale: some fifty modules) only to wrap the validator; `netkit check` starts faster without
+ * them. Undefined when the module does not have the expected shape (then the model is used).
+ */
+function compiledValidator(modulePath: string): CompiledValidator | undefined {
+  const schemaFile = /require\("(\.\.\/[^"]*_schemas\/[A-Za-z0-9]+\.js)"\)/.exec(readFileSync(modulePath, 'utf8'))?.[1];
+  if (!schemaFile) return undefined;
+  lightValidatePackage(modulePath);
+  const validate = (load(join(dirname(modulePath), schemaFile)) as { validate?: unknown }).validate;
+  return typeof validate === 'function' ? (validate as CompiledValidator) : undefined;
+}
+
+/** How to check an apiVersion and kind, loaded on first use; null when no schema is published. */
+function checkerFor(apiVersion: string, kind: string): Checker | null {
   const key = `${apiVersion}/${kind}`;
-  if (models.has(key)) return models.get(key)!;
-  let model: Model | null = null;
+  if (checkers.has(key)) return checkers.get(key)!;
+  let checker: Checker | null = null;
   if (/^[A-Za-z0-9.\-/]+$/.test(apiVersion) && /^[A-Za-z0-9]+$/.test(kind)) {
+    let modulePath: string | undefined;
     try {
-      const module = load(`${packageFor(apiVersion)}/${apiVersion}/${kind}`) as Record<string, unknown>;
-      model = (module[kind] ?? null) as Model | null;
+      modulePath = load.resolve(`${packageFor(apiVersion)}/${apiVersion}/${kind}`);
     } catch {
-      model = null;
+      modulePath = undefined;
+    }
+    if (modulePath) {
+      const validate = compiledValidator(modulePath);
+      if (validate) {
+        checker = { validate };
+      } else {
+        const model = (load(modulePath) as Record<string, unknown>)[kind];
+        checker = typeof model === 'function' ? { model: model as Model } : null;
+      }
     }
   }
-  models.set(key, model);
-  return model;
+  checkers.set(key, checker);
+  return checker;
 }
+
+/** ajv's English messages, as the model classes word them (`must be integer`), loaded only for a failing object. */
+function messages(modulePath: string, errors: AjvError[]): string {
+  const localize = createRequire(modulePath)('ajv-i18n/localize/en') as (errors: AjvError[]) => void;
+  localize(errors);
+  return errors.map((error) => `data${error.instancePath} ${error.message ?? error.keyword}`).join(', ');
+}
+
+/** Where the schema packages live, for the message localizer (a dependency of theirs, not ours). */
+const validatePackagePath = (): string => createRequire(load.resolve('kubernetes-models/v1/Pod'))
+  .resolve('@kubernetes-models/validate');
 
 /**
  * Schema errors of an object against the published OpenAPI schema of its kind (the
@@ -36,15 +83,20 @@ function modelFor(apiVersion: string, kind: string): Model | null {
  * values. Undefined when no schema is published for the kind.
  */
 export function schemaErrors(object: Record<string, unknown>): string[] | undefined {
-  const model = modelFor(String(object.apiVersion), String(object.kind));
-  if (!model) return undefined;
-  try {
-    // The model's validate function reads the object as it is; building a model instance first
-    // would only copy it (dropping undefined values, which parsed YAML and cdk8s JSON never hold).
-    model.prototype.validate.call(object);
-    return [];
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return message.split(/\n|, (?=data\/)/).map((line) => line.trim().replace(/^data\/?/, '').replace(/\//g, '.')).filter(Boolean).slice(0, 5);
+  const checker = checkerFor(String(object.apiVersion), String(object.kind));
+  if (!checker) return undefined;
+  let message: string | undefined;
+  if ('validate' in checker) {
+    // The validator reads the object as it is: parsed YAML and cdk8s JSON hold no undefined values.
+    if (checker.validate(object)) return [];
+    message = messages(validatePackagePath(), [...(checker.validate.errors ?? [])]);
+  } else {
+    try {
+      checker.model.prototype.validate.call(object);
+      return [];
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
   }
+  return message.split(/\n|, (?=data\/)/).map((line) => line.trim().replace(/^data\/?/, '').replace(/\//g, '.')).filter(Boolean).slice(0, 5);
 }
