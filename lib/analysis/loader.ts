@@ -67,7 +67,7 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
       throw new InputError(describeError(error, file, chunk.firstLine));
     }
     if (value === undefined || value === null) continue;
-    const problem = expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES);
+    const problem = expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES, chunk.text);
     if (problem) throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (${problem}).`);
     collect(value, file, chunk.contentLine, objects, notices);
   }
@@ -193,7 +193,10 @@ const MAX_DEPTH = 200;
  * past `max` nodes (an alias bomb) or `MAX_DEPTH` levels. Iterative, so a hostile depth
  * cannot overflow the stack; shared subtrees (aliases) count once per use.
  */
-function expansionProblem(value: unknown, max: number): string | undefined {
+function expansionProblem(value: unknown, max: number, text?: string): string | undefined {
+  // Without an alias (`*name`) no node is shared, and a text shorter than `max` cannot hold
+  // `max` nodes: only the depth needs checking, which a plain walk does.
+  if (text !== undefined && text.length < max && !text.includes('*')) return tooDeep(value, 1) ? `nesting deeper than ${MAX_DEPTH} levels` : undefined;
   const memo = new Map<object, number>();
   const visiting = new Set<object>();
   // Post-order walk with an explicit stack: [node, depth, childrenPushed].
@@ -222,6 +225,18 @@ function expansionProblem(value: unknown, max: number): string | undefined {
     memo.set(node, total);
   }
   return undefined;
+}
+
+/** Whether a tree (no shared nodes) nests deeper than MAX_DEPTH; recursion stops at that depth. */
+function tooDeep(node: unknown, depth: number): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (const child of node) if (tooDeep(child, depth + 1)) return true;
+  } else {
+    for (const key in node) if (Object.prototype.hasOwnProperty.call(node, key) && tooDeep((node as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 /**

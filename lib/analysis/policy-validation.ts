@@ -18,7 +18,7 @@ const POLICY_TYPES = ['Ingress', 'Egress'];
  * path (`spec.ingress[0].from[1]: ...`). Empty when it would be admitted.
  */
 export function apiServerProblems(policy: Record<string, unknown>): string[] {
-  return rawProblems(policy).map((p) => (p.startsWith(STRUCT) ? p.slice(1) : p));
+  return policyProblems(policy).apiServer;
 }
 
 /**
@@ -26,7 +26,13 @@ export function apiServerProblems(policy: Record<string, unknown>): string[] {
  * shape (a string where a list belongs is the schema check's to report).
  */
 export function validationProblems(policy: Record<string, unknown>): string[] {
-  return rawProblems(policy).filter((p) => !p.startsWith(STRUCT));
+  return policyProblems(policy).values;
+}
+
+/** Both readings of a policy's problems from one pass: all of them, and those about values. */
+export function policyProblems(policy: Record<string, unknown>): { readonly apiServer: string[]; readonly values: string[] } {
+  const raw = rawProblems(policy);
+  return { apiServer: raw.map((p) => (p.startsWith(STRUCT) ? p.slice(1) : p)), values: raw.filter((p) => !p.startsWith(STRUCT)) };
 }
 
 function rawProblems(policy: Record<string, unknown>): string[] {

@@ -22,6 +22,9 @@ export const yaml11Bool = new Type('tag:yaml.org,2002:bool', {
  * it is not such an integer (go-yaml then tries a float, and "08" reads as 8 that way).
  */
 export function parseYaml11Int(data: string): number | undefined {
+  // Most plain scalars are words: only a digit, sign or `_` can start an integer.
+  const first = data.charCodeAt(0);
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 95)) return undefined;
   const plain = data.replace(/_/g, '');
   const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
   if (!match || data.startsWith('_')) return undefined;
@@ -36,16 +39,24 @@ export function parseYaml11Int(data: string): number | undefined {
   return sign * value;
 }
 
+// js-yaml asks resolve, then construct, for the same scalar: parse it once.
+let lastInt: { data: string; value: number | undefined } = { data: '', value: undefined };
+const cachedInt = (data: string): number | undefined => {
+  if (lastInt.data !== data) lastInt = { data, value: parseYaml11Int(data) };
+  return lastInt.value;
+};
+
 /** go-yaml v2's integers (see {@link parseYaml11Int}); "08" and "09" fall through to floats. */
 export const yaml11Int = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string) => parseYaml11Int(data) !== undefined,
-  construct: (data: string) => parseYaml11Int(data)!,
+  resolve: (data: string) => cachedInt(data) !== undefined,
+  construct: (data: string) => cachedInt(data)!,
 });
 
 /** Decimal floats with leading zeros or `_` that go-yaml v2 reads as numbers ("08" is 8). */
 export const yaml11Float = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string) => /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$/.test(data) && !data.includes('__') && Number.isFinite(Number(data.replace(/_/g, ''))),
+  // A sign or digit first (char codes up to '9'); words are rejected before the pattern runs.
+  resolve: (data: string) => data.charCodeAt(0) <= 57 && /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$/.test(data) && !data.includes('__') && Number.isFinite(Number(data.replace(/_/g, ''))),
   construct: (data: string) => Number(data.replace(/_/g, '')),
 });

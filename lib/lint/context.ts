@@ -3,9 +3,9 @@ import { DuplicateObject, isOperatorWorkload, readWorkloads, resolveDuplicates, 
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
 } from '../analysis/objects';
-import { apiServerProblems } from '../analysis/policy-validation';
+import { policyProblems } from '../analysis/policy-validation';
 import { isClusterPolicy, readClusterPolicy } from '../analysis/cluster-policy';
-import { Labels, isRecord } from '../analysis/selectors';
+import { Labels, isRecord, labelsSelectWorkload } from '../analysis/selectors';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
 export type Json = Record<string, unknown>;
@@ -124,7 +124,11 @@ export class LintContext {
   private readonly policiesByNamespace = new Map<string, PolicyInfo[]>();
   private readonly services = new Map<string, Json>();
   private readonly workloadNames = new Map<Json, string>();
-  private readonly customByNamespace = new Map<string, string[]>();
+  private customByNamespace?: Map<string, string[]>;
+  /** Each NetworkPolicy's value problems (policy-rejected-by-api-server's findings), read once. */
+  private readonly rejectedPolicies = new Map<Json, string[]>();
+  /** The workloads each Service selects, matched once for the several rules that ask. */
+  private readonly selectedBy = new Map<Json, LintWorkload[] | undefined>();
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
   public readonly duplicates: readonly DuplicateObject[];
@@ -151,7 +155,9 @@ export class LintContext {
       this.usedNamespaces.add(namespaceOf(object));
       if (kind === 'NetworkPolicy') {
         // A policy the API server would refuse is reported by policy-rejected-by-api-server alone.
-        if (apiServerProblems(object).length > 0) continue;
+        const problems = policyProblems(object);
+        this.rejectedPolicies.set(object, problems.values);
+        if (problems.apiServer.length > 0) continue;
         const policy = readPolicy(source, this.notices);
         if (policy) {
           this.policies.push(policy);
@@ -201,6 +207,20 @@ export class LintContext {
     return this.byKind.get(kind) ?? [];
   }
 
+  /** Why the API server would refuse a NetworkPolicy's values (not its types): empty when admitted. */
+  public policyValueProblems(policy: Json): string[] {
+    return this.rejectedPolicies.get(policy) ?? [];
+  }
+
+  /** The workloads a Service selects; undefined when it has no selector (manual endpoints). */
+  public serviceWorkloads(service: Json): LintWorkload[] | undefined {
+    if (this.selectedBy.has(service)) return this.selectedBy.get(service);
+    const selector = readLabels(dig(service, 'spec', 'selector'));
+    const selected = Object.keys(selector).length === 0 ? undefined : this.workloadsIn(namespaceOf(service)).filter((w) => labelsSelectWorkload(selector, w));
+    this.selectedBy.set(service, selected);
+    return selected;
+  }
+
   /** Workloads in a namespace. */
   public workloadsIn(namespace: string): LintWorkload[] {
     return this.workloadsByNamespace.get(namespace) ?? [];
@@ -242,17 +262,21 @@ export class LintContext {
 
   /** `Kind/name` of the custom resources in a namespace that may stand for pods netkit cannot see. */
   public customResourcesIn(namespace: string): string[] {
-    let found = this.customByNamespace.get(namespace);
-    if (!found) {
-      found = this.objects.filter(({ object }) => {
-        if (namespaceOf(object) !== namespace || isOperatorWorkload(object)) return false;
+    if (!this.customByNamespace) {
+      // Indexed on first use, in one pass: rules ask for every namespace.
+      this.customByNamespace = new Map();
+      for (const { object } of this.objects) {
         const apiVersion = String(object.apiVersion);
         const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-        return group.includes('.') && !group.endsWith('.k8s.io') && !PODLESS_GROUPS.includes(group);
-      }).map(({ object }) => `${String(object.kind)}/${nameOf(object) ?? '<unnamed>'}`).sort();
-      this.customByNamespace.set(namespace, found);
+        if (!group.includes('.') || group.endsWith('.k8s.io') || PODLESS_GROUPS.includes(group) || isOperatorWorkload(object)) continue;
+        const list = this.customByNamespace.get(namespaceOf(object));
+        const entry = `${String(object.kind)}/${nameOf(object) ?? '<unnamed>'}`;
+        if (list) list.push(entry);
+        else this.customByNamespace.set(namespaceOf(object), [entry]);
+      }
+      for (const list of this.customByNamespace.values()) list.sort();
     }
-    return found;
+    return this.customByNamespace.get(namespace) ?? [];
   }
 
   /** Where an object came from. */

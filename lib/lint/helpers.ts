@@ -1,13 +1,6 @@
 import { Json, LintContext, LintWorkload, dig, records } from './context';
-import { namespaceOf, readLabels } from '../analysis/objects';
-import { Labels, labelsSelectWorkload } from '../analysis/selectors';
-
-/** The workloads a Service selects; undefined when it has no selector (manual endpoints). */
-export function serviceWorkloads(context: LintContext, service: Json): LintWorkload[] | undefined {
-  const selector = readLabels(dig(service, 'spec', 'selector'));
-  if (Object.keys(selector).length === 0) return undefined;
-  return context.workloadsIn(namespaceOf(service)).filter((w) => labelsSelectWorkload(selector, w));
-}
+import { namespaceOf } from '../analysis/objects';
+import { Labels } from '../analysis/selectors';
 
 /** A workload's container ports, main containers and sidecars alike. */
 export function containerPorts(workload: LintWorkload): Json[] {

@@ -71,6 +71,15 @@ describe('loading YAML', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  test('deep nesting is refused the same way with or without an alias in the document', () => {
+    const deep = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+    const configMap = (data: string, alias: boolean) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${alias ? '&n ' : ''}a}\n${alias ? 'x: *n\n' : ''}data: ${data}\n`;
+    for (const alias of [false, true]) {
+      expect(loadYaml(configMap(deep(90), alias), 'deep.yaml').objects).toHaveLength(1);
+      expect(() => loadYaml(configMap(deep(150), alias), 'deep.yaml')).toThrow(new RegExp(`^deep\\.yaml:${alias ? 5 : 4}:\\d+: invalid YAML: nesting exceeded maxDepth`));
+    }
+  });
+
   test('__proto__ and constructor keys stay ordinary data', () => {
     const text = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: { __proto__: { polluted: yes }, constructor: x }\n`;
     const model = NetworkModel.fromYaml(text);

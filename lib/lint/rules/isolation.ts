@@ -1,5 +1,4 @@
 import { EgressIsolationScope, LintContext, LintWorkload } from '../context';
-import { serviceWorkloads } from '../helpers';
 import { isEmptySelector, workloadMatches } from '../../analysis/selectors';
 import { LintRule, Severity } from '../types';
 
@@ -9,7 +8,7 @@ import { LintRule, Severity } from '../types';
  */
 function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
   const fronted = new Set<string>();
-  for (const service of context.ofKind('Service')) for (const w of serviceWorkloads(context, service) ?? []) fronted.add(w.ref);
+  for (const service of context.ofKind('Service')) for (const w of context.serviceWorkloads(service) ?? []) fronted.add(w.ref);
   return context.workloadsIn(namespace).filter((w) => {
     if (w.hostNetwork) return false;
     if ((w.kind === 'Job' || w.kind === 'CronJob') && w.ports.length === 0 && !fronted.has(w.ref)) return false;

@@ -1,5 +1,4 @@
 import { Json, dig } from '../context';
-import { serviceWorkloads } from '../helpers';
 import { namespaceOf, readLabels } from '../../analysis/objects';
 import { parseSelector, selectorMatches, workloadMatches } from '../../analysis/selectors';
 import { LintRule, Severity } from '../types';
@@ -26,7 +25,7 @@ export const monitorSelectsNothing: LintRule = {
         const certainties = namespaces.map((ns) => context.podCertainty(ns));
         if (certainties.every((c) => !c.certain && c.silent)) continue;
         const matched = kind === 'ServiceMonitor'
-          ? namespaces.some((ns) => context.ofKind('Service').some((s) => namespaceOf(s) === ns && selectorMatches(selector, readLabels(dig(s, 'metadata', 'labels'))) && (serviceWorkloads(context, s) ?? [null]).length > 0))
+          ? namespaces.some((ns) => context.ofKind('Service').some((s) => namespaceOf(s) === ns && selectorMatches(selector, readLabels(dig(s, 'metadata', 'labels'))) && (context.serviceWorkloads(s) ?? [null]).length > 0))
           : namespaces.some((ns) => context.workloadsIn(ns).some((w) => workloadMatches(selector, w)));
         if (matched) continue;
         const caveat = certainties.find((c): c is Extract<typeof c, { caveat: string }> => !c.certain && !c.silent);

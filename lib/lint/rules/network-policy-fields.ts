@@ -1,5 +1,4 @@
 import { Json, dig, records } from '../context';
-import { validationProblems } from '../../analysis/policy-validation';
 import { cidrProblem } from '../../net/ip';
 import { LintRule, Severity } from '../types';
 
@@ -10,7 +9,7 @@ export const policyRejectedByApiServer: LintRule = {
   docs: 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec',
   *check(context) {
     for (const policy of context.ofKind('NetworkPolicy')) {
-      for (const problem of validationProblems(policy)) {
+      for (const problem of context.policyValueProblems(policy)) {
         yield { object: policy, message: `the API server would reject it: ${problem}`, fix: 'Correct the field as the message says; until then the policy cannot exist in a cluster (netkit reach and matrix leave it out).' };
       }
     }

@@ -1,5 +1,5 @@
 import { records } from '../context';
-import { containerPorts, serviceWorkloads } from '../helpers';
+import { containerPorts } from '../helpers';
 import { dns1123LabelProblem, portNameProblem } from '../../net/names';
 import { LintRule, Severity } from '../types';
 
@@ -23,7 +23,7 @@ export const sensitivePortExposed: LintRule = {
       }
     }
     for (const service of context.ofKind('Service')) {
-      const selected = serviceWorkloads(context, service) ?? [];
+      const selected = context.serviceWorkloads(service) ?? [];
       for (const port of records(service, 'spec', 'ports')) {
         const candidates = new Set<number>();
         if (typeof port.port === 'number') candidates.add(port.port);

@@ -1,4 +1,3 @@
-import { serviceWorkloads } from '../helpers';
 import { namespaceOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
@@ -9,7 +8,7 @@ export const serviceSelectorNoMatch: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service',
   *check(context) {
     for (const service of context.ofKind('Service')) {
-      const selected = serviceWorkloads(context, service);
+      const selected = context.serviceWorkloads(service);
       if (!selected || selected.length > 0) continue;
       const certainty = context.podCertainty(namespaceOf(service));
       if (!certainty.certain && certainty.silent) continue;

@@ -1,5 +1,5 @@
 import { dig, records } from '../context';
-import { containerPorts, serviceWorkloads } from '../helpers';
+import { containerPorts } from '../helpers';
 import { LintRule, Severity } from '../types';
 
 export const serviceTargetPortUndeclared: LintRule = {
@@ -9,7 +9,7 @@ export const serviceTargetPortUndeclared: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports',
   *check(context) {
     for (const service of context.ofKind('Service')) {
-      const selected = serviceWorkloads(context, service);
+      const selected = context.serviceWorkloads(service);
       if (!selected || selected.length === 0) continue;
       for (const port of records(service, 'spec', 'ports')) {
         const target = port.targetPort;
@@ -31,7 +31,7 @@ export const serviceTargetPortNumberUndeclared: LintRule = {
   docs: 'https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports',
   *check(context) {
     for (const service of context.ofKind('Service')) {
-      const selected = serviceWorkloads(context, service);
+      const selected = context.serviceWorkloads(service);
       if (!selected || selected.length === 0) continue;
       for (const port of records(service, 'spec', 'ports')) {
         const target = typeof port.targetPort === 'number' ? port.targetPort : port.targetPort === undefined ? port.port : undefined;

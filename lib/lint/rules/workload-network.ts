@@ -1,5 +1,5 @@
 import { Json, LintWorkload, dig, records } from '../context';
-import { containerPorts, serviceWorkloads } from '../helpers';
+import { containerPorts } from '../helpers';
 import { namespaceOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
@@ -61,7 +61,7 @@ export const readinessProbeMissing: LintRule = {
   *check(context) {
     const reported = new Set<string>();
     for (const service of context.ofKind('Service')) {
-      for (const workload of serviceWorkloads(context, service) ?? []) {
+      for (const workload of context.serviceWorkloads(service) ?? []) {
         for (const container of servingContainers(workload, service)) {
           const key = `${workload.ref}\u0000${String(container.name)}`;
           if (container.readinessProbe !== undefined || reported.has(key)) continue;
