@@ -42,7 +42,15 @@ const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 
 /** Baseline: Sysctls — the safe set, by the version that allowed each. */
+const safeSysctlsByVersion = new Map<string, Set<string>>();
 function safeSysctls(version: [number, number]): Set<string> {
+  const key = version.join('.');
+  let safe = safeSysctlsByVersion.get(key);
+  if (!safe) safeSysctlsByVersion.set(key, (safe = safeSysctlList(version)));
+  return safe;
+}
+
+function safeSysctlList(version: [number, number]): Set<string> {
   const safe = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range'];
   if (atLeast(version, 1, 27)) safe.push('net.ipv4.ip_local_reserved_ports');
   if (atLeast(version, 1, 29)) safe.push('net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes');

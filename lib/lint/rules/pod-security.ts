@@ -1,5 +1,4 @@
 import { PodSecurityLevel, podSecurityViolations } from '../pod-security-standards';
-import { dig } from '../context';
 import { podTemplateOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
@@ -13,11 +12,12 @@ export const podSecurityViolation: LintRule = {
   *check(context) {
     for (const workload of context.workloads) {
       if (workload.operatorMade) continue;
-      const namespace = context.ofKind('Namespace').find((n) => dig(n, 'metadata', 'name') === workload.namespace);
-      if (!namespace) continue;
-      const level = dig(namespace, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce');
+      // Only a Namespace object in the input says what its namespace enforces.
+      const labels = context.declaredNamespaces.get(workload.namespace);
+      if (!labels) continue;
+      const level = labels['pod-security.kubernetes.io/enforce'];
       if (typeof level !== 'string' || !PROFILES.has(level)) continue;
-      const versionLabel = dig(namespace, 'metadata', 'labels', 'pod-security.kubernetes.io/enforce-version');
+      const versionLabel = labels['pod-security.kubernetes.io/enforce-version'];
       const version = typeof versionLabel === 'string' ? versionLabel : 'latest';
       const violations = podSecurityViolations(workload.podSpec, podTemplateOf(workload.object)!.metadata, level as PodSecurityLevel, version);
       if (violations.length === 0) continue;
