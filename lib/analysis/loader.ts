@@ -1,5 +1,6 @@
 import * as jsyaml from 'js-yaml';
 import { FAILSAFE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
+import { ScalarType, readPlainBlock } from './block-yaml';
 import { isRecord } from './selectors';
 import { yaml11Bool, yaml11Float, yaml11Int } from './yaml11';
 
@@ -40,8 +41,12 @@ const DEFAULT_MAX_NODES = 1_000_000;
 // true; see yaml11.ts); timestamps stay strings, as kubectl's JSON conversion keeps them; merge
 // keys (`<<: *defaults`), which Kubernetes manifests use. (@types/js-yaml omits `types`.)
 const TYPES = (jsyaml as unknown as { types: Record<'null' | 'float' | 'merge', Type> }).types;
-const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [TYPES.null, yaml11Bool, yaml11Int, yaml11Float, TYPES.float, TYPES.merge] });
+/** The schema YAML is read with, as kubectl reads it. @internal */
+export const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [TYPES.null, yaml11Bool, yaml11Int, yaml11Float, TYPES.float, TYPES.merge] });
 const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
+// The implicit types js-yaml resolves plain scalars with, in its order, for the fast block reader;
+// were a js-yaml release to stop exposing them, every document would simply go to js-yaml.
+const IMPLICIT_TYPES = (SCHEMA as unknown as { compiledImplicit?: ScalarType[] }).compiledImplicit;
 
 /**
  * Reads multi-document YAML (and `kind: List`) into objects. Anchors and aliases load as
@@ -62,7 +67,10 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
   for (const chunk of splitDocuments(source)) {
     let value: unknown;
     try {
-      value = load(chunk.text, { schema: SCHEMA, filename: file, json: false });
+      // Plain block YAML (what tools write) is read by the fast reader; anything else, and
+      // every error, by js-yaml. Both give the same value (test/analysis/block-yaml.test.ts).
+      const plain = Array.isArray(IMPLICIT_TYPES) ? readPlainBlock(chunk.text, IMPLICIT_TYPES) : undefined;
+      value = plain ? plain.value : load(chunk.text, { schema: SCHEMA, filename: file, json: false });
     } catch (error) {
       throw new InputError(describeError(error, file, chunk.firstLine));
     }

@@ -1,0 +1,191 @@
+/**
+ * A fast reader for the plain block YAML that tools write (cdk8s, Helm, kustomize, `kubectl get
+ * -o yaml`): block mappings and sequences, plain and simply quoted scalars, `{}` and `[]`.
+ * Anything else (comments, anchors, tags, flow collections, block scalars, escapes, multi-line
+ * scalars, duplicate keys, odd keys) is not read here: the caller hands the document to js-yaml,
+ * which is also what reports every error. Plain scalars resolve through the very type list
+ * js-yaml uses for the document's schema, so both readers give equal values; a differential
+ * test holds them to it.
+ */
+
+/** The implicit types of a js-yaml schema, in the order js-yaml tries them. */
+export interface ScalarType {
+  resolve(data: string): boolean;
+  construct(data: string): unknown;
+}
+
+/** Thrown to hand the document to js-yaml. */
+class NotPlainBlock extends Error {}
+const NOT_PLAIN = new NotPlainBlock();
+const bail = (): never => { throw NOT_PLAIN; };
+
+/** js-yaml refuses deeper nesting than 100; such input goes to it for that message. */
+const MAX_DEPTH = 90;
+/** A plain key that reads as a string whatever the schema (starts with a letter or `_`). */
+const KEY = /^[A-Za-z_][A-Za-z0-9_.\/-]*$/;
+/** Characters that may not start a plain scalar this reader takes. */
+const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '\t']);
+
+interface Line {
+  indent: number;
+  text: string;
+}
+
+class Reader {
+  private index = 0;
+
+  private readonly cache: Map<string, unknown>;
+
+  constructor(private readonly lines: Line[], private readonly types: readonly ScalarType[]) {
+    this.cache = resolvedCache(types);
+  }
+
+  public document(): unknown {
+    if (this.lines.length === 0) bail();
+    const value = this.node(this.lines[0].indent, 0);
+    if (this.index !== this.lines.length) bail();
+    return value;
+  }
+
+  private node(indent: number, depth: number): unknown {
+    if (depth > MAX_DEPTH) bail();
+    return isSequenceItem(this.lines[this.index].text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+  }
+
+  private mapping(indent: number, depth: number): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    while (this.index < this.lines.length) {
+      const line = this.lines[this.index];
+      if (line.indent < indent) break;
+      if (line.indent > indent) bail();
+      // A `- ` at this indent continues an enclosing indentless sequence.
+      if (isSequenceItem(line.text)) break;
+      const colon = line.text.indexOf(':');
+      if (colon <= 0) bail();
+      const key = line.text.slice(0, colon);
+      const after = line.text.charCodeAt(colon + 1);
+      if (!KEY.test(key) || this.plainValue(key) !== key || Object.prototype.hasOwnProperty.call(map, key)) bail();
+      let value: unknown;
+      this.index++;
+      if (Number.isNaN(after)) {
+        value = this.blockValue(indent, depth);
+      } else {
+        if (after !== 32) bail();
+        const rest = line.text.slice(colon + 2).trim();
+        value = rest === '' ? this.blockValue(indent, depth) : this.inlineValue(rest, indent);
+      }
+      if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      else map[key] = value;
+    }
+    return map;
+  }
+
+  /** The value of `key:` with nothing after it: a nested block, an indentless sequence, or null. */
+  private blockValue(indent: number, depth: number): unknown {
+    const next = this.lines[this.index];
+    if (next === undefined || next.indent < indent) return null;
+    if (next.indent > indent) return this.node(next.indent, depth + 1);
+    return isSequenceItem(next.text) ? this.sequence(indent, depth + 1) : null;
+  }
+
+  private sequence(indent: number, depth: number): unknown[] {
+    const list: unknown[] = [];
+    while (this.index < this.lines.length) {
+      const line = this.lines[this.index];
+      if (line.indent !== indent || !isSequenceItem(line.text)) {
+        if (line.indent > indent) bail();
+        break;
+      }
+      if (line.text.length < 3 || line.text.charCodeAt(2) === 32) bail();
+      const rest = line.text.slice(2);
+      if (isSequenceItem(rest)) bail();
+      if (/^[^ "'{[][^ ]*?: |^[^ "'{[][^ ]*?:$/.test(rest)) {
+        // `- key: value` opens a mapping whose keys line up two columns in.
+        line.indent = indent + 2;
+        line.text = rest;
+        list.push(this.mapping(indent + 2, depth + 1));
+      } else {
+        this.index++;
+        list.push(this.inlineValue(rest.trimEnd(), indent));
+      }
+    }
+    return list;
+  }
+
+  /** A scalar (or `{}`/`[]`) written on its key's or dash's line; nothing may continue it below. */
+  private inlineValue(text: string, indent: number): unknown {
+    const next = this.lines[this.index];
+    if (next !== undefined && next.indent > indent) bail();
+    const first = text[0];
+    if (first === '"') {
+      if (text.length < 2 || !text.endsWith('"') || text.indexOf('"', 1) !== text.length - 1 || text.includes('\\')) bail();
+      return text.slice(1, -1);
+    }
+    if (first === "'") {
+      const inner = text.slice(1, -1);
+      if (text.length < 2 || !text.endsWith("'") || inner.replace(/''/g, '').includes("'")) bail();
+      return inner.replace(/''/g, "'");
+    }
+    if (text === '{}') return {};
+    if (text === '[]') return [];
+    return this.plainValue(text);
+  }
+
+  /** A plain scalar, resolved as js-yaml resolves it (the schema's implicit types in order). */
+  private plainValue(text: string): unknown {
+    const cache = this.cache;
+    const known = cache.get(text);
+    if (known !== undefined || cache.has(text)) return known;
+    if (INDICATORS.has(text[0]) || text === '-' || text.startsWith('- ') || text === '<<' || text.includes(': ') || text.includes(' #') || text.endsWith(':') || text.includes('\t')) bail();
+    let value: unknown = text;
+    for (const type of this.types) {
+      if (type.resolve(text)) {
+        value = type.construct(text);
+        break;
+      }
+    }
+    // Only scalars are cached (shared values must not be mutable); manifests repeat most of theirs.
+    if (value === null || typeof value !== 'object') {
+      if (cache.size > 50_000) cache.clear();
+      cache.set(text, value);
+    }
+    return value;
+  }
+}
+
+/** Plain scalars already resolved, per type list. */
+const RESOLVED = new WeakMap<readonly ScalarType[], Map<string, unknown>>();
+function resolvedCache(types: readonly ScalarType[]): Map<string, unknown> {
+  let cache = RESOLVED.get(types);
+  if (!cache) RESOLVED.set(types, (cache = new Map()));
+  return cache;
+}
+
+const isSequenceItem = (text: string): boolean => text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32);
+
+/**
+ * The document's value, or undefined when it is not plain block YAML (then js-yaml reads it).
+ * `types`: the implicit types js-yaml would use.
+ */
+export function readPlainBlock(text: string, types: readonly ScalarType[]): { value: unknown } | undefined {
+  if (text.includes('#') || text.includes('\t') || text.includes('\r')) return undefined;
+  const lines: Line[] = [];
+  for (const raw of text.split('\n')) {
+    let indent = 0;
+    while (raw.charCodeAt(indent) === 32) indent++;
+    if (indent === raw.length) continue;
+    const content = raw.slice(indent);
+    if (content.startsWith('---') || content.startsWith('...')) {
+      // The document's own start marker, alone on its line, is not content.
+      if (lines.length === 0 && indent === 0 && content === '---') continue;
+      return undefined;
+    }
+    lines.push({ indent, text: content });
+  }
+  try {
+    return { value: new Reader(lines, types).document() };
+  } catch (error) {
+    if (error === NOT_PLAIN) return undefined;
+    throw error;
+  }
+}
