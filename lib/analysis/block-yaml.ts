@@ -24,46 +24,45 @@ const MAX_DEPTH = 90;
 /** A plain key that reads as a string whatever the schema (starts with a letter or `_`). */
 const KEY = /^[A-Za-z_][A-Za-z0-9_.\/-]*$/;
 /** Characters that may not start a plain scalar this reader takes. */
+/** `key: value` or `key:` after a sequence dash. */
+const MAPPING_ITEM = /^[^ "'{[][^ ]*?: |^[^ "'{[][^ ]*?:$/;
 const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '\t']);
-
-interface Line {
-  indent: number;
-  text: string;
-}
 
 class Reader {
   private index = 0;
 
   private readonly cache: Map<string, unknown>;
 
-  constructor(private readonly lines: Line[], private readonly types: readonly ScalarType[]) {
+  /** Content lines as two parallel lists: indentation, and the text after it. */
+  constructor(private readonly indents: number[], private readonly texts: string[], private readonly types: readonly ScalarType[]) {
     this.cache = resolvedCache(types);
   }
 
   public document(): unknown {
-    if (this.lines.length === 0) bail();
-    const value = this.node(this.lines[0].indent, 0);
-    if (this.index !== this.lines.length) bail();
+    if (this.texts.length === 0) bail();
+    const value = this.node(this.indents[0], 0);
+    if (this.index !== this.texts.length) bail();
     return value;
   }
 
   private node(indent: number, depth: number): unknown {
     if (depth > MAX_DEPTH) bail();
-    return isSequenceItem(this.lines[this.index].text) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    return isSequenceItem(this.texts[this.index]) ? this.sequence(indent, depth) : this.mapping(indent, depth);
   }
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    while (this.index < this.lines.length) {
-      const line = this.lines[this.index];
-      if (line.indent < indent) break;
-      if (line.indent > indent) bail();
+    while (this.index < this.texts.length) {
+      const lineIndent = this.indents[this.index];
+      const text = this.texts[this.index];
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) bail();
       // A `- ` at this indent continues an enclosing indentless sequence.
-      if (isSequenceItem(line.text)) break;
-      const colon = line.text.indexOf(':');
+      if (isSequenceItem(text)) break;
+      const colon = text.indexOf(':');
       if (colon <= 0) bail();
-      const key = line.text.slice(0, colon);
-      const after = line.text.charCodeAt(colon + 1);
+      const key = text.slice(0, colon);
+      const after = text.charCodeAt(colon + 1);
       if (!KEY.test(key) || this.plainValue(key) !== key || Object.prototype.hasOwnProperty.call(map, key)) bail();
       let value: unknown;
       this.index++;
@@ -71,7 +70,7 @@ class Reader {
         value = this.blockValue(indent, depth);
       } else {
         if (after !== 32) bail();
-        const rest = line.text.slice(colon + 2).trim();
+        const rest = text.slice(colon + 2).trim();
         value = rest === '' ? this.blockValue(indent, depth) : this.inlineValue(rest, indent);
       }
       if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
@@ -82,27 +81,29 @@ class Reader {
 
   /** The value of `key:` with nothing after it: a nested block, an indentless sequence, or null. */
   private blockValue(indent: number, depth: number): unknown {
-    const next = this.lines[this.index];
-    if (next === undefined || next.indent < indent) return null;
-    if (next.indent > indent) return this.node(next.indent, depth + 1);
-    return isSequenceItem(next.text) ? this.sequence(indent, depth + 1) : null;
+    if (this.index >= this.texts.length) return null;
+    const nextIndent = this.indents[this.index];
+    if (nextIndent < indent) return null;
+    if (nextIndent > indent) return this.node(nextIndent, depth + 1);
+    return isSequenceItem(this.texts[this.index]) ? this.sequence(indent, depth + 1) : null;
   }
 
   private sequence(indent: number, depth: number): unknown[] {
     const list: unknown[] = [];
-    while (this.index < this.lines.length) {
-      const line = this.lines[this.index];
-      if (line.indent !== indent || !isSequenceItem(line.text)) {
-        if (line.indent > indent) bail();
+    while (this.index < this.texts.length) {
+      const lineIndent = this.indents[this.index];
+      const text = this.texts[this.index];
+      if (lineIndent !== indent || !isSequenceItem(text)) {
+        if (lineIndent > indent) bail();
         break;
       }
-      if (line.text.length < 3 || line.text.charCodeAt(2) === 32) bail();
-      const rest = line.text.slice(2);
+      if (text.length < 3 || text.charCodeAt(2) === 32) bail();
+      const rest = text.slice(2);
       if (isSequenceItem(rest)) bail();
-      if (/^[^ "'{[][^ ]*?: |^[^ "'{[][^ ]*?:$/.test(rest)) {
+      if (MAPPING_ITEM.test(rest)) {
         // `- key: value` opens a mapping whose keys line up two columns in.
-        line.indent = indent + 2;
-        line.text = rest;
+        this.indents[this.index] = indent + 2;
+        this.texts[this.index] = rest;
         list.push(this.mapping(indent + 2, depth + 1));
       } else {
         this.index++;
@@ -114,8 +115,7 @@ class Reader {
 
   /** A scalar (or `{}`/`[]`) written on its key's or dash's line; nothing may continue it below. */
   private inlineValue(text: string, indent: number): unknown {
-    const next = this.lines[this.index];
-    if (next !== undefined && next.indent > indent) bail();
+    if (this.index < this.texts.length && this.indents[this.index] > indent) bail();
     const first = text[0];
     if (first === '"') {
       if (text.length < 2 || !text.endsWith('"') || text.indexOf('"', 1) !== text.length - 1 || text.includes('\\')) bail();
@@ -168,22 +168,31 @@ const isSequenceItem = (text: string): boolean => text.charCodeAt(0) === 45 && (
  * `types`: the implicit types js-yaml would use.
  */
 export function readPlainBlock(text: string, types: readonly ScalarType[]): { value: unknown } | undefined {
-  if (text.includes('#') || text.includes('\t') || text.includes('\r')) return undefined;
-  const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
+  return readPlainBlockLines(text.split('\n'), 0, undefined, types);
+}
+
+/** {@link readPlainBlock} over `lines[start, end)` of an already split text. */
+export function readPlainBlockLines(lines: readonly string[], start: number, end: number | undefined, types: readonly ScalarType[]): { value: unknown } | undefined {
+  const indents: number[] = [];
+  const texts: string[] = [];
+  const stop = end ?? lines.length;
+  for (let i = start; i < stop; i++) {
+    const raw = lines[i];
+    if (raw.includes('#') || raw.includes('\t') || raw.includes('\r')) return undefined;
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     if (indent === raw.length) continue;
-    const content = raw.slice(indent);
+    const content = indent === 0 ? raw : raw.slice(indent);
     if (content.startsWith('---') || content.startsWith('...')) {
       // The document's own start marker, alone on its line, is not content.
-      if (lines.length === 0 && indent === 0 && content === '---') continue;
+      if (texts.length === 0 && indent === 0 && content === '---') continue;
       return undefined;
     }
-    lines.push({ indent, text: content });
+    indents.push(indent);
+    texts.push(content);
   }
   try {
-    return { value: new Reader(lines, types).document() };
+    return { value: new Reader(indents, texts, types).document() };
   } catch (error) {
     if (error === NOT_PLAIN) return undefined;
     throw error;

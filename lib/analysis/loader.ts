@@ -1,6 +1,6 @@
 import * as jsyaml from 'js-yaml';
 import { FAILSAFE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
-import { ScalarType, readPlainBlock } from './block-yaml';
+import { ScalarType, readPlainBlockLines } from './block-yaml';
 import { isRecord } from './selectors';
 import { yaml11Bool, yaml11Float, yaml11Int } from './yaml11';
 
@@ -66,16 +66,18 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
   const notices: string[] = [];
   for (const chunk of splitDocuments(source)) {
     let value: unknown;
+    let plain: { value: unknown } | undefined;
     try {
       // Plain block YAML (what tools write) is read by the fast reader; anything else, and
       // every error, by js-yaml. Both give the same value (test/analysis/block-yaml.test.ts).
-      const plain = Array.isArray(IMPLICIT_TYPES) ? readPlainBlock(chunk.text, IMPLICIT_TYPES) : undefined;
+      plain = Array.isArray(IMPLICIT_TYPES) ? readPlainBlockLines(chunk.lines, chunk.start, chunk.end, IMPLICIT_TYPES) : undefined;
       value = plain ? plain.value : load(chunk.text, { schema: SCHEMA, filename: file, json: false });
     } catch (error) {
       throw new InputError(describeError(error, file, chunk.firstLine));
     }
     if (value === undefined || value === null) continue;
-    const problem = expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES, chunk.text);
+    // The fast reader shares no nodes and nests at most 90 deep: nothing to expand.
+    const problem = plain ? undefined : expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES, chunk.text);
     if (problem) throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (${problem}).`);
     collect(value, file, chunk.contentLine, objects, notices);
   }
@@ -160,11 +162,19 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** One document's text with its first line and the line its content starts on (1-based). */
-interface Chunk {
-  readonly text: string;
-  readonly firstLine: number;
-  readonly contentLine: number;
+/** One document: its lines of the whole text, its first line and the line its content starts on (1-based). */
+class Chunk {
+  private joined?: string;
+
+  constructor(public readonly lines: readonly string[], public readonly start: number, public readonly end: number, public readonly contentLine: number) {}
+
+  public get firstLine(): number {
+    return this.start + 1;
+  }
+
+  public get text(): string {
+    return (this.joined ??= this.lines.slice(this.start, this.end).join('\n'));
+  }
 }
 
 function splitDocuments(source: string): Chunk[] {
@@ -173,20 +183,28 @@ function splitDocuments(source: string): Chunk[] {
   let start = 0;
   const flush = (end: number) => {
     if (end <= start) return;
-    const body = lines.slice(start, end);
-    const content = body.findIndex((l) => {
-      const t = l.trim();
-      return t !== '' && t !== '---' && t !== '...' && !t.startsWith('#') && !l.startsWith('%');
-    });
-    if (content >= 0) chunks.push({ text: body.join('\n'), firstLine: start + 1, contentLine: start + content + 1 });
+    for (let content = start; content < end; content++) {
+      const line = lines[content];
+      const t = line.trim();
+      if (t !== '' && t !== '---' && t !== '...' && !t.startsWith('#') && !line.startsWith('%')) {
+        chunks.push(new Chunk(lines, start, end, content + 1));
+        return;
+      }
+    }
   };
+  // Whether every line since `start` is a directive (`%YAML`), blank or a comment: those belong
+  // to the document after the next marker.
+  let preambleOnly = true;
   for (let i = 0; i < lines.length; i++) {
-    if (DOCUMENT_MARKER.test(lines[i]) && i > start) {
-      // Directives (`%YAML`) belong to the document after them.
-      if (!lines.slice(start, i).every((l) => l.startsWith('%') || l.trim() === '' || l.trimStart().startsWith('#'))) {
+    const line = lines[i];
+    if (DOCUMENT_MARKER.test(line)) {
+      if (i > start && !preambleOnly) {
         flush(i);
         start = i;
       }
+      preambleOnly = false;
+    } else if (preambleOnly && !(line.startsWith('%') || line.trim() === '' || line.trimStart().startsWith('#'))) {
+      preambleOnly = false;
     }
   }
   flush(lines.length);
