@@ -24,8 +24,8 @@ const MAX_DEPTH = 90;
 /** A plain key that reads as a string whatever the schema (starts with a letter or `_`). */
 const KEY = /^[A-Za-z_][A-Za-z0-9_.\/-]*$/;
 /** Characters that may not start a plain scalar this reader takes. */
-/** `key: value` or `key:` after a sequence dash. */
-const MAPPING_ITEM = /^[^ "'{[][^ ]*?: |^[^ "'{[][^ ]*?:$/;
+/** `key: value` or `key:` after a sequence dash (sticky: tested from the item's content). */
+const MAPPING_ITEM = /[^ "'{[][^ ]*?: |[^ "'{[][^ ]*?:$/y;
 const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '\t']);
 
 class Reader {
@@ -33,36 +33,39 @@ class Reader {
 
   private readonly cache: Map<string, unknown>;
 
-  /** Content lines as two parallel lists: indentation, and the text after it. */
-  constructor(private readonly indents: number[], private readonly texts: string[], private readonly types: readonly ScalarType[]) {
+  /**
+   * Content lines as two parallel lists: the line, and where its content starts (its
+   * indentation; a `- key:` item's mapping moves that start two columns in).
+   */
+  constructor(private readonly raws: readonly string[], private readonly indents: number[], private readonly types: readonly ScalarType[]) {
     this.cache = resolvedCache(types);
   }
 
   public document(): unknown {
-    if (this.texts.length === 0) bail();
+    if (this.raws.length === 0) bail();
     const value = this.node(this.indents[0], 0);
-    if (this.index !== this.texts.length) bail();
+    if (this.index !== this.raws.length) bail();
     return value;
   }
 
   private node(indent: number, depth: number): unknown {
     if (depth > MAX_DEPTH) bail();
-    return isSequenceItem(this.texts[this.index]) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    return isSequenceItemAt(this.raws[this.index], indent) ? this.sequence(indent, depth) : this.mapping(indent, depth);
   }
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    while (this.index < this.texts.length) {
+    while (this.index < this.raws.length) {
       const lineIndent = this.indents[this.index];
-      const text = this.texts[this.index];
+      const raw = this.raws[this.index];
       if (lineIndent < indent) break;
       if (lineIndent > indent) bail();
       // A `- ` at this indent continues an enclosing indentless sequence.
-      if (isSequenceItem(text)) break;
-      const colon = text.indexOf(':');
-      if (colon <= 0) bail();
-      const key = text.slice(0, colon);
-      const after = text.charCodeAt(colon + 1);
+      if (isSequenceItemAt(raw, indent)) break;
+      const colon = raw.indexOf(':', indent);
+      if (colon <= indent) bail();
+      const key = raw.slice(indent, colon);
+      const after = raw.charCodeAt(colon + 1);
       if (!KEY.test(key) || this.plainValue(key) !== key || Object.prototype.hasOwnProperty.call(map, key)) bail();
       let value: unknown;
       this.index++;
@@ -70,7 +73,7 @@ class Reader {
         value = this.blockValue(indent, depth);
       } else {
         if (after !== 32) bail();
-        const rest = text.slice(colon + 2).trim();
+        const rest = raw.slice(colon + 2).trim();
         value = rest === '' ? this.blockValue(indent, depth) : this.inlineValue(rest, indent);
       }
       if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
@@ -81,33 +84,31 @@ class Reader {
 
   /** The value of `key:` with nothing after it: a nested block, an indentless sequence, or null. */
   private blockValue(indent: number, depth: number): unknown {
-    if (this.index >= this.texts.length) return null;
+    if (this.index >= this.raws.length) return null;
     const nextIndent = this.indents[this.index];
     if (nextIndent < indent) return null;
     if (nextIndent > indent) return this.node(nextIndent, depth + 1);
-    return isSequenceItem(this.texts[this.index]) ? this.sequence(indent, depth + 1) : null;
+    return isSequenceItemAt(this.raws[this.index], indent) ? this.sequence(indent, depth + 1) : null;
   }
 
   private sequence(indent: number, depth: number): unknown[] {
     const list: unknown[] = [];
-    while (this.index < this.texts.length) {
+    while (this.index < this.raws.length) {
       const lineIndent = this.indents[this.index];
-      const text = this.texts[this.index];
-      if (lineIndent !== indent || !isSequenceItem(text)) {
+      const raw = this.raws[this.index];
+      if (lineIndent !== indent || !isSequenceItemAt(raw, indent)) {
         if (lineIndent > indent) bail();
         break;
       }
-      if (text.length < 3 || text.charCodeAt(2) === 32) bail();
-      const rest = text.slice(2);
-      if (isSequenceItem(rest)) bail();
-      if (MAPPING_ITEM.test(rest)) {
+      if (raw.length < indent + 3 || raw.charCodeAt(indent + 2) === 32 || isSequenceItemAt(raw, indent + 2)) bail();
+      MAPPING_ITEM.lastIndex = indent + 2;
+      if (MAPPING_ITEM.test(raw)) {
         // `- key: value` opens a mapping whose keys line up two columns in.
         this.indents[this.index] = indent + 2;
-        this.texts[this.index] = rest;
         list.push(this.mapping(indent + 2, depth + 1));
       } else {
         this.index++;
-        list.push(this.inlineValue(rest.trimEnd(), indent));
+        list.push(this.inlineValue(raw.slice(indent + 2).trimEnd(), indent));
       }
     }
     return list;
@@ -115,7 +116,7 @@ class Reader {
 
   /** A scalar (or `{}`/`[]`) written on its key's or dash's line; nothing may continue it below. */
   private inlineValue(text: string, indent: number): unknown {
-    if (this.index < this.texts.length && this.indents[this.index] > indent) bail();
+    if (this.index < this.raws.length && this.indents[this.index] > indent) bail();
     const first = text[0];
     if (first === '"') {
       if (text.length < 2 || !text.endsWith('"') || text.indexOf('"', 1) !== text.length - 1 || text.includes('\\')) bail();
@@ -161,7 +162,8 @@ function resolvedCache(types: readonly ScalarType[]): Map<string, unknown> {
   return cache;
 }
 
-const isSequenceItem = (text: string): boolean => text.charCodeAt(0) === 45 && (text.length === 1 || text.charCodeAt(1) === 32);
+/** Whether the line holds a `- ` item (or a lone `-`) at column `at`. */
+const isSequenceItemAt = (raw: string, at: number): boolean => raw.charCodeAt(at) === 45 && (raw.length === at + 1 || raw.charCodeAt(at + 1) === 32);
 
 /**
  * The document's value, or undefined when it is not plain block YAML (then js-yaml reads it).
@@ -174,7 +176,7 @@ export function readPlainBlock(text: string, types: readonly ScalarType[]): { va
 /** {@link readPlainBlock} over `lines[start, end)` of an already split text. */
 export function readPlainBlockLines(lines: readonly string[], start: number, end: number | undefined, types: readonly ScalarType[]): { value: unknown } | undefined {
   const indents: number[] = [];
-  const texts: string[] = [];
+  const raws: string[] = [];
   const stop = end ?? lines.length;
   for (let i = start; i < stop; i++) {
     const raw = lines[i];
@@ -182,17 +184,16 @@ export function readPlainBlockLines(lines: readonly string[], start: number, end
     let indent = 0;
     while (raw.charCodeAt(indent) === 32) indent++;
     if (indent === raw.length) continue;
-    const content = indent === 0 ? raw : raw.slice(indent);
-    if (content.startsWith('---') || content.startsWith('...')) {
+    if (raw.startsWith('---', indent) || raw.startsWith('...', indent)) {
       // The document's own start marker, alone on its line, is not content.
-      if (texts.length === 0 && indent === 0 && content === '---') continue;
+      if (raws.length === 0 && raw === '---') continue;
       return undefined;
     }
     indents.push(indent);
-    texts.push(content);
+    raws.push(raw);
   }
   try {
-    return { value: new Reader(indents, texts, types).document() };
+    return { value: new Reader(raws, indents, types).document() };
   } catch (error) {
     if (error === NOT_PLAIN) return undefined;
     throw error;

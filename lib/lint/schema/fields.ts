@@ -36,28 +36,52 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
   const root = own(KINDS, `${String(object.apiVersion)}/${String(object.kind)}`);
   if (!root) return [];
   const found: UnknownField[] = [];
-  const walk = (value: unknown, ref: string, path: string, depth: number): void => {
-    if (depth > 64 || value === null || value === undefined || SCALARS.has(ref)) return;
+  // The path is only spelled out for an unknown field: the walk keeps its steps on a stack.
+  const steps: (string | number)[] = [];
+  const pathTo = (key: string): string => {
+    let path = '';
+    for (const step of steps) path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step;
+    return path ? `${path}.${key}` : key;
+  };
+  const walk = (value: unknown, ref: string, depth: number): void => {
+    if (depth > 64 || value === null || value === undefined || typeof value !== 'object' || SCALARS.has(ref)) return;
     if (ref.endsWith('[]')) {
-      if (Array.isArray(value)) value.forEach((item, i) => walk(item, ref.slice(0, -2), `${path}[${i}]`, depth + 1));
+      if (!Array.isArray(value)) return;
+      const item = ref.slice(0, -2);
+      for (let i = 0; i < value.length; i++) {
+        steps.push(i);
+        walk(value[i], item, depth + 1);
+        steps.pop();
+      }
       return;
     }
     if (ref.startsWith('{')) {
-      if (isRecord(value)) for (const key of Object.keys(value)) walk(value[key], ref.slice(1, -1), `${path}.${key}`, depth + 1);
+      if (!isRecord(value)) return;
+      const inner = ref.slice(1, -1);
+      for (const key of Object.keys(value)) {
+        steps.push(key);
+        walk(value[key], inner, depth + 1);
+        steps.pop();
+      }
       return;
     }
     const type = own(TYPES, ref);
     if (!type || !isRecord(value)) return;
     for (const key of Object.keys(value)) {
       const child = own(type, key);
-      if (child === undefined) found.push({ path: path ? `${path}.${key}` : key, known: Object.keys(type) });
-      else walk(value[key], child, path ? `${path}.${key}` : key, depth + 1);
+      if (child === undefined) {
+        found.push({ path: pathTo(key), known: Object.keys(type) });
+      } else {
+        steps.push(key);
+        walk(value[key], child, depth + 1);
+        steps.pop();
+      }
     }
   };
   const rest: Record<string, unknown> = { ...object };
   delete rest.apiVersion;
   delete rest.kind;
   if (!WITHOUT_STATUS.has(String(object.kind))) delete rest.status;
-  walk(rest, root, '', 0);
+  walk(rest, root, 0);
   return found;
 }
