@@ -13,17 +13,24 @@ export type Json = Record<string, unknown>;
 /** Reads `obj.a.b.c` when every step is a mapping, else undefined. */
 export function dig(object: unknown, ...path: string[]): unknown {
   let current: unknown = object;
-  for (const key of path) {
-    if (!isRecord(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-    current = current[key];
+  for (let i = 0; i < path.length; i++) {
+    if (!isRecord(current) || !Object.prototype.hasOwnProperty.call(current, path[i])) return undefined;
+    current = current[path[i]];
   }
   return current;
 }
 
-/** `obj.a.b` as a list of mappings (non-mappings dropped), or []. */
-export function records(object: unknown, ...path: string[]): Json[] {
+const NONE: readonly Json[] = Object.freeze([]);
+
+/**
+ * `obj.a.b` as a list of mappings (non-mappings dropped), or []. Read-only: when every item is
+ * a mapping (nearly always) it is the object's own list, not a copy.
+ */
+export function records(object: unknown, ...path: string[]): readonly Json[] {
   const value = dig(object, ...path);
-  return Array.isArray(value) ? value.filter(isRecord) : [];
+  if (!Array.isArray(value)) return NONE;
+  for (let i = 0; i < value.length; i++) if (!isRecord(value[i])) return value.filter(isRecord);
+  return value as Json[];
 }
 
 /** Pods that serve the cluster's DNS, as egress rules must reach them. */
@@ -101,7 +108,7 @@ export interface LintWorkload extends WorkloadInfo {
   readonly object: Json;
   readonly podSpec: Json;
   readonly podLabels: Labels;
-  readonly containers: Json[];
+  readonly containers: readonly Json[];
   /** Made by an operator from a custom resource: no pod spec is in the input. */
   readonly operatorMade?: boolean;
 }
