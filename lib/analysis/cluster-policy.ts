@@ -71,6 +71,9 @@ export interface TierPolicy {
 const GROUP = 'policy.networking.k8s.io/';
 
 /** Whether an object is one of the cluster-scoped policy kinds. */
+/** The network-policy-api versions netkit reads. */
+const KNOWN_VERSIONS = ['v1alpha1', 'v1alpha2'];
+
 export function isClusterPolicy(object: Record<string, unknown>): boolean {
   const apiVersion = String(object.apiVersion);
   return apiVersion.startsWith(GROUP) && ['ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'].includes(String(object.kind));
@@ -79,7 +82,7 @@ export function isClusterPolicy(object: Record<string, unknown>): boolean {
 /**
  * Reads a cluster policy, or returns why the API server (its CRD's validation) would refuse it.
  */
-export function readClusterPolicy(source: SourcedObject): { policy?: TierPolicy; problems: string[] } {
+export function readClusterPolicy(source: SourcedObject): { policy?: TierPolicy; problems: string[]; unreadVersion?: string } {
   const object = source.object;
   const kind = String(object.kind);
   const version = String(object.apiVersion).slice(GROUP.length);
@@ -89,9 +92,15 @@ export function readClusterPolicy(source: SourcedObject): { policy?: TierPolicy;
   if (!name) return { problems: ['metadata.name: Required value'] };
   const spec = isRecord(object.spec) ? object.spec : undefined;
   if (!spec) return { problems: ['spec: Required value'] };
+  // network-policy-api serves AdminNetworkPolicy and BaselineAdminNetworkPolicy in v1alpha1 and
+  // ClusterNetworkPolicy (which replaced both) in v1alpha2 only: another of those two versions
+  // has no such kind, and the API server refuses it. A later version is one netkit cannot read yet.
+  const served = kind === 'ClusterNetworkPolicy' ? 'v1alpha2' : 'v1alpha1';
+  if (version !== served) {
+    if (KNOWN_VERSIONS.includes(version)) return { problems: [`apiVersion ${String(object.apiVersion)}: no such kind in that version (${kind} is served as ${GROUP}${served})`] };
+    return { problems: [], unreadVersion: `${String(object.apiVersion)} is a network-policy-api version netkit does not read (it reads ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1)` };
+  }
   const v1alpha2 = kind === 'ClusterNetworkPolicy';
-  if (v1alpha2 && version !== 'v1alpha2') return { problems: [`apiVersion ${String(object.apiVersion)}: ClusterNetworkPolicy is read as v1alpha2`] };
-  if (!v1alpha2 && version !== 'v1alpha1') return { problems: [`apiVersion ${String(object.apiVersion)}: ${kind} is read as v1alpha1`] };
 
   let tier: Tier;
   let priority: number;

@@ -101,7 +101,11 @@ export class CompiledModel {
       }
       if (kind === 'EndpointSlice') addEndpointSlice(this.endpoints, source.object);
       if (isClusterPolicy(source.object)) {
-        const { policy, problems } = readClusterPolicy(source);
+        const { policy, problems, unreadVersion } = readClusterPolicy(source);
+        if (unreadVersion) {
+          this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: ${unreadVersion}, so no verdict includes its rules`);
+          continue;
+        }
         if (!policy) {
           this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: its CRD would refuse it (${problems.join('; ')}), so it could not exist in a cluster`);
           continue;

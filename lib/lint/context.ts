@@ -1,5 +1,5 @@
 import { SourcedObject } from '../analysis/loader';
-import { DuplicateObject, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
+import { DuplicateObject, describeSourced, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
 } from '../analysis/objects';
@@ -183,7 +183,8 @@ export class LintContext {
     // Parts of cluster policies that are read but not modelled are said once, here too.
     for (const source of objects) {
       if (!isClusterPolicy(source.object)) continue;
-      const policy = readClusterPolicy(source).policy;
+      const { policy, unreadVersion } = readClusterPolicy(source);
+      if (unreadVersion) this.notices.push(`${describeSourced(source.object)} (${where(source)}) is not checked: ${unreadVersion}`);
       for (const part of policy?.unmodelled ?? []) this.notices.push(`${policy!.ref}: ${part}`);
     }
     const workloads = readWorkloads(objects, this.notices);

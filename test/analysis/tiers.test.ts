@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { NetworkModel } from '../../lib';
+import { NetworkModel, lintReport } from '../../lib';
 import { Obj, namespace, policy, workload } from '../helpers/k8s';
 
 type Q = { from: string; to: string; port: number; protocol?: string };
@@ -174,6 +174,20 @@ describe('cluster-scoped policy tiers', () => {
       'ClusterNetworkPolicy bad (input) is left out: its CRD would refuse it (spec.priority: Invalid value: 1001: must be a whole number from 0 to 1000), so it could not exist in a cluster',
       'ClusterNetworkPolicy nodes: spec.egress[0].to[0]: nodes peers are not modelled (node addresses are not in the input); the rule matches no endpoint here',
     ]);
+  });
+
+  test('a version netkit does not read is said to be unread, not refused; a kind in a version without it is refused', () => {
+    const later = { ...cnp('later', 'Admin', 10, ns('a'), { ingress: [{ action: 'Deny', from: [allNamespaces] }] }), apiVersion: 'policy.networking.k8s.io/v1beta1' };
+    const misplaced = { ...anp('old', 10, ns('a'), { ingress: [{ action: 'Deny', from: [allNamespaces] }] }), apiVersion: 'policy.networking.k8s.io/v1alpha2' };
+    const model = NetworkModel.fromObjects([...cluster(), later, misplaced]);
+    expect(model.check(q('b/api', 'a/web', 8080)).allowed).toBe(true);
+    expect(model.notices).toEqual([
+      'ClusterNetworkPolicy later (input) is left out: policy.networking.k8s.io/v1beta1 is a network-policy-api version netkit does not read (it reads ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1), so no verdict includes its rules',
+      'AdminNetworkPolicy old (input) is left out: its CRD would refuse it (apiVersion policy.networking.k8s.io/v1alpha2: no such kind in that version (AdminNetworkPolicy is served as policy.networking.k8s.io/v1alpha1)), so it could not exist in a cluster',
+    ]);
+    const report = lintReport([...cluster(), later, misplaced]);
+    expect(report.findings.filter((f) => f.rule === 'cluster-policy-rejected').map((f) => f.object.name)).toEqual(['old']);
+    expect(report.notices).toContain('ClusterNetworkPolicy later (input) is not checked: policy.networking.k8s.io/v1beta1 is a network-policy-api version netkit does not read (it reads ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and BaselineAdminNetworkPolicy v1alpha1)');
   });
 
   test('v1alpha1 and v1alpha2 objects that say the same give the same verdicts', () => {
