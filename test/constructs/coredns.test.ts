@@ -131,6 +131,30 @@ describe('NodeLocalDnsCache', () => {
     expect(lint(chart.toJson())).toEqual([]);
   });
 
+  test('its Corefile is linted as a server of its own: beside the cluster CoreDNS it clashes with nothing, and its own mistakes are found', () => {
+    const chart = newChart('cluster');
+    new CoreDnsConfig(chart, 'dns');
+    new NodeLocalDnsCache(chart, 'nodelocaldns', { kubeDnsAddress: '10.96.0.10' });
+    // Both serve cluster.local:53 and .:53, on different servers: no duplicate zone, and no
+    // kubernetes/ready requirement for the cache.
+    expect(lint(chart.toJson())).toEqual([]);
+    const broken = chart.toJson().map((object) => {
+      if (object.metadata?.name !== 'node-local-dns' || object.kind !== 'ConfigMap') return object;
+      const corefile = (object.data.Corefile as string)
+        .replace('ip6.arpa:53', 'in-addr.arpa:53')
+        .replace('.:53 {\n    errors\n    cache 30\n    reload\n    loop\n', '.:53 {\n    errors\n    cahce 30\n    reload\n');
+      return { ...object, data: { Corefile: corefile } };
+    });
+    expect(lint(broken).map((f) => `${f.rule} ${f.object.name}: ${f.message}`)).toEqual([
+      expect.stringMatching(/^corefile-duplicate-zone node-local-dns: Corefile line \d+: zone in-addr\.arpa\. on port 53 is also served by the block at Corefile line \d+; CoreDNS refuses duplicate zones$/),
+      expect.stringMatching(/^corefile-forward-without-loop node-local-dns: Corefile line \d+: \.:53 forwards but has no loop plugin$/),
+      expect.stringMatching(/^corefile-no-cache node-local-dns: Corefile line \d+: \.:53 forwards with no cache$/),
+      expect.stringMatching(/^corefile-unknown-plugin node-local-dns: Corefile line \d+: "cahce" is not a CoreDNS plugin$/),
+    ]);
+    const unbalanced = broken.map((object) => (object.metadata?.name === 'node-local-dns' && object.kind === 'ConfigMap' ? { ...object, data: { Corefile: `${object.data.Corefile as string}extra {\n` } } : object));
+    expect(lint(unbalanced).filter((f) => f.rule === 'corefile-syntax').map((f) => f.object.name)).toEqual(['node-local-dns']);
+  });
+
   test('IPVS mode binds the link-local address only', () => {
     const chart = newChart('cluster');
     new NodeLocalDnsCache(chart, 'nodelocaldns', { kubeDnsAddress: '10.96.0.10', proxyMode: KubeProxyMode.IPVS, clusterDomain: 'corp.internal' });

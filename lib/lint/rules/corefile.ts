@@ -12,8 +12,16 @@ const KNOWN_PLUGINS = new Set([
   'secondary', 'sign', 'template', 'timeouts', 'tls', 'trace', 'transfer', 'tsig', 'view', 'whoami',
 ]);
 
+/**
+ * Which CoreDNS a Corefile configures: the cluster's (the coredns ConfigMap with coredns-custom's
+ * additions, one server) or NodeLocal DNSCache's (the node-local-dns ConfigMap, a CoreDNS of its
+ * own on every node, with no kubernetes plugin and only a health endpoint).
+ */
+type DnsServer = 'cluster' | 'node-local';
+
 /** One server block read from any CoreDNS ConfigMap in the input. */
 interface ServerBlock {
+  readonly server: DnsServer;
   readonly object: Json;
   /** `Corefile`, `custom.server`, ... */
   readonly file: string;
@@ -34,7 +42,7 @@ interface CorefileInput {
 
 const parsed = new WeakMap<LintContext, CorefileInput>();
 
-/** The `coredns` ConfigMap's Corefile and `coredns-custom`'s import files, parsed. */
+/** The `coredns` ConfigMap's Corefile, `coredns-custom`'s import files and `node-local-dns`'s Corefile, parsed. */
 function corefiles(context: LintContext): CorefileInput {
   const cached = parsed.get(context);
   if (cached) return cached;
@@ -42,9 +50,20 @@ function corefiles(context: LintContext): CorefileInput {
   for (const object of context.ofKind('ConfigMap')) {
     const name = String(dig(object, 'metadata', 'name') ?? '');
     const data = dig(object, 'data');
-    if ((name !== 'coredns' && name !== 'coredns-custom') || typeof data !== 'object' || data === null) continue;
+    if (!['coredns', 'coredns-custom', 'node-local-dns'].includes(name) || typeof data !== 'object' || data === null) continue;
+    const server: DnsServer = name === 'node-local-dns' ? 'node-local' : 'cluster';
     for (const [file, text] of Object.entries(data as Record<string, unknown>)) {
       if (typeof text !== 'string') continue;
+      if (server === 'node-local') {
+        // node-cache reads its Corefile from this key; its __PILLAR__ placeholders are plain words to the parser.
+        if (file !== 'Corefile') continue;
+        const { corefile, errors } = parseCorefile(text);
+        input.errors.push(...errors.map((error) => ({ object, file, error })));
+        for (const entry of corefile.entries) {
+          if (entry.kind === 'server') input.blocks.push({ server, object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
+        }
+        continue;
+      }
       const isMain = name === 'coredns' && file === 'Corefile';
       if (file.endsWith('.override')) {
         const { directives, errors } = parseDirectives(text);
@@ -55,7 +74,7 @@ function corefiles(context: LintContext): CorefileInput {
         const { corefile, errors } = parseCorefile(text);
         input.errors.push(...errors.map((error) => ({ object, file, error })));
         for (const entry of corefile.entries) {
-          if (entry.kind === 'server') input.blocks.push({ object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
+          if (entry.kind === 'server') input.blocks.push({ server, object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
         }
       }
     }
@@ -65,6 +84,7 @@ function corefiles(context: LintContext): CorefileInput {
 }
 
 const at = (block: { file: string }, line: number) => `${block.file} line ${line}`;
+
 const has = (block: ServerBlock, name: string) => block.directives.some((d) => d.name === name);
 const blockName = (block: ServerBlock) => block.keys.join(' ');
 const DOCS = 'https://coredns.io/manual/configuration/';
@@ -74,7 +94,7 @@ const forwardingWithout = (context: LintContext, plugin: string) => corefiles(co
 export const corefileSyntax: LintRule = {
   id: 'corefile-syntax',
   severity: Severity.ERROR,
-  description: 'A CoreDNS Corefile (the coredns ConfigMap, or coredns-custom\'s *.server/*.override) CoreDNS cannot read: unbalanced braces, an unclosed quote, a server key that is not a zone and port. CoreDNS then fails to start, or keeps the old config on reload.',
+  description: 'A CoreDNS Corefile (the coredns ConfigMap, coredns-custom\'s *.server/*.override, or node-local-dns\'s Corefile) CoreDNS cannot read: unbalanced braces, an unclosed quote, a server key that is not a zone and port. CoreDNS then fails to start, or keeps the old config on reload.',
   docs: DOCS,
   *check(context) {
     const input = corefiles(context);
@@ -93,11 +113,15 @@ export const corefileSyntax: LintRule = {
 export const corefileDuplicateZone: LintRule = {
   id: 'corefile-duplicate-zone',
   severity: Severity.ERROR,
-  description: 'Two server blocks for the same zone and port (in one Corefile or across coredns and coredns-custom): CoreDNS refuses to start.',
+  description: 'Two server blocks for the same zone and port (in one Corefile, across coredns and coredns-custom, or in node-local-dns\'s Corefile): CoreDNS refuses to start.',
   docs: DOCS,
   *check(context) {
-    const seen = new Map<string, ServerBlock>();
+    // The cluster's CoreDNS and each node-local-dns ConfigMap are separate servers.
+    const servers = new Map<unknown, Map<string, ServerBlock>>();
     for (const block of corefiles(context).blocks) {
+      const server = block.server === 'cluster' ? 'cluster' : block.object;
+      if (!servers.has(server)) servers.set(server, new Map());
+      const seen = servers.get(server)!;
       for (const key of block.keys) {
         const parsedKey = parseServerKey(key);
         if (typeof parsedKey === 'string') continue;
@@ -120,8 +144,9 @@ export const corefileNoKubernetes: LintRule = {
   docs: 'https://coredns.io/plugins/kubernetes/',
   *check(context) {
     const input = corefiles(context);
-    if (!input.hasMainCorefile || input.blocks.some((b) => has(b, 'kubernetes'))) return;
-    const main = input.blocks.find((b) => b.file === 'Corefile');
+    const cluster = input.blocks.filter((b) => b.server === 'cluster');
+    if (!input.hasMainCorefile || cluster.some((b) => has(b, 'kubernetes'))) return;
+    const main = cluster.find((b) => b.file === 'Corefile');
     if (main) yield { object: main.object, message: `${at(main, main.line)}: no server block has the kubernetes plugin, so no Service or Pod name of the cluster resolves`, fix: 'Add "kubernetes cluster.local in-addr.arpa ip6.arpa { fallthrough in-addr.arpa ip6.arpa }" to the .:53 block.' };
   },
 };
@@ -144,10 +169,10 @@ export const corefileMissingProbes: LintRule = {
   description: 'The Corefile\'s main block lacks ready or health: the CoreDNS Deployment\'s readiness (:8181/ready) and liveness (:8080/health) probes then fail, and pods never become ready or restart in a loop.',
   docs: 'https://coredns.io/plugins/ready/',
   *check(context) {
-    const input = corefiles(context);
-    const main = input.blocks.find((b) => b.file === 'Corefile' && has(b, 'kubernetes'));
+    const cluster = corefiles(context).blocks.filter((b) => b.server === 'cluster');
+    const main = cluster.find((b) => b.file === 'Corefile' && has(b, 'kubernetes'));
     if (!main) return;
-    const missing = ['ready', 'health'].filter((p) => !input.blocks.some((b) => has(b, p)));
+    const missing = ['ready', 'health'].filter((p) => !cluster.some((b) => has(b, p)));
     if (missing.length > 0) {
       yield { object: main.object, message: `${at(main, main.line)}: no ${missing.join(' or ')} plugin, which the CoreDNS Deployment's probes call`, fix: `Add ${missing.map((m) => (m === 'health' ? '"health { lameduck 5s }"' : '"ready"')).join(' and ')} to the ${blockName(main)} block.` };
     }
