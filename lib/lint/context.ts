@@ -136,6 +136,7 @@ export class LintContext {
   private readonly rejectedPolicies = new Map<Json, string[]>();
   /** The workloads each Service selects, matched once for the several rules that ask. */
   private readonly selectedBy = new Map<Json, LintWorkload[] | undefined>();
+  private byLabel?: Map<string, LintWorkload[]>;
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
   public readonly duplicates: readonly DuplicateObject[];
@@ -224,9 +225,36 @@ export class LintContext {
   public serviceWorkloads(service: Json): LintWorkload[] | undefined {
     if (this.selectedBy.has(service)) return this.selectedBy.get(service);
     const selector = readLabels(dig(service, 'spec', 'selector'));
-    const selected = Object.keys(selector).length === 0 ? undefined : this.workloadsIn(namespaceOf(service)).filter((w) => labelsSelectWorkload(selector, w));
+    const pairs = Object.keys(selector);
+    let selected: LintWorkload[] | undefined;
+    if (pairs.length > 0) {
+      // Only workloads with a pod carrying the selector's first label can match: look those up.
+      const candidates = this.workloadsWithLabel(namespaceOf(service), pairs[0], selector[pairs[0]]);
+      selected = candidates.filter((w) => labelsSelectWorkload(selector, w));
+    }
     this.selectedBy.set(service, selected);
     return selected;
+  }
+
+  /** Workloads of a namespace some pod of which has the label `key=value` (indexed on first use). */
+  private workloadsWithLabel(namespace: string, key: string, value: string): LintWorkload[] {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const workload of this.workloads) {
+        const seen = new Set<string>();
+        for (const labels of workload.podLabelSets ?? [workload.labels]) {
+          for (const name of Object.keys(labels)) {
+            const id = `${workload.namespace}\u0000${name}\u0000${labels[name]}`;
+            if (seen.has(id)) continue;
+            seen.add(id);
+            const list = this.byLabel.get(id);
+            if (list) list.push(workload);
+            else this.byLabel.set(id, [workload]);
+          }
+        }
+      }
+    }
+    return this.byLabel.get(`${namespace}\u0000${key}\u0000${value}`) ?? [];
   }
 
   /** Workloads in a namespace. */

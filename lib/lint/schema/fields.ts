@@ -19,6 +19,32 @@ const WITHOUT_STATUS = new Set([
   'Lease', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'NetworkPolicy', 'Binding', 'CSIDriver', 'CSINode',
 ]);
 
+/**
+ * A reference of the field tree read once: a list or map of items, an object type with its
+ * fields, or (undefined) a scalar or a type the tree does not describe, which the walk skips.
+ */
+type Shape =
+  | { readonly kind: 'list'; readonly item: () => Shape | undefined }
+  | { readonly kind: 'map'; readonly item: () => Shape | undefined }
+  | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, () => Shape | undefined>; readonly names: readonly string[] };
+
+const shapes = new Map<string, Shape | undefined>();
+function shapeOf(ref: string): Shape | undefined {
+  if (shapes.has(ref)) return shapes.get(ref);
+  let shape: Shape | undefined;
+  if (SCALARS.has(ref)) shape = undefined;
+  else if (ref.endsWith('[]')) shape = { kind: 'list', item: lazyShape(ref.slice(0, -2)) };
+  else if (ref.startsWith('{')) shape = { kind: 'map', item: lazyShape(ref.slice(1, -1)) };
+  else {
+    const type = own(TYPES, ref);
+    shape = type ? { kind: 'object', fields: new Map(Object.keys(type).map((name) => [name, lazyShape(type[name])])), names: Object.keys(type) } : undefined;
+  }
+  shapes.set(ref, shape);
+  return shape;
+}
+/** Types refer to themselves (JSONSchemaProps): each reference is read when first walked into. */
+const lazyShape = (ref: string) => () => shapeOf(ref);
+
 /** A field the schema does not know, with the names it does know there. */
 export interface UnknownField {
   /** e.g. `spec.template.spec.containers[0].imagePullPolcy` */
@@ -43,37 +69,31 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
     for (const step of steps) path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step;
     return path ? `${path}.${key}` : key;
   };
-  const walk = (value: unknown, ref: string, depth: number): void => {
-    if (depth > 64 || value === null || value === undefined || typeof value !== 'object' || SCALARS.has(ref)) return;
-    if (ref.endsWith('[]')) {
+  const walk = (value: unknown, shape: Shape | undefined, depth: number): void => {
+    if (shape === undefined || depth > 64 || typeof value !== 'object' || value === null) return;
+    if (shape.kind === 'list') {
       if (!Array.isArray(value)) return;
-      const item = ref.slice(0, -2);
       for (let i = 0; i < value.length; i++) {
         steps.push(i);
-        walk(value[i], item, depth + 1);
+        walk(value[i], shape.item(), depth + 1);
         steps.pop();
       }
       return;
     }
-    if (ref.startsWith('{')) {
-      if (!isRecord(value)) return;
-      const inner = ref.slice(1, -1);
-      for (const key of Object.keys(value)) {
-        steps.push(key);
-        walk(value[key], inner, depth + 1);
-        steps.pop();
-      }
-      return;
-    }
-    const type = own(TYPES, ref);
-    if (!type || !isRecord(value)) return;
+    if (!isRecord(value)) return;
     for (const key of Object.keys(value)) {
-      const child = own(type, key);
+      if (shape.kind === 'map') {
+        steps.push(key);
+        walk(value[key], shape.item(), depth + 1);
+        steps.pop();
+        continue;
+      }
+      const child = shape.fields.get(key);
       if (child === undefined) {
-        found.push({ path: pathTo(key), known: Object.keys(type) });
+        found.push({ path: pathTo(key), known: shape.names });
       } else {
         steps.push(key);
-        walk(value[key], child, depth + 1);
+        walk(value[key], child(), depth + 1);
         steps.pop();
       }
     }
@@ -82,6 +102,6 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
   delete rest.apiVersion;
   delete rest.kind;
   if (!WITHOUT_STATUS.has(String(object.kind))) delete rest.status;
-  walk(rest, root, 0);
+  walk(rest, shapeOf(root), 0);
   return found;
 }
