@@ -39,10 +39,11 @@ const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_NODES = 1_000_000;
 // Plain scalars resolve as kubectl resolves them (go-yaml v2, YAML 1.1: `010` is 8, `yes` is
 // true; see yaml11.ts); timestamps stay strings, as kubectl's JSON conversion keeps them; merge
-// keys (`<<: *defaults`), which Kubernetes manifests use. (@types/js-yaml omits `types`.)
-const TYPES = (jsyaml as unknown as { types: Record<'null' | 'float' | 'merge', Type> }).types;
+// keys (`<<: *defaults`), which Kubernetes manifests use. js-yaml keeps one type per tag, so
+// go-yaml's float type stands in place of js-yaml's. (@types/js-yaml omits `types`.)
+const TYPES = (jsyaml as unknown as { types: Record<'null' | 'merge', Type> }).types;
 /** The schema YAML is read with, as kubectl reads it. @internal */
-export const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [TYPES.null, yaml11Bool, yaml11Int, yaml11Float, TYPES.float, TYPES.merge] });
+export const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [TYPES.null, yaml11Bool, yaml11Int, yaml11Float, TYPES.merge] });
 const DOCUMENT_MARKER = /^---(?:[ \t]|$)/;
 // The implicit types js-yaml resolves plain scalars with, in its order, for the fast block reader;
 // were a js-yaml release to stop exposing them, every document would simply go to js-yaml.

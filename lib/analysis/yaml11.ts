@@ -53,10 +53,38 @@ export const yaml11Int = new Type('tag:yaml.org,2002:int', {
   construct: (data: string) => cachedInt(data)!,
 });
 
-/** Decimal floats with leading zeros or `_` that go-yaml v2 reads as numbers ("08" is 8). */
+const SPECIAL_FLOATS: Record<string, number> = {
+  '.nan': Number.NaN, '.NaN': Number.NaN, '.NAN': Number.NaN,
+  '.inf': Infinity, '.Inf': Infinity, '.INF': Infinity, '+.inf': Infinity, '+.Inf': Infinity, '+.INF': Infinity,
+  '-.inf': -Infinity, '-.Inf': -Infinity, '-.INF': -Infinity,
+};
+/** go-yaml v2's yamlStyleFloat, matched after every `_` is dropped. */
+const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/**
+ * go-yaml v2's floats, for what is not an integer: `.inf`/`.nan` in their spellings; a scalar
+ * starting with `.` as Go's ParseFloat reads it (`.5`); otherwise, with every `_` dropped, a
+ * decimal with an optional fraction and exponent (`08` is 8, `1_000.5` is 1000.5, `5.` is 5).
+ */
+export function parseYaml11Float(data: string): number | undefined {
+  if (Object.prototype.hasOwnProperty.call(SPECIAL_FLOATS, data)) return SPECIAL_FLOATS[data];
+  const first = data.charCodeAt(0);
+  if (first === 46) return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(data) ? Number(data) : undefined;
+  // Only a digit or sign can start one (char codes up to '9'); words are rejected before any pattern runs.
+  if (!(first <= 57)) return undefined;
+  const plain = data.replace(/_/g, '');
+  return FLOAT.test(plain) ? Number(plain) : undefined;
+}
+
+let lastFloat: { data: string; value: number | undefined } = { data: '', value: undefined };
+const cachedFloat = (data: string): number | undefined => {
+  if (lastFloat.data !== data) lastFloat = { data, value: parseYaml11Float(data) };
+  return lastFloat.value;
+};
+
+/** go-yaml v2's floats (see {@link parseYaml11Float}); js-yaml's own float knows no `_`. */
 export const yaml11Float = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  // A sign or digit first (char codes up to '9'); words are rejected before the pattern runs.
-  resolve: (data: string) => data.charCodeAt(0) <= 57 && /^[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$/.test(data) && !data.includes('__') && Number.isFinite(Number(data.replace(/_/g, ''))),
-  construct: (data: string) => Number(data.replace(/_/g, '')),
+  resolve: (data: string) => cachedFloat(data) !== undefined,
+  construct: (data: string) => cachedFloat(data)!,
 });

@@ -29,8 +29,8 @@ describe('loading YAML', () => {
   });
 
   test('plain scalars resolve as kubectl (go-yaml v2, YAML 1.1) resolves them', () => {
-    const text = 'apiVersion: v1\nkind: X\nmetadata: {name: a}\nvalues: [010, 0x1F, 0b101, 1_000, 08, -012, 0o17, "010", yes, No, on, OFF, y, n, "yes", 1.5, ~]\n';
-    expect(loadYaml(text).objects[0].object.values).toEqual([8, 31, 5, 1000, 8, -10, 15, '010', true, false, true, false, true, false, 'yes', 1.5, null]);
+    const text = 'apiVersion: v1\nkind: X\nmetadata: {name: a}\nvalues: [010, 0x1F, 0b101, 1_000, 08, -012, 0o17, "010", yes, No, on, OFF, y, n, "yes", 1.5, ~, 1_000.5, 09.5, .5, 5., 1e3, +1.5, .inf, -.Inf, .NaN, 1_0e2, .x, 1.2.3]\n';
+    expect(loadYaml(text).objects[0].object.values).toEqual([8, 31, 5, 1000, 8, -10, 15, '010', true, false, true, false, true, false, 'yes', 1.5, null, 1000.5, 9.5, 0.5, 5, 1000, 1.5, Infinity, -Infinity, Number.NaN, 1000, '.x', '1.2.3']);
   });
 
   test('a containerPort written 010 is port 8, as the API server receives it', () => {
