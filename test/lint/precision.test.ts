@@ -187,3 +187,39 @@ describe('robust output', () => {
     expect(formatFinding(finding)).toMatch(/^error \[unknown-field\] StorageClass slow: field parameterz/);
   });
 });
+
+describe('DNS egress through an ipBlock counts only where the pod\'s resolver can be', () => {
+  const withDns = (dns: Obj, ...cidrs: string[]): Obj[] => {
+    const app = workload('a', 'web', { app: 'web' });
+    (app.spec.template.spec as Obj).dnsPolicy = dns.dnsPolicy;
+    if (dns.dnsConfig) (app.spec.template.spec as Obj).dnsConfig = dns.dnsConfig;
+    return [namespace('a'), app, policy('a', 'egress', {
+      podSelector: {}, policyTypes: ['Egress'],
+      egress: [{ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+    })];
+  };
+  const dnsFindings = (objects: Obj[]) => lint(objects).filter((f) => f.rule === 'egress-without-dns').map((f) => `${f.severity}: ${f.message}`);
+
+  test.each([
+    ['ClusterFirst, a node-local cache address', { dnsPolicy: 'ClusterFirst' }, ['169.254.20.10/32']],
+    ['ClusterFirst, the pod network', { dnsPolicy: undefined }, ['10.0.0.0/8']],
+    ['ClusterFirst, everywhere', { dnsPolicy: undefined }, ['0.0.0.0/0']],
+    ['ClusterFirst, an IPv6 unique-local range', { dnsPolicy: undefined }, ['fd00::/8']],
+    ['Default asks the node\'s resolvers, wherever they are', { dnsPolicy: 'Default' }, ['8.8.8.8/32']],
+    ['None with that nameserver', { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } }, ['1.1.1.0/24']],
+  ])('%s: no finding', (_name, dns, cidrs) => {
+    expect(dnsFindings(withDns(dns, ...cidrs))).toEqual([]);
+  });
+
+  test('ClusterFirst pods allowed only a public resolver: a warning that says why', () => {
+    expect(dnsFindings(withDns({}, '8.8.8.8/32', '1.1.1.1/32'))).toEqual([
+      'warning: it is isolated for egress by a/egress, and its only DNS egress is to 8.8.8.8/32, 1.1.1.1/32, which holds no address of the cluster DNS (dnsPolicy ClusterFirst: private, CGNAT, unique-local or link-local addresses), so its name lookups will time out',
+    ]);
+  });
+
+  test('None pods allowed DNS elsewhere than their nameservers: a warning', () => {
+    expect(dnsFindings(withDns({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } }, '10.0.0.0/8'))).toEqual([
+      'warning: it is isolated for egress by a/egress, and its only DNS egress is to 10.0.0.0/8, which holds no address of its dnsConfig nameservers, so its name lookups will time out',
+    ]);
+  });
+});

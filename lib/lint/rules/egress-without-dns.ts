@@ -1,21 +1,54 @@
-import { DnsTarget } from '../context';
-import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyRule } from '../../analysis/objects';
+import { DnsTarget, LintWorkload } from '../context';
+import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/objects';
 import { Labels, selectorMatches, workloadMatches } from '../../analysis/selectors';
+import { IpAddress, IpRange, parseCidr, parseIp, rangeContains } from '../../net/ip';
 import { LintRule, Severity } from '../types';
+
+type IpBlockPeer = Extract<PolicyPeer, { kind: 'ipBlock' }>;
+
+/**
+ * Where a ClusterFirst pod's lookups can go once kube-proxy has translated the kube-dns Service
+ * address: CoreDNS pods and Service addresses (private, CGNAT or unique-local ranges) or a
+ * node-local cache (link-local). An ipBlock wholly outside these (8.8.8.8/32) is a resolver
+ * outside the cluster, which such a pod never asks.
+ */
+const CLUSTER_DNS_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', 'fc00::/7', 'fe80::/10'].map((c) => parseCidr(c)!);
+
+const overlaps = (a: IpRange, b: IpRange) => a.family === b.family
+  && (rangeContains(a, { family: b.family, value: b.base }) || rangeContains(b, { family: a.family, value: a.base }));
+
+/**
+ * Which ipBlocks can carry this workload's lookups, from its dnsPolicy: `Default` asks the
+ * node's resolvers (anywhere, so any ipBlock may), `None` the nameservers of its dnsConfig
+ * (an ipBlock must hold one), and ClusterFirst (the default) the cluster DNS, reached on the
+ * ranges above.
+ */
+function ipBlockReachesResolver(workload: LintWorkload): { test: (peer: IpBlockPeer) => boolean; resolver: string } {
+  const policy = typeof workload.podSpec.dnsPolicy === 'string' ? workload.podSpec.dnsPolicy : 'ClusterFirst';
+  if (policy === 'Default') return { test: () => true, resolver: "the node's resolvers" };
+  if (policy === 'None') {
+    const servers = (Array.isArray((workload.podSpec.dnsConfig as { nameservers?: unknown } | undefined)?.nameservers) ? (workload.podSpec.dnsConfig as { nameservers: unknown[] }).nameservers : [])
+      .map((s) => parseIp(String(s))).filter((ip): ip is IpAddress => ip !== undefined);
+    if (servers.length === 0) return { test: () => true, resolver: 'its dnsConfig nameservers' };
+    return { test: (peer) => servers.some((ip) => rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip))), resolver: 'its dnsConfig nameservers' };
+  }
+  return { test: (peer) => CLUSTER_DNS_RANGES.some((range) => overlaps(range, peer.cidr)), resolver: 'the cluster DNS (dnsPolicy ClusterFirst: private, CGNAT, unique-local or link-local addresses)' };
+}
+
+/** Whether a port list lets UDP through to the DNS port (or `dns`, the name CoreDNS and OpenShift's DNS give it). */
+const udpDnsPort = (rule: PolicyRule, port: number) => rule.ports === null || rule.ports.some((p) => p.protocol === 'UDP' && (
+  p.port === undefined || p.port === port || p.port === 'dns'
+  || (typeof p.port === 'number' && p.endPort !== undefined && p.port <= port && p.endPort >= port)));
 
 /**
  * Whether a rule could let UDP DNS through to one of the DNS targets: a port that covers the
- * target's (or `dns`, the name CoreDNS and OpenShift's DNS give it), and a peer that matches
- * the DNS pods, or an ipBlock on that port (NodeLocal DNSCache's link-local address, or a
- * resolver outside the cluster).
+ * target's, and a peer that matches the DNS pods, or an ipBlock that can carry the workload's
+ * lookups (see ipBlockReachesResolver).
  */
-function allowsDns(rule: PolicyRule, policy: PolicyInfo, target: DnsTarget, namespaceLabels: Labels): boolean {
-  const portOk = rule.ports === null || rule.ports.some((p) => p.protocol === 'UDP' && (
-    p.port === undefined || p.port === target.port || p.port === 'dns'
-    || (typeof p.port === 'number' && p.endPort !== undefined && p.port <= target.port && p.endPort >= target.port)));
-  if (!portOk) return false;
+function allowsDns(rule: PolicyRule, policy: PolicyInfo, target: DnsTarget, namespaceLabels: Labels, ipBlockOk: (peer: IpBlockPeer) => boolean): boolean {
+  if (!udpDnsPort(rule, target.port)) return false;
   return rule.peers === null || rule.peers.some((peer) => {
-    if (peer.kind === 'ipBlock') return true;
+    if (peer.kind === 'ipBlock') return ipBlockOk(peer);
     if (peer.kind !== 'pods') return false;
     const namespaceOk = peer.namespaceSelector !== undefined ? selectorMatches(peer.namespaceSelector, namespaceLabels) : policy.namespace === target.namespace;
     return namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, target.podLabels));
@@ -27,7 +60,7 @@ const describeTarget = (t: DnsTarget) => `${t.namespace} pods ${Object.entries(t
 export const egressWithoutDns: LintRule = {
   id: 'egress-without-dns',
   severity: Severity.ERROR,
-  description: 'A workload isolated for egress with no rule that allows UDP DNS to the cluster DNS (kube-system kube-dns on 53, openshift-dns on 5353, an ipBlock such as NodeLocal DNSCache\'s, or the targets configured): every name lookup times out.',
+  description: 'A workload isolated for egress with no rule that allows UDP DNS to its resolver: the cluster DNS pods (kube-system kube-dns on 53, openshift-dns on 5353, or the targets configured) or an ipBlock that can hold the resolver (NodeLocal DNSCache\'s link-local address; for dnsPolicy None, a dnsConfig nameserver; a public-only ipBlock is a warning): every name lookup times out.',
   docs: 'https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/',
   *check(context) {
     const targets = context.options.dns;
@@ -36,8 +69,20 @@ export const egressWithoutDns: LintRule = {
       if (workload.hostNetwork) continue;
       const policies = context.policiesIn(workload.namespace).filter((p) => p.isolatesEgress && workloadMatches(p.podSelector, workload));
       if (policies.length === 0) continue;
-      const reachesDns = policies.some((p) => p.egress.some((rule) => targets.some((t) => allowsDns(rule, p, t, labelsOf(t.namespace)))));
-      if (!reachesDns) {
+      const resolver = ipBlockReachesResolver(workload);
+      const reachesDns = policies.some((p) => p.egress.some((rule) => targets.some((t) => allowsDns(rule, p, t, labelsOf(t.namespace), resolver.test))));
+      if (reachesDns) continue;
+      // DNS-port ipBlocks that exist but cannot carry these lookups: a warning (address plans vary).
+      const elsewhere = policies.flatMap((p) => p.egress.filter((rule) => targets.some((t) => udpDnsPort(rule, t.port)))
+        .flatMap((rule) => (rule.peers ?? []).filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock').map((peer) => peer.text)));
+      if (elsewhere.length > 0) {
+        yield {
+          object: workload.object,
+          severity: Severity.WARNING,
+          message: `it is isolated for egress by ${policies.map((p) => p.ref).join(', ')}, and its only DNS egress is to ${[...new Set(elsewhere)].join(', ')}, which holds no address of ${resolver.resolver}, so its name lookups will time out`,
+          fix: 'Allow egress to the DNS pods on UDP and TCP (SecureNamespace and ExposedApp do), or to your cache\'s address (NodeLocalDnsCache\'s peer); to use an outside resolver, set dnsPolicy None with it in dnsConfig.nameservers.',
+        };
+      } else {
         yield {
           object: workload.object,
           message: `it is isolated for egress by ${policies.map((p) => p.ref).join(', ')} and no rule allows UDP DNS to the cluster DNS (looked for: ${targets.map(describeTarget).join('; ')}, or an ipBlock on such a port), so every name lookup will time out`,
