@@ -8,6 +8,8 @@ import { ScalarType, readPlainBlock } from '../../lib/analysis/block-yaml';
 import { SCHEMA } from '../../lib/analysis/loader';
 
 const TYPES = (SCHEMA as unknown as { compiledImplicit: ScalarType[] }).compiledImplicit;
+/** `npm run fuzz` runs many more cases (NETKIT_FUZZ_RUNS). */
+const RUNS = Number(process.env.NETKIT_FUZZ_RUNS ?? 600);
 
 /** js-yaml's reading, or the error it throws. */
 function slow(text: string): { value: unknown } | { error: string } {
@@ -86,7 +88,7 @@ describe('the fast block reader agrees with js-yaml', () => {
         agrees(text);
         if (readPlainBlock(text, TYPES)) taken++;
       }
-    }), { seed: 18, numRuns: 600 });
+    }), { seed: 18, numRuns: RUNS });
     expect(taken).toBeGreaterThan(100);
   });
 
@@ -107,7 +109,7 @@ describe('the fast block reader agrees with js-yaml', () => {
         total++;
         if (readPlainBlock(text, TYPES)) taken++;
       }
-    }), { seed: 18, numRuns: 600 });
+    }), { seed: 18, numRuns: RUNS });
     expect(taken / total).toBeGreaterThan(0.8);
   });
 
@@ -122,7 +124,7 @@ describe('the fast block reader agrees with js-yaml', () => {
       else lines[i] = lines[i].slice(0, col % (lines[i].length + 1)) + lines[i].slice((col % (lines[i].length + 1)) + 1);
       return lines.join('\n');
     });
-    fc.assert(fc.property(damaged, agrees), { seed: 18, numRuns: 1500 });
+    fc.assert(fc.property(damaged, agrees), { seed: 18, numRuns: RUNS * 2.5 });
   });
 
   test('hand-picked cases: what it takes, and what it leaves to js-yaml', () => {

@@ -42,7 +42,7 @@ describe('schema check without the model classes', () => {
     const quantityish = fc.stringMatching(/^[-+]?[0-9.]{0,4}([eE][-+]?[0-9.]{0,3})?(Ki|Mi|m|k|M|da|Gi|E|Ei|u|x)?$/);
     fc.assert(fc.property(fc.oneof(fc.integer(), fc.double(), quantityish, fc.base64String(), fc.string()), (value) => {
       expect(LIGHT_FORMATS[name].validate(value)).toBe(realCheck(name, value));
-    }), { seed: 18, numRuns: 400 });
+    }), { seed: 18, numRuns: Number(process.env.NETKIT_FUZZ_RUNS ?? 400) });
   });
 
   test('the compiled validators give the model classes\' messages, on valid and broken objects alike', () => {
