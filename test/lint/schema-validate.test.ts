@@ -65,6 +65,13 @@ describe('schema check without the model classes', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(15);
+    // A format netkit does not check itself (date-time) comes from the real package, with the same verdicts.
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    for (const stamp of ['2024-01-01T00:00:00Z', 'yesterday', '2024-13-01T00:00:00Z']) {
+      const stamped = { ...deployment, metadata: { ...(deployment.metadata as object), creationTimestamp: stamp } };
+      expect([stamp, schemaErrors(stamped)]).toEqual([stamp, modelErrors(stamped)]);
+    }
+    expect(schemaErrors({ ...deployment, metadata: { ...(deployment.metadata as object), creationTimestamp: 'yesterday' } })).toEqual(['metadata.creationTimestamp must match format "date-time"']);
     expect(schemaErrors(broken(objects.find((o) => o.kind === 'Deployment')!))).toContain('spec.replicas must be integer');
   });
 });

@@ -28,11 +28,11 @@ const QUANTITY = new RegExp(`^${SIGNED_DECIMAL}(?:[KMGTPE]i|[YZEPTGMkhdcmunpfazy
 /**
  * The compiled schema validators load `@kubernetes-models/validate` for a handful of string
  * and number formats; its index loads ajv-formats (with a URI parser, an SMTP grammar, CIDR
- * libraries) and every ajv-i18n locale. The formats every manifest meets are checked here with
- * the rules ajv-formats documents (an int32 is an integer in the signed 32-bit range, an int64
- * any integer, a double any number, a byte string base64, a quantity as apimachinery parses
- * it); any other format, and the model
- * classes' runner, come from the real package on first use, so nothing validates differently.
+ * libraries) and every ajv-i18n locale. The formats every manifest meets are checked here, by
+ * the rules their definitions state: an int32 is an integer in the signed 32-bit range, an int64
+ * any integer, a double any number (ajv-formats); a byte string is base64 and a quantity reads as
+ * apimachinery parses it (kubernetes-models). Any other format, and the model classes' runner,
+ * come from the real package on first use, so nothing validates differently;
  * `test/lint/schema-validate.test.ts` compares both on the same values.
  */
 export const LIGHT_FORMATS: Record<string, { readonly type: string; readonly validate: FormatCheck }> = {
@@ -43,9 +43,9 @@ export const LIGHT_FORMATS: Record<string, { readonly type: string; readonly val
   quantity: format('string', (value) => QUANTITY.test(String(value))),
 };
 
-/** A format that loads the real one when first used. */
-function deferredFormat(real: () => Record<string, { type?: string; validate: unknown }>, name: string): { readonly type: string; readonly validate: FormatCheck } {
-  return format('string', (value) => {
+/** A format that loads the real one when first used (compiled validators check the value's type themselves). */
+function deferredFormat(real: () => Record<string, { validate: unknown }>, name: string): { readonly type: string; readonly validate: FormatCheck } {
+  return format('any', (value) => {
     const validate = real()[name]?.validate;
     if (validate instanceof RegExp) return validate.test(String(value));
     return typeof validate === 'function' ? Boolean((validate as (v: unknown) => unknown)(value)) : true;
@@ -64,7 +64,11 @@ export function lightValidatePackage(modulePath: string): void {
   let realFormats: Record<string, { validate: unknown }> | undefined;
   const real = () => (realFormats ??= (requireReal(join(dirname(index), 'formats.js')) as { formats: Record<string, { validate: unknown }> }).formats);
   const formats: Record<string, unknown> = new Proxy({ ...LIGHT_FORMATS }, {
-    get: (light, name) => (typeof name !== 'string' || name in light ? light[name as string] : (light[name] = deferredFormat(real, name))),
+    get: (light, name) => {
+      if (typeof name !== 'string') return undefined;
+      if (!Object.prototype.hasOwnProperty.call(light, name)) light[name] = deferredFormat(real, name);
+      return light[name];
+    },
   });
   const lightPackage: ValidatePackage = {
     formats,
