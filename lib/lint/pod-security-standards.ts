@@ -27,9 +27,15 @@ export interface PodSecurityViolation {
 }
 
 /** A version as `[major, minor]`; `latest` is newer than any. */
+const versions = new Map<string, [number, number]>();
 function parseVersion(version: string): [number, number] {
-  const match = /^v(\d+)\.(\d+)$/.exec(version);
-  return match ? [Number(match[1]), Number(match[2])] : [Number.MAX_SAFE_INTEGER, 0];
+  let parsed = versions.get(version);
+  if (!parsed) {
+    const match = /^v(\d+)\.(\d+)$/.exec(version);
+    parsed = match ? [Number(match[1]), Number(match[2])] : [Number.MAX_SAFE_INTEGER, 0];
+    if (versions.size < 100) versions.set(version, parsed);
+  }
+  return parsed;
 }
 
 const atLeast = (version: [number, number], major: number, minor: number) => version[0] > major || (version[0] === major && version[1] >= minor);
@@ -57,10 +63,15 @@ function safeSysctlList(version: [number, number]): Set<string> {
   return new Set(safe);
 }
 
+const CONTAINER_LISTS = [['containers', 'container'], ['initContainers', 'init container'], ['ephemeralContainers', 'ephemeral container']] as const;
+
 /** Every container of the pod (init and ephemeral ones too), with where it is. */
 function containersOf(podSpec: Json): { container: Json; where: string }[] {
-  return (['containers', 'initContainers', 'ephemeralContainers'] as const).flatMap((list) =>
-    records(podSpec, list).map((container) => ({ container, where: `${list === 'containers' ? 'container' : list === 'initContainers' ? 'init container' : 'ephemeral container'} ${String(container.name ?? '?')}` })));
+  const found: { container: Json; where: string }[] = [];
+  for (const [list, label] of CONTAINER_LISTS) {
+    for (const container of records(podSpec, list)) found.push({ container, where: `${label} ${String(container.name ?? '?')}` });
+  }
+  return found;
 }
 
 /**
