@@ -39,19 +39,21 @@ export function parseYaml11Int(data: string): number | undefined {
   return sign * value;
 }
 
-// js-yaml asks resolve, then construct, for the same scalar: parse it once.
-let lastInt: { data: string; value: number | undefined } = { data: '', value: undefined };
-const cachedInt = (data: string): number | undefined => {
-  if (lastInt.data !== data) lastInt = { data, value: parseYaml11Int(data) };
-  return lastInt.value;
-};
+/**
+ * A js-yaml scalar type from a parser that returns undefined for "not mine". js-yaml asks
+ * resolve, then construct, for the same scalar: the last answer is kept so it is parsed once.
+ */
+function numberType(tag: string, parse: (data: string) => number | undefined): Type {
+  let last: { data: string; value: number | undefined } = { data: '', value: undefined };
+  const cached = (data: string): number | undefined => {
+    if (last.data !== data) last = { data, value: parse(data) };
+    return last.value;
+  };
+  return new Type(tag, { kind: 'scalar', resolve: (data: string) => cached(data) !== undefined, construct: (data: string) => cached(data)! });
+}
 
 /** go-yaml v2's integers (see {@link parseYaml11Int}); "08" and "09" fall through to floats. */
-export const yaml11Int = new Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (data: string) => cachedInt(data) !== undefined,
-  construct: (data: string) => cachedInt(data)!,
-});
+export const yaml11Int = numberType('tag:yaml.org,2002:int', parseYaml11Int);
 
 const SPECIAL_FLOATS: Record<string, number> = {
   '.nan': Number.NaN, '.NaN': Number.NaN, '.NAN': Number.NaN,
@@ -76,15 +78,5 @@ export function parseYaml11Float(data: string): number | undefined {
   return FLOAT.test(plain) ? Number(plain) : undefined;
 }
 
-let lastFloat: { data: string; value: number | undefined } = { data: '', value: undefined };
-const cachedFloat = (data: string): number | undefined => {
-  if (lastFloat.data !== data) lastFloat = { data, value: parseYaml11Float(data) };
-  return lastFloat.value;
-};
-
 /** go-yaml v2's floats (see {@link parseYaml11Float}); js-yaml's own float knows no `_`. */
-export const yaml11Float = new Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (data: string) => cachedFloat(data) !== undefined,
-  construct: (data: string) => cachedFloat(data)!,
-});
+export const yaml11Float = numberType('tag:yaml.org,2002:float', parseYaml11Float);

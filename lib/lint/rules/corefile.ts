@@ -54,28 +54,21 @@ function corefiles(context: LintContext): CorefileInput {
     const server: DnsServer = name === 'node-local-dns' ? 'node-local' : 'cluster';
     for (const [file, text] of Object.entries(data as Record<string, unknown>)) {
       if (typeof text !== 'string') continue;
-      if (server === 'node-local') {
-        // node-cache reads its Corefile from this key; its __PILLAR__ placeholders are plain words to the parser.
-        if (file !== 'Corefile') continue;
-        const { corefile, errors } = parseCorefile(text);
-        input.errors.push(...errors.map((error) => ({ object, file, error })));
-        for (const entry of corefile.entries) {
-          if (entry.kind === 'server') input.blocks.push({ server, object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
-        }
-        continue;
-      }
-      const isMain = name === 'coredns' && file === 'Corefile';
-      if (file.endsWith('.override')) {
+      if (server === 'cluster' && file.endsWith('.override')) {
         const { directives, errors } = parseDirectives(text);
         input.errors.push(...errors.map((error) => ({ object, file, error })));
         input.overrides.push({ object, file, directives });
-      } else if (isMain || file.endsWith('.server')) {
-        if (isMain) input.hasMainCorefile = true;
-        const { corefile, errors } = parseCorefile(text);
-        input.errors.push(...errors.map((error) => ({ object, file, error })));
-        for (const entry of corefile.entries) {
-          if (entry.kind === 'server') input.blocks.push({ server, object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
-        }
+        continue;
+      }
+      // node-cache reads only `Corefile` (its __PILLAR__ placeholders are plain words to the
+      // parser); the cluster's CoreDNS reads coredns's `Corefile` and coredns-custom's `*.server`.
+      const isMain = name === 'coredns' && file === 'Corefile';
+      if (server === 'node-local' ? file !== 'Corefile' : !(isMain || file.endsWith('.server'))) continue;
+      if (isMain) input.hasMainCorefile = true;
+      const { corefile, errors } = parseCorefile(text);
+      input.errors.push(...errors.map((error) => ({ object, file, error })));
+      for (const entry of corefile.entries) {
+        if (entry.kind === 'server') input.blocks.push({ server, object, file, line: entry.line ?? 1, keys: entry.keys, directives: entry.directives });
       }
     }
   }

@@ -40,6 +40,26 @@ function compiledValidator(modulePath: string): CompiledValidator | undefined {
   return typeof validate === 'function' ? (validate as CompiledValidator) : undefined;
 }
 
+/**
+ * The compiled validator if the module has the expected shape, else the model class. A
+ * package that cannot be loaded as expected (another layout, a missing dependency) gives
+ * the model class or nothing, as a kind without a published schema does: never a crash.
+ */
+function loadChecker(modulePath: string, kind: string): Checker | null {
+  try {
+    const validate = compiledValidator(modulePath);
+    if (validate) return { validate };
+  } catch {
+    // fall back to the model class below
+  }
+  try {
+    const model = (load(modulePath) as Record<string, unknown>)[kind];
+    return typeof model === 'function' ? { model: model as Model } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** How to check an apiVersion and kind, loaded on first use; null when no schema is published. */
 function checkerFor(apiVersion: string, kind: string): Checker | null {
   const key = `${apiVersion}/${kind}`;
@@ -52,15 +72,7 @@ function checkerFor(apiVersion: string, kind: string): Checker | null {
     } catch {
       modulePath = undefined;
     }
-    if (modulePath) {
-      const validate = compiledValidator(modulePath);
-      if (validate) {
-        checker = { validate };
-      } else {
-        const model = (load(modulePath) as Record<string, unknown>)[kind];
-        checker = typeof model === 'function' ? { model: model as Model } : null;
-      }
-    }
+    if (modulePath) checker = loadChecker(modulePath, kind);
   }
   checkers.set(key, checker);
   return checker;
