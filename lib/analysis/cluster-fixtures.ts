@@ -1,3 +1,12 @@
+/** The annotation on every object {@link clusterFixtures} adds: exposure never reports them as the user's. */
+export const STAND_IN_ANNOTATION = 'netkit.io/stand-in';
+
+/** Whether `object` is one of the stand-ins {@link clusterFixtures} adds. */
+export function isStandIn(object: Record<string, unknown>): boolean {
+  const metadata = object.metadata as { annotations?: Record<string, unknown> } | undefined;
+  return typeof metadata?.annotations?.[STAND_IN_ANNOTATION] === 'string';
+}
+
 /** Which stand-ins {@link clusterFixtures} adds. Every one is on unless turned off. */
 export interface ClusterFixtureOptions {
   /** CoreDNS in kube-system (`k8s-app: kube-dns`, UDP and TCP 53). @default true */
@@ -53,5 +62,6 @@ export function clusterFixtures(options: ClusterFixtureOptions = {}): Record<str
       deployment('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }, [{ name: 'web', containerPort: 9090 }]),
     );
   }
-  return objects;
+  const annotations = { [STAND_IN_ANNOTATION]: 'netkit cluster fixture: what a real cluster has and the input lacks' };
+  return objects.map((object) => ({ ...object, metadata: { ...(object.metadata as object), annotations } }));
 }

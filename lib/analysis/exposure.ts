@@ -11,9 +11,18 @@ import { isEmptySelector, isRecord, labelsSelectWorkload, describeSelector } fro
 import { NAMESPACE_NAME_LABEL } from './objects';
 import { parseLooseCidr } from './policy-validation';
 import { formatIp } from '../net/ip';
+import { isStandIn } from './cluster-fixtures';
 
 /** The annotation that marks a workload (or the Service or route exposing it) public on purpose. */
 export const PUBLIC_ANNOTATION = 'netkit.io/public';
+
+/** Whether the internet reaches a workload: through some open way in, through none, or not known from the input. */
+export type InternetReachability = 'reachable' | 'not reachable' | 'unknown';
+
+/** A route's status in the exposure vocabulary that exposure, matrix, report and the matchers share. */
+export function reachabilityOf(status: InternetRoute['status']): InternetReachability {
+  return status === 'open' ? 'reachable' : status === 'closed' ? 'not reachable' : 'unknown';
+}
 
 /** One way in from the internet. */
 export interface InternetRoute {
@@ -23,6 +32,8 @@ export interface InternetRoute {
   readonly detail: string;
   /** `open`: the policies let the traffic through; `closed`: they do not; `unknown`: a hop is missing from the input. */
   readonly status: 'open' | 'closed' | 'unknown';
+  /** Why the status is `unknown`: the hop the input lacks, and how to add it. */
+  readonly problem?: string;
   /** Whether this exposure is declared public (a route, an opt-in suppression, or the annotation). */
   readonly declared: boolean;
 }
@@ -32,7 +43,13 @@ export interface WorkloadExposure {
   readonly workload: string;
   /** Ways in from the internet, open or not. */
   readonly internet: readonly InternetRoute[];
-  /** Whether some way in from the internet is open. */
+  /**
+   * `reachable` when some way in is open; else `unknown` when some way in cannot be followed in
+   * the input (no ingress controller or Gateway proxy: `--with-cluster` adds a stand-in); else
+   * `not reachable`.
+   */
+  readonly reachability: InternetReachability;
+  /** Whether some way in from the internet is open (`reachability === 'reachable'`). */
   readonly public: boolean;
   /** Whether every open way in is declared public. */
   readonly publicByDesign: boolean;
@@ -96,10 +113,13 @@ export function exposureOf(compiled: CompiledModel, model: ExposureModel, intern
     });
   }
 
-  // Ingress and HTTPRoute paths: the route itself declares the workload public.
+  // Ingress and HTTPRoute paths: the route itself declares the workload public. Without the
+  // edge in the input the route still names its backends: their exposure is unknown, not absent.
   for (const path of paths) {
-    if (!path.backend) continue;
-    add(path.backend, { via: path.via, detail: `${path.route} (Service ${path.service})`, status: path.status, declared: true });
+    const backends = path.backend ? [path.backend] : path.status === 'unknown' ? path.backends : [];
+    for (const backend of backends) {
+      add(backend, { via: path.via, detail: `${path.route} (Service ${path.service})`, status: path.status, declared: true, ...(path.status === 'unknown' && path.problem ? { problem: path.problem } : {}) });
+    }
   }
 
   // Host ports and host networking: the node's addresses, where NetworkPolicy does not reach.
@@ -110,18 +130,21 @@ export function exposureOf(compiled: CompiledModel, model: ExposureModel, intern
     else if (hostPorts.length > 0) add(w.ref, { via: 'hostPort', detail: `${hostPorts.join(', ')} on the node's addresses`, status: 'open', declared: acknowledged(w.source!.object, ['host-port']) });
   });
 
-  return compiled.workloads.map((w, index) => {
+  // Stand-ins that `--with-cluster` or clusterFixtures() add are the cluster's, not the user's exposure.
+  return compiled.workloads.flatMap((w, index) => {
+    if (w.source && isStandIn(w.source.object)) return [];
     const internetRoutes = routes.get(w.ref) ?? [];
     const open = internetRoutes.filter((r) => r.status === 'open');
     const egress = compiled.effectiveSidePorts('egress', index, compiled.externalEndpoint(internet));
-    return {
+    return [{
       workload: w.ref,
       internet: internetRoutes,
+      reachability: open.length > 0 ? 'reachable' : internetRoutes.some((r) => r.status === 'unknown') ? 'unknown' : 'not reachable',
       public: open.length > 0,
       publicByDesign: open.length > 0 && open.every((r) => r.declared),
       clusterWide: clusterWide(compiled, index),
       internetEgress: egress.isEmpty ? '' : egress.toString(),
-    };
+    }];
   });
 }
 

@@ -16,7 +16,7 @@ export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
 export { NetworkDiff, ConnectionChange } from './diff';
 export { TierDecision } from './tiers';
-export { WorkloadExposure, InternetRoute, PUBLIC_ANNOTATION } from './exposure';
+export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
 
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
@@ -313,6 +313,13 @@ export class NetworkModel {
    */
   public publicPaths(): PublicPath[] {
     return publicPaths(this.compiled.objects, this);
+  }
+
+  /** The workloads (`<namespace>/<name>`) a Service selects; `[]` when the input lacks it or it selects none. */
+  public serviceBackends(namespace: string, name: string): string[] {
+    const service = this.compiled.services.get(`${namespace}/${name}`);
+    if (!service || Object.keys(service.selector).length === 0) return [];
+    return this.workloads.filter((w) => w.namespace === namespace && labelsSelectWorkload(service.selector, w)).map((w) => w.ref);
   }
 
   /**

@@ -36,6 +36,8 @@ export interface PublicPath {
   readonly edge?: string;
   /** The backend workload, when the Service selects one in the input. */
   readonly backend?: string;
+  /** Every workload the Service selects, also when the edge is missing (the route still names them). */
+  readonly backends: readonly string[];
   /** internet -> edge, then edge -> backend; missing hops are explained in `problem`. */
   readonly hops: readonly PathHop[];
   /** Why a hop could not be answered (the edge or backend is not in the input). */
@@ -48,6 +50,8 @@ export interface PublicPath {
 export interface PathModel {
   readonly workloads: readonly { readonly ref: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }[];
   check(query: { from: string; to: string; port: number | string }): { allowed: boolean; port: number; protocol: string; to: string };
+  /** The workloads a Service selects (`[]` when it is not in the input or selects none). */
+  serviceBackends(namespace: string, name: string): string[];
 }
 
 interface Route {
@@ -76,7 +80,7 @@ export function publicPaths(objects: readonly SourcedObject[], model: PathModel)
 
 function answer(route: Route, model: PathModel): PublicPath {
   const service = `${route.namespace}/${route.serviceName}:${route.servicePort}`;
-  const base = { via: route.via, route: route.route, service };
+  const base = { via: route.via, route: route.route, service, backends: model.serviceBackends(route.namespace, route.serviceName) };
   if (route.edges.length === 0) return { ...base, hops: [], problem: route.edgeMissing, status: 'unknown' };
   const edge = route.edges[0];
   const hops: PathHop[] = [];

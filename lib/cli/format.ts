@@ -1,4 +1,4 @@
-import { Matrix, PublicPath } from '../analysis/network-model';
+import { Matrix, PublicPath, reachabilityOf } from '../analysis/network-model';
 
 /** An endpoint as people read it: the internet stand-in says what it stands for. */
 export function endpointLabel(matrix: Matrix, endpoint: string): string {
@@ -24,11 +24,11 @@ export function matrixCsv(matrix: Matrix): string {
 /** Public paths, one line each: the route, then every hop with its verdict. */
 export function pathsText(paths: readonly PublicPath[]): string {
   if (paths.length === 0) return '';
-  const lines = ['', 'Public paths (Ingress and HTTPRoute; internet stands for any outside address):'];
+  const lines = ['', 'Public paths (Ingress and HTTPRoute; internet stands for any outside address; reachable, not reachable or unknown):'];
   for (const path of paths) {
     const hops = path.hops.map((h) => `${h.from} -> ${h.to} ${h.port} ${h.allowed ? 'allowed' : 'DENIED'}`);
     const tail = path.problem ? [`cannot follow: ${path.problem}`] : [];
-    lines.push(`  ${path.status.padEnd(7)} ${path.route} (${path.via}, Service ${path.service}): ${[...hops, ...tail].join('; ')}`);
+    lines.push(`  ${reachabilityOf(path.status).padEnd(13)} ${path.route} (${path.via}, Service ${path.service}): ${[...hops, ...tail].join('; ')}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * and narrowed is coloured.
  */
 import { toSvg } from './graph';
-import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/network-model';
+import { NetworkDiff, NetworkModel, WorkloadExposure, reachabilityOf } from '../analysis/network-model';
 import { Finding } from '../lint/types';
 
 /** What the report shows. */
@@ -47,7 +47,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   }).join('\n');
 
   const exposureRows = exposure.map((e: WorkloadExposure) => {
-    const routes = e.internet.map((r) => `${escape(r.via)}: ${escape(r.detail)} <span class="status ${r.status}">${r.status}</span>${r.declared ? '' : ' <span class="undeclared">not declared</span>'}`).join('<br>') || '—';
+    const routes = e.internet.map((r) => `${escape(r.via)}: ${escape(r.detail)} <span class="status ${r.status}">${reachabilityOf(r.status)}</span>${r.problem ? ` (${escape(r.problem)})` : ''}${r.declared ? '' : ' <span class="undeclared">not declared</span>'}`).join('<br>') || '—';
     return `<tr data-ns="${escape(namespaceOf(e.workload))}" class="${e.public && !e.publicByDesign ? 'alarm' : ''}"><td>${escape(e.workload)}</td><td>${routes}</td><td>${e.clusterWide.map(escape).join('<br>') || '—'}</td><td>${escape(e.internetEgress || '—')}</td></tr>`;
   }).join('\n');
 
@@ -57,7 +57,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const count = (severity: string) => findings.filter((f) => f.severity === severity).length;
   const summary = [
     `${model.workloads.length} workloads`, `${matrix.cells.length} allowed connections`,
-    `${exposure.filter((e) => e.public).length} reachable from the internet (${exposure.filter((e) => e.public && !e.publicByDesign).length} not declared)`,
+    `${exposure.filter((e) => e.public).length} reachable from the internet (${exposure.filter((e) => e.public && !e.publicByDesign).length} not declared), ${exposure.filter((e) => e.reachability === 'unknown').length} unknown`,
     `lint: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`,
     ...(diff ? [`change: ${diff.changes.filter((c) => c.widened).length} widened, ${diff.changes.filter((c) => c.narrowed).length} narrowed`] : []),
   ];

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { InputError, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/loader';
 import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/network-model';
+import { reachabilityOf } from '../analysis/exposure';
 import { Finding } from '../lint/types';
 import { formatFinding } from '../lint/engine';
 
@@ -122,13 +123,19 @@ export function diffMarkdown(diff: NetworkDiff, lint: LintDiff): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/** One workload's reachability from the internet, in the words exposure, matrix and report share. */
+export function exposureHeadline(e: WorkloadExposure): string {
+  if (e.reachability === 'reachable') return e.publicByDesign ? 'reachable from the internet (declared public)' : 'REACHABLE from the internet (not declared public)';
+  if (e.reachability === 'unknown') return 'unknown whether reachable from the internet (a hop is not in the input; --with-cluster adds stand-ins)';
+  return 'not reachable from the internet';
+}
+
 /** Exposure as text. */
 export function exposureText(exposure: readonly WorkloadExposure[]): string {
   const lines: string[] = [];
   for (const e of exposure) {
-    const status = e.public ? (e.publicByDesign ? 'public (declared)' : 'PUBLIC (not declared)') : 'not reachable from the internet';
-    lines.push(`${e.workload}: ${status}`);
-    for (const r of e.internet) lines.push(`  internet via ${r.via}: ${r.detail} [${r.status}${r.declared ? ', declared' : ''}]`);
+    lines.push(`${e.workload}: ${exposureHeadline(e)}`);
+    for (const r of e.internet) lines.push(`  internet via ${r.via}: ${r.detail} [${reachabilityOf(r.status)}${r.declared ? ', declared' : ''}]${r.problem ? `: ${r.problem}` : ''}`);
     for (const c of e.clusterWide) lines.push(`  cluster-wide: ${c}`);
     if (e.internetEgress) lines.push(`  egress to the internet: ${e.internetEgress}`);
   }
@@ -139,8 +146,8 @@ export function exposureText(exposure: readonly WorkloadExposure[]): string {
 export function exposureMarkdown(exposure: readonly WorkloadExposure[]): string {
   const lines = ['| workload | from the internet | beyond the input | egress to the internet |', '| --- | --- | --- | --- |'];
   for (const e of exposure) {
-    const internet = e.internet.map((r) => `${r.status}: ${r.via} ${r.detail}${r.declared ? '' : ' (not declared)'}`).join('<br>') || '—';
-    lines.push(`| ${cell(e.workload)} | ${cell(internet)} | ${cell(e.clusterWide.join('<br>') || '—')} | ${cell(e.internetEgress || '—')} |`);
+    const internet = e.internet.map((r) => `${reachabilityOf(r.status)}: ${r.via} ${r.detail}${r.declared ? '' : ' (not declared)'}${r.problem ? ` (${r.problem})` : ''}`).join('<br>') || '—';
+    lines.push(`| ${cell(e.workload)} | ${cell(`${e.reachability}${internet === '—' ? '' : `<br>${internet}`}`)} | ${cell(e.clusterWide.join('<br>') || '—')} | ${cell(e.internetEgress || '—')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { NetworkModel, TrafficQuery } from '../analysis/network-model';
+import { reachabilityOf } from '../analysis/exposure';
 
 /** What the traffic matchers accept: a model, a cdk8s chart or app, or YAML text. */
 export type TrafficSubject = NetworkModel | { toJson(): unknown[] } | string;
@@ -31,15 +32,15 @@ function trafficMatcher(expectAllowed: boolean) {
 /**
  * Passes when exactly these workloads can be reached from the internet: through a
  * LoadBalancer or NodePort Service the policies admit, an Ingress or HTTPRoute path (counted
- * even when the ingress controller is not in the subject: the route is the intent), or host
- * networking.
+ * when its reachability is `unknown` because the ingress controller is not in the subject: the
+ * route is the intent, and the message says which hop is missing), or host networking.
  */
 function toExposeOnly(this: { isNot: boolean }, received: TrafficSubject, expected: readonly string[]): MatcherResult {
   const exposure = modelOf(received).exposure();
-  const exposed = exposure.filter((e) => e.internet.some((r) => r.status !== 'closed')).map((e) => e.workload).sort();
+  const exposed = exposure.filter((e) => e.reachability !== 'not reachable').map((e) => e.workload).sort();
   const wanted = [...expected].sort();
   const pass = exposed.length === wanted.length && exposed.every((w, i) => w === wanted[i]);
-  const routes = exposure.filter((e) => e.internet.length > 0).map((e) => `  ${e.workload}: ${e.internet.map((r) => `${r.via} ${r.detail} [${r.status}]`).join('; ')}`);
+  const routes = exposure.filter((e) => e.internet.length > 0).map((e) => `  ${e.workload} (${e.reachability}): ${e.internet.map((r) => `${r.via} ${r.detail} [${reachabilityOf(r.status)}]${r.problem ? `: ${r.problem}` : ''}`).join('; ')}`);
   return {
     pass,
     message: () => `expected ${this.isNot ? 'not ' : ''}exactly [${wanted.join(', ')}] to be reachable from the internet; reachable: [${exposed.join(', ')}]${routes.length > 0 ? `\n${routes.join('\n')}` : ''}`,

@@ -67,9 +67,9 @@ describe('netkit matrix', () => {
   test('public paths: internet -> ingress controller -> backend, with --with-cluster for the controller', async () => {
     const edge = join(root, 'examples/edge/dist');
     const without = await netkit('matrix', edge);
-    expect(without.out).toContain('  unknown shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): cannot follow: no ingress controller in the input');
+    expect(without.out).toContain('  unknown       shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): cannot follow: no ingress controller in the input');
     const withCluster = await netkit('matrix', edge, '--with-cluster');
-    expect(withCluster.out).toContain('  open    shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): internet -> ingress-nginx/ingress-nginx-controller TCP 443 allowed; ingress-nginx/ingress-nginx-controller -> storefront/api TCP 8080 allowed');
+    expect(withCluster.out).toContain('  reachable     shop.example.com/api (Ingress storefront/storefront-ingress, Service storefront/api:8080): internet -> ingress-nginx/ingress-nginx-controller TCP 443 allowed; ingress-nginx/ingress-nginx-controller -> storefront/api TCP 8080 allowed');
     expect(withCluster.out).toMatch(/^kube-system\/coredns /m);
     const json = JSON.parse((await netkit('matrix', edge, '--with-cluster', '--format', 'json')).out);
     expect(json.internet).toBe('203.0.113.7');

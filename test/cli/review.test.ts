@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
+import { EdgeChart } from '../../examples/edge/main';
 import { ShopChart } from '../../examples/shop/main';
 import { run } from '../../lib/cli/main';
 
@@ -125,7 +126,7 @@ describe('netkit exposure', () => {
     writeFileSync(join(dir, 'shop.yaml'), `${shopYaml}---\n${lb}`);
     const text = await netkit('exposure', dir);
     expect(text.code).toBe(0);
-    expect(text.out).toContain('shop/web: PUBLIC (not declared)\n  internet via Service shop/web-public (LoadBalancer): TCP 443, from any address [open]\n');
+    expect(text.out).toContain('shop/web: REACHABLE from the internet (not declared public)\n  internet via Service shop/web-public (LoadBalancer): TCP 443, from any address [reachable]\n');
     expect(text.out).toContain('shop/db: not reachable from the internet\n  cluster-wide: shop/allow-from-peers ingress[0] admits pods in namespaces labelled {purpose=monitoring}, including ones created later\n');
     expect((await netkit('exposure', dir, '--fail-on', 'public')).code).toBe(1);
     writeFileSync(join(dir, 'shop.yaml'), `${shopYaml}---\n${lb.replace('metadata: {name: web-public, namespace: shop}', 'metadata: {name: web-public, namespace: shop, annotations: {netkit.io/public: "the storefront"}}')}`);
@@ -135,8 +136,47 @@ describe('netkit exposure', () => {
   });
 });
 
-describe('toExposeOnly', () => {
-  test('passes for exactly the workloads reachable from the internet', () => {
+describe('one exposure vocabulary: reachable, not reachable, unknown', () => {
+  const edge = join(root, 'examples/edge/dist');
+
+  test('without the ingress controller an Ingress-backed app is unknown, not "not reachable", and says why', async () => {
+    const json = JSON.parse((await netkit('exposure', edge, '--format', 'json')).out);
+    const api = json.find((e: { workload: string }) => e.workload === 'storefront/api');
+    expect(api).toMatchObject({ reachability: 'unknown', public: false });
+    expect(api.internet.map((r: { via: string; status: string }) => `${r.via} ${r.status}`)).toContain('Ingress storefront/storefront-ingress unknown');
+    expect(api.internet[0].problem).toMatch(/no (ingress controller|proxy pods)/);
+    const text = (await netkit('exposure', edge)).out;
+    expect(text).toContain('storefront/api: unknown whether reachable from the internet');
+    expect(text).toContain('[unknown, declared]: no ingress controller in the input');
+    expect(text).not.toContain('storefront/api: not reachable');
+    const matrix = (await netkit('matrix', edge)).out;
+    expect(matrix).toContain('  unknown       shop.example.com/api (Ingress storefront/storefront-ingress');
+    expect((await netkit('exposure', edge, '--format', 'markdown')).out).toContain('| storefront/api | unknown<br>unknown: Ingress storefront/storefront-ingress');
+  });
+
+  test('--with-cluster: the routes become reachable, and the stand-ins are never the user\'s exposure', async () => {
+    const result = await netkit('exposure', edge, '--with-cluster', '--format', 'json');
+    const json = JSON.parse(result.out);
+    expect(json.map((e: { workload: string }) => e.workload)).toEqual(['storefront/api', 'storefront/web', 'storefront/web-next']);
+    expect(json.find((e: { workload: string }) => e.workload === 'storefront/api')).toMatchObject({ reachability: 'reachable', publicByDesign: true });
+    expect((await netkit('exposure', edge, '--with-cluster', '--fail-on', 'public')).code).toBe(0);
+  });
+
+  test('toExposeOnly on a chart counts the routes it declares and explains their unknown hop', () => {
+    const chart = new EdgeChart(new App(), 'edge');
+    expect(chart).toExposeOnly(['storefront/api', 'storefront/web', 'storefront/web-next']);
+    let message = '';
+    try {
+      expect(chart).toExposeOnly(['storefront/web']);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('reachable: [storefront/api, storefront/web, storefront/web-next]');
+    expect(message).toContain('storefront/api (unknown): Ingress storefront/storefront-ingress');
+    expect(message).toContain('[unknown]: no ingress controller in the input');
+  });
+
+  test('toExposeOnly passes for exactly the workloads reachable from the internet', () => {
     const chart = new ShopChart(new App(), 'shop');
     expect(chart).toExposeOnly([]);
     expect(chart).not.toExposeOnly(['shop/web']);
