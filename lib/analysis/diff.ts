@@ -3,6 +3,7 @@
  * connection, each change with the policy rule that now allows it or the change that closed it.
  */
 import { PortSet } from './port-set';
+import { SurfaceItem, surfaceKey } from './surface';
 
 /** One connection whose allowed ports changed. */
 export interface ConnectionChange {
@@ -22,9 +23,37 @@ export interface ConnectionChange {
   readonly reasons: readonly string[];
 }
 
+/**
+ * A rule that now admits more on one side while the other side still blocks it: no traffic
+ * flows yet, but one change on the other side opens it. Grouped by workload, side and ports.
+ */
+export interface LatentWidening {
+  /** The side whose rules widened: `ingress` (who may connect to `workload`) or `egress` (where it may connect). */
+  readonly direction: 'ingress' | 'egress';
+  readonly workload: string;
+  /** The peers the side now admits more of (sources for ingress, destinations for egress). */
+  readonly peers: readonly string[];
+  /** The ports the side newly admits, as ranges (`TCP 8080`, `TCP 1-65535`). */
+  readonly ports: string;
+  /** The rules that now admit them, or that the side is no longer isolated. */
+  readonly reasons: readonly string[];
+  /** What still blocks it: the other side's policies. */
+  readonly blockedBy: string;
+}
+
+/** Ways in that a change adds or removes, whatever the policies say today. */
+export interface SurfaceDiff {
+  readonly added: readonly SurfaceItem[];
+  readonly removed: readonly SurfaceItem[];
+}
+
 /** Two revisions compared. */
 export interface NetworkDiff {
   readonly changes: readonly ConnectionChange[];
+  /** Rules that widened where the other side still blocks (no effective change yet). */
+  readonly latent: readonly LatentWidening[];
+  /** NodePorts, LoadBalancers, externalIPs, host ports and routes added or removed. */
+  readonly surface: SurfaceDiff;
   readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
   readonly namespaces: { readonly added: readonly string[]; readonly removed: readonly string[] };
   /** Whether any connection gained a port (what `--fail-on widened` fails on). */
@@ -33,11 +62,14 @@ export interface NetworkDiff {
 
 /** What the diff needs of a model (NetworkModel satisfies it). */
 export interface DiffModel {
-  readonly workloads: readonly { readonly ref: string; readonly namespace: string }[];
+  readonly workloads: readonly { readonly ref: string; readonly namespace: string; readonly labels?: unknown; readonly podLabelSets?: unknown; readonly ports?: unknown; readonly hostNetwork?: boolean }[];
   readonly namespaces: ReadonlyMap<string, unknown>;
   readonly policies: readonly { readonly ref: string }[];
   matrix(options?: { externalEndpoints?: string[] }): { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[]; readonly internet?: string };
   check(query: { from: string; to: string; port: number; protocol?: string }): { allowed: boolean; egress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean }; ingress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean } };
+  sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet;
+  sideSignature(direction: 'ingress' | 'egress', ref: string): string;
+  surface(): SurfaceItem[];
 }
 
 /** Outside endpoints both revisions are compared on: the stand-in internet and every single address either names. */
@@ -78,12 +110,89 @@ export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
   const refs = (model: DiffModel) => new Set(model.workloads.map((w) => w.ref));
   const spaces = (model: DiffModel) => new Set(model.namespaces.keys());
   const added = <T>(a: Set<T>, b: Set<T>) => [...b].filter((x) => !a.has(x)).sort();
+  const beforeSurface = new Map(before.surface().map((i) => [surfaceKey(i), i]));
+  const afterSurface = new Map(after.surface().map((i) => [surfaceKey(i), i]));
   return {
     changes,
+    latent: latentWidening(before, after, outside, changes),
+    surface: {
+      added: [...afterSurface].filter(([k]) => !beforeSurface.has(k)).map(([, i]) => i),
+      removed: [...beforeSurface].filter(([k]) => !afterSurface.has(k)).map(([, i]) => i),
+    },
     workloads: { added: added(refs(before), refs(after)), removed: added(refs(after), refs(before)) },
     namespaces: { added: added(spaces(before), spaces(after)), removed: added(spaces(after), spaces(before)) },
     widened: changes.some((c) => c.widened !== ''),
   };
+}
+
+/** What other sides' rules see of a workload: its labels, ports, host networking and namespace labels. */
+function peerSignatures(model: DiffModel): Map<string, string> {
+  return new Map(model.workloads.map((w) => [w.ref, JSON.stringify([w.labels, w.podLabelSets, w.ports, w.hostNetwork, model.namespaces.get(w.namespace)])]));
+}
+
+/**
+ * Ports a side newly admits that the effective diff does not already list are latent. A side
+ * is compared with every peer when its rules changed (its signature differs), and otherwise
+ * only with the peers that changed (labels, ports, namespace labels), so the cost follows the
+ * size of the change.
+ */
+function latentWidening(before: DiffModel, after: DiffModel, outside: readonly string[], changes: readonly ConnectionChange[]): LatentWidening[] {
+  const effective = new Map(changes.map((c) => [`${c.from}\u0000${c.to}`, PortSet.parse(c.widened)]));
+  const beforeRefs = new Set(before.workloads.map((w) => w.ref));
+  const common = after.workloads.map((w) => w.ref).filter((r) => beforeRefs.has(r));
+  const commonSet = new Set(common);
+  const peers = [...common, ...outside];
+  const beforePeers = peerSignatures(before);
+  const afterPeers = peerSignatures(after);
+  const changedPeers = common.filter((r) => beforePeers.get(r) !== afterPeers.get(r));
+  const groups = new Map<string, { direction: 'ingress' | 'egress'; workload: string; ports: string; reasons: string[]; peers: string[] }>();
+  for (const self of common) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      const rulesChanged = before.sideSignature(direction, self) !== after.sideSignature(direction, self);
+      for (const other of rulesChanged ? peers : changedPeers) {
+        if (other === self || (!commonSet.has(other) && other.includes('/'))) continue;
+        const widened = safeSide(after, direction, self, other).minus(safeSide(before, direction, self, other));
+        if (widened.isEmpty) continue;
+        const pair = direction === 'ingress' ? `${other}\u0000${self}` : `${self}\u0000${other}`;
+        const latent = widened.minus(effective.get(pair) ?? PortSet.NONE);
+        if (latent.isEmpty) continue;
+        const [from, to] = direction === 'ingress' ? [other, self] : [self, other];
+        const reasons = groupedReasons(latent, (port) => {
+          const verdict = safeCheck(after, from, to, port);
+          const side = verdict?.[direction];
+          if (!side) return '';
+          return side.isolated ? `by ${rules(side, direction).join(' and ')}` : `${self} is no longer isolated for ${direction}`;
+        });
+        const ports = latent.toString();
+        const key = [direction, self, ports, reasons.join(';')].join('\u0000');
+        const group = groups.get(key) ?? { direction, workload: self, ports, reasons, peers: [] };
+        group.peers.push(other);
+        groups.set(key, group);
+      }
+    }
+  }
+  return [...groups.values()].map((g) => ({
+    ...g,
+    blockedBy: g.direction === 'ingress' ? `the egress of ${g.peers.length === 1 ? g.peers[0] : 'those peers'}` : `the ingress of ${g.peers.length === 1 ? g.peers[0] : 'those peers'}`,
+  }));
+}
+
+function safeSide(model: DiffModel, direction: 'ingress' | 'egress', self: string, other: string): PortSet {
+  try {
+    return model.sidePorts(direction, self, other);
+  } catch {
+    return PortSet.NONE;
+  }
+}
+
+/** `<ranges> <reason>` per distinct reason: each range is asked once, at its first port. */
+function groupedReasons(ports: PortSet, reasonAt: (port: { protocol: string; port: number }) => string): string[] {
+  const byReason = new Map<string, PortSet>();
+  for (const range of ports.ranges()) {
+    const reason = reasonAt(range.first()!);
+    byReason.set(reason, (byReason.get(reason) ?? PortSet.NONE).union(range));
+  }
+  return [...byReason].map(([reason, set]) => `${set.toString()}${reason ? ` ${reason}` : ''}`);
 }
 
 function safeCheck(model: DiffModel, from: string, to: string, port: { protocol: string; port: number }) {
@@ -98,33 +207,34 @@ const rules = (side: { allowedBy: readonly { policy: string; rule: number }[] },
 
 /** The rules that let a widened port through, or that no policy isolates that side. */
 function reasonsWidened(after: DiffModel, from: string, to: string, widened: PortSet): string[] {
-  const port = widened.first();
-  if (!port) return [];
-  const verdict = safeCheck(after, from, to, port);
-  if (!verdict) return [];
-  // Outside addresses (no '/') have no policy of their own: only cluster sides explain.
-  const egress = !from.includes('/') ? [] : verdict.egress.isolated ? rules(verdict.egress, 'egress') : [`${from} not being isolated for egress`];
-  const ingress = !to.includes('/') ? [] : verdict.ingress.isolated ? rules(verdict.ingress, 'ingress') : [`${to} not being isolated for ingress`];
-  return [`${port.protocol} ${port.port} now allowed by ${[...egress, ...ingress].join(' and ')}`];
+  return groupedReasons(widened, (port) => {
+    const verdict = safeCheck(after, from, to, port);
+    if (!verdict) return '';
+    // Outside addresses (no '/') have no policy of their own: only cluster sides explain.
+    const egress = !from.includes('/') ? [] : verdict.egress.isolated ? rules(verdict.egress, 'egress') : [`${from} not being isolated for egress`];
+    const ingress = !to.includes('/') ? [] : verdict.ingress.isolated ? rules(verdict.ingress, 'ingress') : [`${to} not being isolated for ingress`];
+    return `now allowed by ${[...egress, ...ingress].join(' and ')}`;
+  }).filter((r) => r.includes(' now allowed by '));
 }
 
 /** What closed a narrowed port: the rules that allowed it, and what became of their policies. */
 function reasonsNarrowed(before: DiffModel, after: DiffModel, from: string, to: string, narrowed: PortSet): string[] {
-  const port = narrowed.first();
-  if (!port) return [];
+  if (narrowed.isEmpty) return [];
   const afterRefs = new Set(after.workloads.map((w) => w.ref));
   // Workload refs have a '/', outside addresses do not.
   if (from.includes('/') && !afterRefs.has(from)) return [`${from} was removed`];
   if (to.includes('/') && !afterRefs.has(to)) return [`${to} was removed`];
-  const verdict = safeCheck(before, from, to, port);
-  if (!verdict) return [];
   const policies = new Set(after.policies.map((p) => p.ref));
-  const was = [...verdict.egress.allowedBy.map((r) => ({ ...r, direction: 'egress' })), ...verdict.ingress.allowedBy.map((r) => ({ ...r, direction: 'ingress' }))];
-  const now = safeCheck(after, from, to, port);
-  const fate = was.map((r) => `${r.policy} ${r.direction}[${r.rule}] ${policies.has(r.policy) ? 'changed' : 'removed'}`);
-  const newlyIsolated = [
-    ...(now && now.egress.isolated && !verdict.egress.isolated ? [`${from} is now isolated for egress`] : []),
-    ...(now && now.ingress.isolated && !verdict.ingress.isolated ? [`${to} is now isolated for ingress`] : []),
-  ];
-  return [`${port.protocol} ${port.port} no longer allowed: ${[...fate, ...newlyIsolated].join(', ') || 'the policies that allowed it changed'}`];
+  return groupedReasons(narrowed, (port) => {
+    const verdict = safeCheck(before, from, to, port);
+    if (!verdict) return '';
+    const was = [...verdict.egress.allowedBy.map((r) => ({ ...r, direction: 'egress' })), ...verdict.ingress.allowedBy.map((r) => ({ ...r, direction: 'ingress' }))];
+    const now = safeCheck(after, from, to, port);
+    const fate = was.map((r) => `${r.policy} ${r.direction}[${r.rule}] ${policies.has(r.policy) ? 'changed' : 'removed'}`);
+    const newlyIsolated = [
+      ...(now && now.egress.isolated && !verdict.egress.isolated ? [`${from} is now isolated for egress`] : []),
+      ...(now && now.ingress.isolated && !verdict.ingress.isolated ? [`${to} is now isolated for ingress`] : []),
+    ];
+    return `no longer allowed: ${[...fate, ...newlyIsolated].join(', ') || 'the policies that allowed it changed'}`;
+  }).filter((r) => r.includes(' no longer allowed: '));
 }

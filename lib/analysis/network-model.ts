@@ -5,8 +5,9 @@ import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { NetworkDiff, diffModels } from './diff';
 import { TierDecision } from './tiers';
 import { WorkloadExposure, exposureOf } from './exposure';
+import { SurfaceItem, surfaceOf } from './surface';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
-import { PolicyProtocol } from './port-set';
+import { PolicyProtocol, PortSet } from './port-set';
 import { Labels, labelsSelectWorkload } from './selectors';
 import { closestMatches } from './suggest';
 import { formatIp, parseIp } from '../net/ip';
@@ -16,6 +17,7 @@ export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
 export { NetworkDiff, ConnectionChange } from './diff';
 export { TierDecision } from './tiers';
+export { SurfaceItem } from './surface';
 export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
 
 /** A question: may `from` open a connection to `to` on `port`? */
@@ -329,6 +331,37 @@ export class NetworkModel {
    */
   public exposure(): WorkloadExposure[] {
     return exposureOf(this.compiled, this, INTERNET_STAND_IN);
+  }
+
+  /**
+   * The ports one side alone admits, whatever the other side says: what `self`'s ingress
+   * admits from `other`, or what its egress admits toward `other` (every port when `self` is
+   * not isolated that way). Cluster policy tiers are applied. The review uses it to find
+   * latent widening: rules that admit more while the other side still blocks.
+   */
+  public sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet {
+    const index = this.compiled.byRef.get(self);
+    if (index === undefined) throw new UnknownEndpointError(`unknown workload "${self}".`);
+    const peer = parseIp(other) ? this.external(other) : this.resolveEndpoint(other, direction === 'ingress' ? 'from' : 'to');
+    return this.compiled.effectiveSidePorts(direction, index, peer);
+  }
+
+  /**
+   * What one side's verdicts depend on besides its peers' labels: the policies that isolate
+   * the workload that way (with their specs) and the cluster policies. Equal signatures in two
+   * revisions mean that side's rules did not change.
+   */
+  public sideSignature(direction: 'ingress' | 'egress', ref: string): string {
+    const index = this.compiled.byRef.get(ref);
+    if (index === undefined) return '';
+    const isolating = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[index];
+    const specs = isolating.map((i) => `${this.policies[i].ref}=${JSON.stringify(this.policies[i].source?.object.spec ?? null)}`).sort();
+    return [...specs, ...this.compiled.tierPolicies.map((p) => JSON.stringify(p, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))].join('\n');
+  }
+
+  /** The ways in this revision declares, whatever the policies say: NodePorts, LoadBalancers, externalIPs, host ports, routes. */
+  public surface(): SurfaceItem[] {
+    return surfaceOf(this.compiled.objects);
   }
 
   /** What changes from `before` to `after`: connections opened, closed or changed, and why. */

@@ -90,6 +90,11 @@ export class PortSet {
     return undefined;
   }
 
+  /** The set cut into its ranges, one set per protocol range (TCP first, lowest first). */
+  public ranges(): PortSet[] {
+    return PROTOCOLS.flatMap((p) => this.intervals[p].map(([lo, hi]) => PortSet.range(p, lo, hi)));
+  }
+
   /** Whether both sets hold the same ports. */
   public equals(other: PortSet): boolean {
     return this.toString() === other.toString();

@@ -205,20 +205,28 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('What a change opens or closes: connections widened or narrowed (with the rule that allows or the change that closed them), workloads added or removed, lint findings new or fixed. Exit 0: nothing changed; 1: connectivity widened (see --fail-on); 2: bad input.')
     .argument('[old]', 'the old revision: a file or directory')
     .argument('[new]', 'the new revision: a file or directory')
-    .option('--git <rev1..rev2>', 'read both revisions from git, e.g. origin/main..HEAD (no checkout); the arguments are then paths inside the repository')
+    .option('--git <rev1..rev2>', 'read both revisions from git, e.g. origin/main..HEAD (no checkout); the arguments are then paths inside the repository (default: the folders of the manifests that changed)')
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened, on any change, or never').choices(['widened', 'any', 'never']).default('widened'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); on any change; or never').choices(['widened', 'latent', 'surface', 'any', 'never']).default('widened'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'any' | 'never'; withCluster?: boolean }) => {
-      const { diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean }) => {
+      const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
       if (options.git !== undefined) {
         const match = /^(.+?)\.\.(.+)$/.exec(options.git);
         if (!match) throw new UsageError(`--git ${options.git} is not <rev1>..<rev2>, e.g. origin/main..HEAD.`);
         const paths = [first, second].filter((p): p is string => p !== undefined);
-        oldSide = readGitRevision(match[1], paths);
-        newSide = readGitRevision(match[2], paths);
+        if (paths.length > 0) {
+          oldSide = readGitRevision(match[1], paths);
+          newSide = readGitRevision(match[2], paths);
+        } else {
+          // No paths: the folders of the manifests the change touches, with one summary notice.
+          const folders = changedManifestFolders(match[1], match[2]);
+          if (folders.length === 0) io.err(`netkit: notice: no Kubernetes manifest changed between ${match[1]} and ${match[2]}.\n`);
+          oldSide = folders.length > 0 ? readGitRevision(match[1], folders, undefined, { summarize: true }) : { objects: [], notices: [] };
+          newSide = folders.length > 0 ? readGitRevision(match[2], folders, undefined, { summarize: true }) : { objects: [], notices: [] };
+        }
       } else {
         if (first === undefined || second === undefined) throw new UsageError('diff needs OLD and NEW (files or directories), or --git <rev1>..<rev2> [paths...].');
         oldSide = read([first], io);

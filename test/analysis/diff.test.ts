@@ -24,7 +24,7 @@ const replace = (objects: Obj[], name: string, kind: string, next: Obj) => objec
 
 describe('NetworkModel.diff on hand-made revision pairs', () => {
   test('the same revision twice: nothing changed', () => {
-    expect(diff(base(), base())).toEqual({ changes: [], workloads: { added: [], removed: [] }, namespaces: { added: [], removed: [] }, widened: false });
+    expect(diff(base(), base())).toEqual({ changes: [], latent: [], surface: { added: [], removed: [] }, workloads: { added: [], removed: [] }, namespaces: { added: [], removed: [] }, widened: false });
   });
 
   test('a policy widened to another port: changed, with the rule that now allows it', () => {
@@ -55,6 +55,19 @@ describe('NetworkModel.diff on hand-made revision pairs', () => {
     const result = diff(objects, relabelled);
     expect(result.changes.map((c) => `${c.change} ${c.from} -> ${c.to} +${c.widened}`)).toEqual(['added ops/debug -> shop/api +TCP 9000']);
     expect(result.changes[0].reasons).toEqual(['TCP 9000 now allowed by ops/debug not being isolated for egress and shop/from-ops ingress[0]']);
+  });
+
+  test('latent widening: a rule that admits more while the other side still blocks, by a rule change or a peer relabelled', () => {
+    const egressIsolated = [...base(), policy('shop', 'web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080 }] }] })];
+    const wider = replace(egressIsolated, 'api', 'NetworkPolicy', policy('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }, { port: 9000 }] }] }));
+    const result = diff(egressIsolated, wider);
+    expect(result.changes).toEqual([]);
+    expect(result.latent).toEqual([{ direction: 'ingress', workload: 'shop/api', peers: ['shop/web'], ports: 'TCP 9000', reasons: ['TCP 9000 by shop/api ingress[0]'], blockedBy: 'the egress of shop/web' }]);
+    // The same rule, but the peer now carries the label it selects: latent through the peer.
+    const relabel = (objects: Record<string, unknown>[]) => objects.map((o) => (o.kind === 'Deployment' && (o.metadata as { name: string }).name === 'api' ? JSON.parse(JSON.stringify(o).replace(/"app":"api"/g, '"app":"api","tier":"x"')) : o));
+    const selectsTier = [...egressIsolated, policy('shop', 'web-ingress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { tier: 'x' } } }] }] })];
+    const relabelled = diff(selectsTier, relabel(selectsTier));
+    expect(relabelled.latent.map((l) => `${l.workload} ${l.direction} ${l.peers.join(',')} ${l.ports}`)).toEqual(['shop/web ingress shop/api all']);
   });
 
   test('a workload added and one removed are listed, with their connections', () => {

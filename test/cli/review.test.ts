@@ -52,7 +52,9 @@ describe('netkit diff', () => {
     const result = await netkit('diff', files.old, files.new, '--format', 'json');
     expect(result.code).toBe(1);
     const json = JSON.parse(result.out);
-    expect(Object.keys(json)).toEqual(['changes', 'workloads', 'namespaces', 'lint']);
+    expect(Object.keys(json)).toEqual(['changes', 'latent', 'surface', 'workloads', 'namespaces', 'lint']);
+    expect(json.latent).toEqual([]);
+    expect(json.surface).toEqual({ added: [], removed: [] });
     expect(json.changes).toEqual([{ change: 'added', from: 'shop/web', to: 'shop/db', before: '', after: 'TCP 5432', why: ['TCP 5432 now allowed by shop/web-to-db egress[0] and shop/db-from-web ingress[0]'] }]);
     expect(json.workloads).toEqual({ added: [], removed: [] });
     expect(json.lint).toEqual({ new: [], fixed: [] });
@@ -60,7 +62,7 @@ describe('netkit diff', () => {
 
   test('nothing changed: exit 0; --fail-on never and any', async () => {
     const same = revisions(shopYaml);
-    expect(await netkit('diff', same.old, same.new)).toMatchObject({ code: 0, out: 'No change to what may connect, and no change in lint findings.\n' });
+    expect(await netkit('diff', same.old, same.new)).toMatchObject({ code: 0, out: 'No change to what may connect, to the rules (no latent widening), to the exposure surface or to lint findings.\n' });
     const files = revisions(widened);
     expect((await netkit('diff', files.old, files.new, '--fail-on', 'never')).code).toBe(0);
     // Without the monitoring namespace's way in: narrowed only (with the cluster, so it has someone to narrow).
@@ -75,7 +77,7 @@ describe('netkit diff', () => {
     const files = revisions(withFinding);
     const markdown = (await netkit('diff', files.old, files.new, '--format', 'markdown')).out;
     expect(markdown.split('\n').slice(0, 7)).toEqual([
-      '**netkit diff**: 1 connection(s) widened, 0 narrowed, 0 workload(s) added, 0 removed, lint: 1 new finding(s), 0 fixed.',
+      '**netkit diff**: 1 connection(s) widened, 0 narrowed, 0 latent widening(s), surface: 0 way(s) in added, 0 removed, 0 workload(s) added, 0 removed, lint: 1 new finding(s), 0 fixed.',
       '',
       '### Widened',
       '',
@@ -103,13 +105,57 @@ describe('netkit diff', () => {
       const result = await netkit('diff', '--git', 'HEAD~1..HEAD', '--format', 'json');
       expect(result.code).toBe(1);
       expect(JSON.parse(result.out).changes.map((c: { from: string; to: string }) => `${c.from} -> ${c.to}`)).toEqual(['shop/web -> shop/db']);
-      expect(result.err).toContain('netkit: notice: old: HEAD~1:README.md: skipped (not *.yaml, *.yml or *.json)');
+      // No paths: the folders of the manifests that changed, with one summary notice per side.
+      expect(result.err).toContain('netkit: notice: old: HEAD~1: read 1 manifest file(s) in .; skipped 1 other file(s) and 0 YAML/JSON file(s) without Kubernetes objects');
+      expect(result.err).not.toContain('README.md');
+      const withPaths = await netkit('diff', '--git', 'HEAD~1..HEAD', '.', '--format', 'json');
+      expect(withPaths.err).toContain('netkit: notice: old: HEAD~1:README.md: skipped (not *.yaml, *.yml or *.json)');
       expect(readFileSync(join(repo, 'shop.yaml'), 'utf8')).toBe('uncommitted: work\n');
       expect(await netkit('diff', '--git', 'nope..HEAD')).toMatchObject({ code: 2 });
       expect(await netkit('diff', '--git', 'HEAD')).toMatchObject({ code: 2, err: 'netkit: --git HEAD is not <rev1>..<rev2>, e.g. origin/main..HEAD.\n' });
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  test('the review shows latent widening and surface changes where effective traffic does not change', async () => {
+    // api's http port opened to its whole namespace (the peers' egress still blocks it), and a NodePort (closed by policy).
+    const files = revisions(`${shopYaml}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-namespace, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: api}}
+  policyTypes: [Ingress]
+  ingress: [{from: [{podSelector: {}}], ports: [{port: http}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-nodeport, namespace: shop}
+spec: {type: NodePort, selector: {app.kubernetes.io/name: api}, ports: [{port: 8080, targetPort: http, nodePort: 30080}]}
+`);
+    const text = await netkit('diff', files.old, files.new);
+    expect(text.code).toBe(0); // nothing flows that did not before
+    expect(text.out).toContain('0 connection(s) widened, 0 narrowed, 1 latent widening(s), surface: 1 way(s) in added, 0 removed');
+    expect(text.out).toContain('! latent: shop/api ingress now admits connections from shop/db on TCP 8080 (TCP 8080 by shop/api-from-namespace ingress[0]); no traffic yet: still blocked by the egress of shop/db');
+    expect(text.out).toMatch(/\+ surface NodePort Service shop\/api-nodeport: TCP 8080 \(node port 30080\) on every node \(.*new\.yaml:\d+\)/);
+    for (const failOn of ['latent', 'surface', 'any']) expect((await netkit('diff', files.old, files.new, '--fail-on', failOn)).code).toBe(1);
+    expect((await netkit('diff', files.old, files.new, '--fail-on', 'widened')).code).toBe(0);
+    const json = JSON.parse((await netkit('diff', files.old, files.new, '--format', 'json')).out);
+    expect(json.latent).toEqual([{ direction: 'ingress', workload: 'shop/api', peers: ['shop/db'], ports: 'TCP 8080', reasons: ['TCP 8080 by shop/api-from-namespace ingress[0]'], blockedBy: 'the egress of shop/db' }]);
+    expect(json.surface.added).toMatchObject([{ surface: 'NodePort', object: 'Service shop/api-nodeport', detail: 'TCP 8080 (node port 30080) on every node' }]);
+    const markdown = (await netkit('diff', files.old, files.new, '--format', 'markdown')).out;
+    expect(markdown).toContain('### Latent widening (no traffic yet: the other side still blocks)');
+    expect(markdown).toContain('| added | NodePort | Service shop/api-nodeport | TCP 8080 (node port 30080) on every node |');
+    // Reverting is a surface removal, and no latent widening.
+    const back = await netkit('diff', files.new, files.old, '--format', 'json');
+    expect(JSON.parse(back.out)).toMatchObject({ latent: [], surface: { added: [], removed: [{ surface: 'NodePort' }] } });
+  });
+
+  test('reasons print port ranges as ranges', async () => {
+    const files = revisions(widened.replace("ports: [{port: 5432, protocol: TCP}]}]\n---", "ports: [{port: 5000, endPort: 5500, protocol: TCP}]}]\n---").replace(/ports: \[\{port: 5432, protocol: TCP\}\]\}\]\n$/, 'ports: [{port: 5000, endPort: 5500, protocol: TCP}]}]\n'));
+    const json = JSON.parse((await netkit('diff', files.old, files.new, '--format', 'json')).out);
+    expect(json.changes[0].why).toEqual(['TCP 5000-5500 now allowed by shop/web-to-db egress[0] and shop/db-from-web ingress[0]']);
   });
 
   test('bad input is exit 2', async () => {
