@@ -45,7 +45,11 @@ export interface HttpsListener {
   readonly hostname?: string;
   /** @default 443 */
   readonly port?: number;
-  /** TLS Secrets in the Gateway's namespace. @default ['<gateway>-tls'] */
+  /**
+   * TLS Secrets in the Gateway's namespace: the named opt-in for Secrets you create yourself.
+   * Without them the Gateway's `issuer` must issue `<gateway>-tls` (cert-manager's gateway-shim).
+   * @default ['<gateway>-tls'], issued by the Gateway's `issuer`; required when it has none
+   */
   readonly certificateSecrets?: string[];
   /** @default AllowedRoutes.sameNamespace() */
   readonly allowedRoutes?: AllowedRoutes;
@@ -66,7 +70,7 @@ export interface GatewayProps {
    * @default true
    */
   readonly httpRedirect?: boolean;
-  /** Let cert-manager's gateway-shim issue the listener certificates. @default - you provide the Secrets */
+  /** Let cert-manager's gateway-shim issue the listener certificates. @default - every listener names its `certificateSecrets` */
   readonly issuer?: IssuerRef;
   /**
    * The Gateway's data-plane pods, which route backends accept traffic from.
@@ -137,6 +141,9 @@ export class Gateway extends Construct {
         }
         const port = listener.port ?? 443;
         if (!Number.isInteger(port) || port < 1 || port > 65535) failAt(this, `listener ${listenerName} port ${port} is not 1-65535.`);
+        if (!listener.certificateSecrets && !props.issuer) {
+          failAt(this, `listener ${listenerName} has no certificate: nothing would create the Secret "${name}-tls" it needs. Set issuer: IssuerRef.cluster('letsencrypt-prod') on the Gateway (cert-manager's gateway-shim issues it), or certificateSecrets: ['${name}-tls'] for a Secret you create.`);
+        }
         const secrets = listener.certificateSecrets ?? [`${name}-tls`];
         if (secrets.length === 0) failAt(this, `listener ${listenerName} has no certificate Secret; an HTTPS listener needs one.`);
         for (const secret of secrets) {

@@ -3,6 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { LintOptions, formatFinding, lint } from '../lint/engine';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
+import { closestMatches } from '../analysis/suggest';
+import { SourcedObject, collect } from '../analysis/loader';
+import { namespaceUses } from '../private/namespace-uses';
 
 /**
  * Per-app lint settings: the options of `lint()` (cluster facts such as the node-port range
@@ -18,6 +21,13 @@ export interface NetkitLintOptions extends Omit<LintOptions, 'disable' | 'rules'
    */
   readonly warnings?: 'print' | 'silent';
   /**
+   * Namespaces created outside the app that constructs are placed in by name. A name one typo
+   * away from a namespace the app declares fails the synth with a did-you-mean, unless it is
+   * listed here.
+   * @default - none
+   */
+  readonly externalNamespaces?: string[];
+  /**
    * Run the rules at synth. Turning them off is for measuring their cost, not for shipping.
    * @default true
    */
@@ -25,6 +35,29 @@ export interface NetkitLintOptions extends Omit<LintOptions, 'disable' | 'rules'
 }
 
 const LINT_ID = 'netkit-lint';
+
+/**
+ * Namespaces given by name that the app does not declare but that are one typo away from one
+ * it does: objects there would be refused by the API server (the namespace does not exist).
+ * A name far from every declared one is taken as a namespace created outside the app.
+ */
+function namespaceTypos(app: App, objects: readonly unknown[], external: readonly string[]): string[] {
+  const declared = new Set<string>();
+  for (const o of objects as { kind?: unknown; metadata?: { name?: unknown } }[]) {
+    if (o.kind === 'Namespace' && typeof o.metadata?.name === 'string') declared.add(o.metadata.name);
+  }
+  if (declared.size === 0) return [];
+  const errors: string[] = [];
+  const reported = new Set<string>();
+  for (const use of namespaceUses(app)) {
+    if (declared.has(use.name) || external.includes(use.name) || reported.has(`${use.path}\u0000${use.name}`)) continue;
+    const close = closestMatches(use.name, [...declared], 2).filter((c) => c !== use.name);
+    if (close.length === 0) continue;
+    reported.add(`${use.path}\u0000${use.name}`);
+    errors.push(`${use.path}: namespace "${use.name}" is not declared by this app, which declares ${[...declared].sort().join(', ')}. Did you mean ${close.map((c) => `"${c}"`).join(' or ')}? Fix the name, or pass the SecureNamespace itself (namespace: ns) so that no name is typed; for a namespace created outside the app, NetkitLint.of(app).configure({ externalNamespaces: ['${use.name}'] }).`);
+  }
+  return errors;
+}
 
 /**
  * Runs the networking lint rules over every chart of the app when it synthesizes, as a
@@ -49,7 +82,11 @@ export class NetkitLint extends Construct {
 
   /** Changes the settings (merged with earlier calls). */
   public configure(options: NetkitLintOptions): void {
-    this.options = { ...this.options, ...options, disable: [...(this.options.disable ?? []), ...(options.disable ?? [])] };
+    this.options = {
+      ...this.options, ...options,
+      disable: [...(this.options.disable ?? []), ...(options.disable ?? [])],
+      externalNamespaces: [...(this.options.externalNamespaces ?? []), ...(options.externalNamespaces ?? [])],
+    };
   }
 
   private run(): string[] {
@@ -58,13 +95,18 @@ export class NetkitLint extends Construct {
     const memo = scope?.memo.get(LINT_ID) as string[] | undefined;
     if (memo) return memo;
     // ApiObject.toJson, not Chart.toJson: the latter validates the app, recursing into here.
-    const objects = this.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => jsonOnce(this.app, o));
-    const { warnings: _warnings, enabled: _enabled, ...options } = this.options;
-    const findings = lint(objects as Record<string, unknown>[], options);
+    const apiObjects = this.app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const objects = apiObjects.map((o) => jsonOnce(this.app, o));
+    // Each object is sourced by its construct path, so findings (a duplicate's both copies
+    // among them) name the constructs that wrote them.
+    const sourced: SourcedObject[] = [];
+    apiObjects.forEach((o, i) => collect(objects[i], o.node.path, undefined, sourced, []));
+    const { warnings: _warnings, enabled: _enabled, externalNamespaces, ...options } = this.options;
+    const findings = lint(sourced, options);
     if ((this.options.warnings ?? 'print') === 'print') {
       for (const finding of findings) if (finding.severity !== Severity.ERROR) process.stderr.write(`netkit lint: ${formatFinding(finding)}\n`);
     }
-    const errors = findings.filter((f) => f.severity === Severity.ERROR).map(formatFinding);
+    const errors = [...namespaceTypos(this.app, objects, externalNamespaces ?? []), ...findings.filter((f) => f.severity === Severity.ERROR).map(formatFinding)];
     scope?.memo.set(LINT_ID, errors);
     return errors;
   }

@@ -63,8 +63,11 @@ export interface TlsIngressProps {
   /** Where requests that match no rule go. @default - the controller's default backend */
   readonly defaultBackend?: IServiceBackend | IngressBackend;
   /**
-   * Where the certificate comes from. Every host is covered by one TLS entry.
-   * @default Certificate.existingSecret('<name>-tls')
+   * Where the certificate comes from. Every host is covered by one TLS entry. Required unless
+   * `allowPlainHttp`: a TLS entry naming a Secret that nothing creates serves the controller's
+   * fake certificate, so netkit never guesses one. `Certificate.existingSecret(name)` is the
+   * named opt-in for a Secret you create yourself.
+   * @default - none: construction fails and names the choices
    */
   readonly certificate?: Certificate;
   /**
@@ -130,7 +133,10 @@ export class TlsIngress extends Construct implements IHttpExposure {
       if (classProblem) failAt(this, `className ${JSON.stringify(props.className)} ${classProblem}. Give the IngressClass name, e.g. "nginx".`);
       const namespace = resolveNamespace(this, props.namespace);
       if (props.allowPlainHttp && props.certificate) failAt(this, 'allowPlainHttp and certificate contradict each other. Remove allowPlainHttp to serve TLS.');
-      const certificate = props.allowPlainHttp ? undefined : (props.certificate ?? Certificate.existingSecret(`${name}-tls`))._spec;
+      if (!props.allowPlainHttp && !props.certificate) {
+        failAt(this, `no certificate: nothing would create the TLS Secret "${name}-tls" it needs. Say where it comes from: certificate: Certificate.clusterIssuer('letsencrypt-prod') (cert-manager), Certificate.explicit({ issuer }), or Certificate.existingSecret('${name}-tls') for a Secret you create; or allowPlainHttp: true for plain HTTP.`);
+      }
+      const certificate = props.certificate?._spec;
       const secretName = certificate ? (certificate.secretName ?? `${name}-tls`) : undefined;
       if (secretName !== undefined) {
         const problem = dns1123SubdomainProblem(secretName);

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { dns1123LabelProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { failAt } from '../private/errors';
+import { recordNamespaceUse } from '../private/namespace-uses';
 
 /** A namespace our constructs can be placed in. {@link SecureNamespace} is one. */
 export interface INamespace {
@@ -29,5 +30,6 @@ export function resolveNamespace(scope: IConstruct, given: INamespace | string |
   const name = given ?? Chart.of(scope).namespace ?? 'default';
   const problem = dns1123LabelProblem(name);
   if (problem) failAt(scope, `the namespace name "${name}" ${problem}. Use a name like "shop-prod".`);
+  recordNamespaceUse(scope, name);
   return { namespaceName: name, dnsServers: [Peer.clusterDns()], allowsDnsForAllPods: false, namespaceLabels: { [NAMESPACE_NAME_LABEL]: name } };
 }

@@ -72,7 +72,7 @@ describe('Gateway and HttpRoute', () => {
 
   test('proxies in a namespace the chart does not own get no policy written there', () => {
     const { chart, web } = setup();
-    const shared = new Gateway(chart, 'shared', { namespace: 'shop', className: 'istio', listeners: [{}], dataPlane: { namespace: 'istio-ingress', labels: { istio: 'ingressgateway' } } });
+    const shared = new Gateway(chart, 'shared', { namespace: 'shop', className: 'istio', issuer: IssuerRef.cluster('letsencrypt-prod'), listeners: [{}], dataPlane: { namespace: 'istio-ingress', labels: { istio: 'ingressgateway' } } });
     new HttpRoute(chart, 'r', { gateway: shared, namespace: 'shop', rules: [{ backends: [{ backend: web }] }] });
     expect(shared.dataPlanePolicy).toBeUndefined();
     for (const policy of Object.values(objectsOf(chart, 'NetworkPolicy'))) expect(policy.metadata.namespace).toBe('shop');
@@ -93,7 +93,7 @@ describe('Gateway and HttpRoute', () => {
   test('a route in another namespace attaches only where the listener allows it', () => {
     const { chart, gateway } = setup();
     expect(() => new HttpRoute(chart, 'x', { gateway, namespace: 'other' })).toThrow('shop/x: Gateway shop/edge does not accept routes from namespace other. Set the listener\'s allowedRoutes, or put the route in shop.');
-    const open = new Gateway(chart, 'open', { namespace: 'shop', className: 'istio', httpRedirect: false, listeners: [{ allowedRoutes: AllowedRoutes.fromNamespaces({ edge: 'public' }) }] });
+    const open = new Gateway(chart, 'open', { namespace: 'shop', className: 'istio', issuer: IssuerRef.cluster('letsencrypt-prod'), httpRedirect: false, listeners: [{ allowedRoutes: AllowedRoutes.fromNamespaces({ edge: 'public' }) }] });
     const team = new SecureNamespace(chart, 'team', { labels: { edge: 'public' } });
     const route = new HttpRoute(chart, 'team-route', { gateway: open, namespace: team });
     expect(objectsOf(chart, 'HTTPRoute')['team-route'].spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'open', namespace: 'shop' }]);
@@ -101,14 +101,15 @@ describe('Gateway and HttpRoute', () => {
   });
 
   test.each<[string, (s: ReturnType<typeof setup>) => unknown, string]>([
+    ['an HTTPS listener without a certificate', (s) => new Gateway(s.chart, 'g', { className: 'istio', listeners: [{ hostname: 'shop.example.com' }] }), 'shop/g: listener https has no certificate: nothing would create the Secret "g-tls" it needs. Set issuer: IssuerRef.cluster(\'letsencrypt-prod\') on the Gateway (cert-manager\'s gateway-shim issues it), or certificateSecrets: [\'g-tls\'] for a Secret you create.'],
     ['no listeners', (s) => new Gateway(s.chart, 'g', { className: 'istio', listeners: [] }), 'shop/g: listeners is empty; a Gateway needs at least one. Add { hostname: "shop.example.com" }.'],
-    ['a listener named http beside the redirect', (s) => new Gateway(s.chart, 'g', { className: 'istio', listeners: [{ name: 'http' }] }), 'shop/g: listener name "http" is reserved for the HTTPS redirect. Rename the listener or set httpRedirect: false.'],
-    ['a bad listener hostname', (s) => new Gateway(s.chart, 'g', { className: 'istio', listeners: [{ hostname: 'shop.*.com' }] }), 'shop/g: listener https hostname "shop.*.com" has a wildcard that is not the whole left-most label (only "*.example.com" is allowed).'],
+    ['a listener named http beside the redirect', (s) => new Gateway(s.chart, 'g', { className: 'istio', issuer: IssuerRef.cluster('letsencrypt-prod'), listeners: [{ name: 'http' }] }), 'shop/g: listener name "http" is reserved for the HTTPS redirect. Rename the listener or set httpRedirect: false.'],
+    ['a bad listener hostname', (s) => new Gateway(s.chart, 'g', { className: 'istio', issuer: IssuerRef.cluster('letsencrypt-prod'), listeners: [{ hostname: 'shop.*.com' }] }), 'shop/g: listener https hostname "shop.*.com" has a wildcard that is not the whole left-most label (only "*.example.com" is allowed).'],
     ['an unknown section', (s) => new HttpRoute(s.chart, 'r', { gateway: s.gateway, namespace: 'shop', sectionName: 'grpc' }), 'shop/r: Gateway edge has no HTTPS listener "grpc" (it has: https).'],
     ['a weight over the range', (s) => new HttpRoute(s.chart, 'r', { gateway: s.gateway, namespace: 'shop', rules: [{ backends: [{ backend: s.web, weight: 2000000 }] }] }), 'shop/r: weight 2000000 for shop/web is not 0-1000000.'],
     ['all weights zero', (s) => new HttpRoute(s.chart, 'r', { gateway: s.gateway, namespace: 'shop', rules: [{ backends: [{ backend: s.web, weight: 0 }] }] }), 'shop/r: every backend for / has weight 0, so the rule would return 500 for every request. Give one a weight.'],
     ['a repeated path', (s) => new HttpRoute(s.chart, 'r', { gateway: s.gateway, namespace: 'shop', rules: [{ backends: [{ backend: s.web }] }, { backends: [{ backend: s.api }] }] }), 'shop/r: / (Prefix) is already routed by this HTTPRoute. Put every backend for it in one rule, with weights.'],
-    ['a backend in another namespace', (s) => new HttpRoute(s.chart, 'r', { gateway: new Gateway(s.chart, 'g2', { namespace: 'other', className: 'istio', listeners: [{}] }), namespace: 'other', rules: [{ backends: [{ backend: s.web }] }] }), 'shop/r: backend shop/web is in namespace shop; a route reaches its own namespace (other) without a ReferenceGrant. Put the HttpRoute in shop.'],
+    ['a backend in another namespace', (s) => new HttpRoute(s.chart, 'r', { gateway: new Gateway(s.chart, 'g2', { namespace: 'other', className: 'istio', issuer: IssuerRef.cluster('letsencrypt-prod'), listeners: [{}] }), namespace: 'other', rules: [{ backends: [{ backend: s.web }] }] }), 'shop/r: backend shop/web is in namespace shop; a route reaches its own namespace (other) without a ReferenceGrant. Put the HttpRoute in shop.'],
   ])('refuses %s', (_name, build, message) => {
     const s = setup();
     expectNetkitError(() => build(s), message);

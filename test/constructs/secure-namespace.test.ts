@@ -26,7 +26,7 @@ describe('SecureNamespace', () => {
     const chart = newChart();
     const ns = new SecureNamespace(chart, 'prod', { name: 'production' });
     new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain', namespace: ns.namespaceName }, containers: [{ image: 'acme/api:1', portNumber: 8080 }] });
-    expect(() => chart.toJson()).toThrow('[netkit-lint] error [pod-security-violation] Deployment production/plain: its pods fail Pod Security "restricted" (v1.28), which namespace production enforces, so the API server refuses them: Seccomp: container main has no RuntimeDefault or Localhost seccomp profile; Capabilities: container main does not drop ALL capabilities.');
+    expect(() => chart.toJson()).toThrow('error [pod-security-violation] Deployment production/plain: its pods fail Pod Security "restricted" (v1.28), which namespace production enforces, so the API server refuses them: Seccomp: container main has no RuntimeDefault or Localhost seccomp profile; Capabilities: container main does not drop ALL capabilities.');
   });
 
   test('a Namespace in a Chart with a namespace stays cluster-scoped', () => {

@@ -54,7 +54,34 @@ describe('lint at synth time', () => {
     // A hand-written policy that cuts DNS off: the cdk8s-plus style mistake netkit exists to catch.
     new ApiObject(chart, 'bad', policy('shop', 'lockdown', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 0 }] }] }) as ApiObjectProps);
     new ApiObject(chart, 'web', workload('shop', 'web', { app: 'web' }) as ApiObjectProps);
-    expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] error \[policy-rejected-by-api-server\] NetworkPolicy shop\/lockdown: the API server would reject it: spec\.egress\[0\]\.ports\[0\]\.port: Invalid value: 0: must be between 1 and 65535, inclusive\. Fix: /);
+    expect(() => app.synthYaml()).toThrow(/\[netkit-lint\] broken\/bad: error \[policy-rejected-by-api-server\] NetworkPolicy shop\/lockdown: the API server would reject it: spec\.egress\[0\]\.ports\[0\]\.port: Invalid value: 0: must be between 1 and 65535, inclusive\. Fix: /);
+  });
+
+  test('two constructs writing the same object: the finding names both construct paths', () => {
+    const app = new App({ outdir: '/tmp/netkit-unused' });
+    const chart = new Chart(app, 'twice');
+    new ApiObject(chart, 'first', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    new ApiObject(chart, 'second', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' }, data: { a: 'b' } } as ApiObjectProps);
+    NetkitLint.of(app);
+    expect(() => app.synthYaml()).toThrow('[netkit-lint] twice/first: error [duplicate-object] ConfigMap shop/settings: is defined again at twice/second, which replaces this copy on apply');
+  });
+
+  test('a namespace one typo away from a declared one fails synth with a did-you-mean; externalNamespaces opts out', () => {
+    const app = new App({ outdir: '/tmp/netkit-unused' });
+    const chart = new Chart(app, 'pay');
+    const payments = new SecureNamespace(chart, 'payments');
+    new ExposedApp(chart, 'api', { namespace: payments, image: 'a:1.0', ports: [Port.tcp(8080, 'http')] });
+    new ExposedApp(chart, 'ledger', { namespace: 'paymnets', image: 'l:1.0', ports: [Port.tcp(8080, 'http')] });
+    expect(() => app.synthYaml()).toThrow('[netkit-lint] pay/ledger: namespace "paymnets" is not declared by this app, which declares payments. Did you mean "payments"? Fix the name, or pass the SecureNamespace itself (namespace: ns) so that no name is typed; for a namespace created outside the app, NetkitLint.of(app).configure({ externalNamespaces: [\'paymnets\'] }).');
+    NetkitLint.of(app).configure({ externalNamespaces: ['paymnets'], warnings: 'silent' });
+    expect(() => app.synthYaml()).not.toThrow(/paymnets" is not declared/);
+    // A name far from every declared one is a namespace made elsewhere: no error.
+    const other = new App({ outdir: '/tmp/netkit-unused' });
+    const c2 = new Chart(other, 'pay');
+    new SecureNamespace(c2, 'payments');
+    new ExposedApp(c2, 'ledger', { namespace: 'shared-tools', image: 'l:1.0', ports: [Port.tcp(8080, 'http')] });
+    NetkitLint.of(other).configure({ warnings: 'silent' });
+    expect(() => other.synthYaml()).not.toThrow(/is not declared by this app/);
   });
 
   test('warnings are printed and do not fail; they can be silenced per app', () => {
@@ -64,7 +91,7 @@ describe('lint at synth time', () => {
       const chart = new Chart(app, 'open');
       new ExposedApp(chart, 'solo', { image: 'a:1', ports: [Port.tcp(80, 'http')] });
       expect(() => app.synthYaml()).not.toThrow();
-      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain('netkit lint: warning [namespace-without-default-deny]');
+      expect(write.mock.calls.map((c) => String(c[0])).join('')).toContain('netkit lint: open/solo/deployment/Resource: warning [namespace-without-default-deny]');
       write.mockClear();
       NetkitLint.of(app).configure({ warnings: 'silent' });
       app.synthYaml();
