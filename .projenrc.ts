@@ -47,6 +47,8 @@ const project = new typescript.TypeScriptProject({
     'tinybench@^6.0.0',
     'tsx@^4.20.0',
     '@types/node@^20',
+    'typedoc@^0.28.20',
+    'typedoc-plugin-markdown@^4.14.1',
   ],
   bin: { netkit: 'bin/netkit' },
   tsconfig: {
@@ -99,6 +101,10 @@ project.testTask.exec('vitest run');
 project.addTask('synth', {
   description: 'Synthesize every example app into its committed examples/<name>/dist/*.k8s.yaml',
   exec: 'tsx scripts/synth-examples.ts',
+});
+project.addTask('docs', {
+  description: 'Write the API reference, docs/API.md, from the TSDoc of every export (typedoc.json; a missing comment is an error)',
+  exec: 'typedoc',
 });
 project.addTask('bench', {
   description: 'Benchmarks: netkit against plain cdk8s-plus-28 and the YAML floor (prints a markdown table); `-- --quick` for a short run',

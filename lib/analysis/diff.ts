@@ -9,7 +9,9 @@ import { SurfaceItem, surfaceKey } from './surface';
 export interface ConnectionChange {
   /** `added`: denied before, allowed now; `removed`: the reverse; `changed`: the port sets differ. */
   readonly change: 'added' | 'removed' | 'changed';
+  /** The source: a workload or an address. */
   readonly from: string;
+  /** The destination. */
   readonly to: string;
   /** The allowed ports before, as the matrix prints them (empty when none). */
   readonly before: string;
@@ -30,6 +32,7 @@ export interface ConnectionChange {
 export interface LatentWidening {
   /** The side whose rules widened: `ingress` (who may connect to `workload`) or `egress` (where it may connect). */
   readonly direction: 'ingress' | 'egress';
+  /** The workload whose side widened. */
   readonly workload: string;
   /** The peers the side now admits more of (sources for ingress, destinations for egress). */
   readonly peers: readonly string[];
@@ -43,19 +46,32 @@ export interface LatentWidening {
 
 /** Ways in that a change adds or removes, whatever the policies say today. */
 export interface SurfaceDiff {
+  /** Ways in the new revision adds. */
   readonly added: readonly SurfaceItem[];
+  /** Ways in it removes. */
   readonly removed: readonly SurfaceItem[];
+}
+
+/** Names that appear or disappear between two revisions, sorted. */
+export interface AddedRemoved {
+  /** In the new revision only. */
+  readonly added: readonly string[];
+  /** In the old revision only. */
+  readonly removed: readonly string[];
 }
 
 /** Two revisions compared. */
 export interface NetworkDiff {
+  /** Connections whose allowed ports changed, sorted by source and destination. */
   readonly changes: readonly ConnectionChange[];
   /** Rules that widened where the other side still blocks (no effective change yet). */
   readonly latent: readonly LatentWidening[];
   /** NodePorts, LoadBalancers, externalIPs, host ports and routes added or removed. */
   readonly surface: SurfaceDiff;
-  readonly workloads: { readonly added: readonly string[]; readonly removed: readonly string[] };
-  readonly namespaces: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  /** Workloads (`<namespace>/<name>`) that appear or disappear. */
+  readonly workloads: AddedRemoved;
+  /** Namespaces that appear or disappear. */
+  readonly namespaces: AddedRemoved;
   /** Whether any connection gained a port (what `--fail-on widened` fails on). */
   readonly widened: boolean;
 }

@@ -32,7 +32,7 @@ export interface InternetRoute {
   readonly detail: string;
   /** `open`: the policies let the traffic through; `closed`: they do not; `unknown`: a hop is missing from the input. */
   readonly status: 'open' | 'closed' | 'unknown';
-  /** Why the status is `unknown`: the hop the input lacks, and how to add it. */
+  /** Why the status is `unknown`: the hop the input lacks, and how to add it. @default - none (the status is known) */
   readonly problem?: string;
   /** Whether this exposure is declared public (a route, an opt-in suppression, or the annotation). */
   readonly declared: boolean;
@@ -40,6 +40,7 @@ export interface InternetRoute {
 
 /** One workload's exposure. */
 export interface WorkloadExposure {
+  /** The workload, `<namespace>/<name>`. */
   readonly workload: string;
   /** Ways in from the internet, open or not. */
   readonly internet: readonly InternetRoute[];

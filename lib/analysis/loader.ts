@@ -6,16 +6,19 @@ import { yaml11Bool, yaml11Float, yaml11Int } from './yaml11';
 
 /** A Kubernetes object with where it came from. */
 export interface SourcedObject {
+  /** The object, as read. */
   readonly object: Record<string, unknown>;
-  /** The file it was read from, if any. */
+  /** The file it was read from. @default - none (given as an object) */
   readonly file?: string;
-  /** The 1-based line its document starts on, if read from YAML. */
+  /** The 1-based line its document starts on. @default - none (not read from YAML) */
   readonly line?: number;
 }
 
 /** What loading found: objects, and documents that were skipped, with reasons. */
 export interface LoadResult {
+  /** The objects read, with file and line. */
   readonly objects: SourcedObject[];
+  /** Documents skipped, and why. */
   readonly notices: string[];
 }
 

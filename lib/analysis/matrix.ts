@@ -3,7 +3,9 @@ import { PortSet } from './port-set';
 
 /** One cell of the reachability matrix. */
 export interface MatrixCell {
+  /** The source: a workload (`<namespace>/<name>`) or an address. */
   readonly from: string;
+  /** The destination. */
   readonly to: string;
   /** Allowed ports, compressed: `all`, `TCP 8080`, `TCP 6379-6400, UDP 53`, ... */
   readonly ports: string;
@@ -15,7 +17,7 @@ export interface Matrix {
   readonly endpoints: readonly string[];
   /** Pairs with at least one allowed port; every other pair is fully denied. */
   readonly cells: readonly MatrixCell[];
-  /** The endpoint that stands for any address on the internet, when the matrix has one. */
+  /** The endpoint that stands for any address on the internet. @default - none (external endpoints were given) */
   readonly internet?: string;
 }
 

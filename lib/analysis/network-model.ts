@@ -15,7 +15,7 @@ import { portNameProblem } from '../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
-export { NetworkDiff, ConnectionChange } from './diff';
+export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved } from './diff';
 export { TierDecision } from './tiers';
 export { SurfaceItem } from './surface';
 export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
@@ -69,14 +69,15 @@ export interface SideVerdict {
   readonly allowed: boolean;
   /** The rules that allow it (empty when not isolated or denied). */
   readonly allowedBy: readonly AllowingRule[];
-  /** The cluster-scoped policy rule that decided this side, when an Admin or Baseline tier did. */
+  /** The cluster-scoped policy rule that decided this side. @default - none (no Admin or Baseline rule decided) */
   readonly decidedBy?: TierDecision;
-  /** An Admin-tier Pass that handed this traffic to the NetworkPolicy tier. */
+  /** An Admin-tier Pass that handed this traffic to the NetworkPolicy tier. @default - none */
   readonly passedBy?: TierDecision;
 }
 
 /** The answer to a {@link TrafficQuery}. */
 export interface TrafficVerdict {
+  /** Whether the connection is allowed: both sides (and every cluster policy tier) let it through. */
   readonly allowed: boolean;
   /** The source workload or address. */
   readonly from: string;
@@ -84,8 +85,11 @@ export interface TrafficVerdict {
   readonly to: string;
   /** The container port checked: the query's port, or the one a Service port leads to. */
   readonly port: number;
+  /** The protocol checked. */
   readonly protocol: PolicyProtocol;
+  /** The source's side: what its egress policies say. */
   readonly egress: SideVerdict;
+  /** The destination's side: what its ingress policies say. */
   readonly ingress: SideVerdict;
   /** One paragraph a human can read. */
   readonly why: string;

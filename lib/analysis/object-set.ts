@@ -21,7 +21,9 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 export interface DuplicateObject {
   /** `Kind namespace/name` (or `Kind name` for cluster-scoped kinds). */
   readonly description: string;
+  /** The copy kept: the last one given, as kubectl apply would leave it. */
   readonly kept: SourcedObject;
+  /** The earlier copies it replaces. */
   readonly replaced: readonly SourcedObject[];
 }
 

@@ -9,8 +9,11 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** A container port of a workload. */
 export interface ContainerPortInfo {
+  /** The port's name, for named-port rules. @default - unnamed */
   readonly name?: string;
+  /** The container port number. */
   readonly number: number;
+  /** Its protocol. */
   readonly protocol: PolicyProtocol;
 }
 
@@ -18,8 +21,11 @@ export interface ContainerPortInfo {
 export interface WorkloadInfo {
   /** `<namespace>/<name>`. */
   readonly ref: string;
+  /** The namespace it runs in. */
   readonly namespace: string;
+  /** The controller's (or bare Pod's) name. */
   readonly name: string;
+  /** The controller's kind: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod, ... */
   readonly kind: string;
   /**
    * The labels every pod carries: the template's, plus those its controller adds the same to
@@ -30,36 +36,68 @@ export interface WorkloadInfo {
   /**
    * Each pod's labels, when the controller labels pods one by one (a StatefulSet's
    * `statefulset.kubernetes.io/pod-name: <name>-<i>` and `apps.kubernetes.io/pod-index`).
+   * @default - every pod carries `labels` alone
    */
   readonly podLabelSets?: readonly Labels[];
+  /** The ports its serving containers declare. */
   readonly ports: readonly ContainerPortInfo[];
+  /** Whether its pods use the node's network (no NetworkPolicy applies to them). */
   readonly hostNetwork: boolean;
   /**
    * For a host-network workload, addresses it binds on every node that pods send to directly,
    * so ipBlock peers reach it there: NodeLocal DNSCache's `-localip` (its link-local address,
    * and the kube-dns Service address in iptables mode). Node addresses are not in the input.
+   * @default - none
    */
   readonly hostAddresses?: readonly IpAddress[];
+  /** The object it was read from. @default - none (a stand-in) */
   readonly source?: SourcedObject;
 }
 
 /** A NetworkPolicy peer, parsed. */
 export type PolicyPeer =
-  | { readonly kind: 'pods'; readonly podSelector?: Selector; readonly namespaceSelector?: Selector }
-  | { readonly kind: 'ipBlock'; readonly cidr: IpRange; readonly except: readonly IpRange[]; readonly text: string }
-  | { readonly kind: 'invalid'; readonly reason: string };
+  | {
+    /** Pods by selector. */
+    readonly kind: 'pods';
+    /** Which pods. @default - every pod of the selected namespaces */
+    readonly podSelector?: Selector;
+    /** Which namespaces. @default - the policy's own */
+    readonly namespaceSelector?: Selector;
+  }
+  | {
+    /** Addresses. */
+    readonly kind: 'ipBlock';
+    /** The block. */
+    readonly cidr: IpRange;
+    /** Blocks inside it that are left out. */
+    readonly except: readonly IpRange[];
+    /** The block as written. */
+    readonly text: string;
+  }
+  | {
+    /** A peer the API server would refuse: it matches nothing. */
+    readonly kind: 'invalid';
+    /** Why. */
+    readonly reason: string;
+  };
 
 /** A NetworkPolicy port, parsed. `port` undefined: every port of the protocol. */
 export interface PolicyPortSpec {
+  /** The protocol. */
   readonly protocol: PolicyProtocol;
+  /** A number, or a name resolved on the destination. @default - every port of the protocol */
   readonly port?: number | string;
+  /** The last port of a range from `port`. @default - `port` alone */
   readonly endPort?: number;
 }
 
 /** One ingress or egress rule. `peers`/`ports` null: every peer / every port. */
 export interface PolicyRule {
+  /** Its index in the policy's `ingress` or `egress` list. */
   readonly index: number;
+  /** The peers it admits; `null` for every peer. */
   readonly peers: readonly PolicyPeer[] | null;
+  /** The ports; `null` for every port. */
   readonly ports: readonly PolicyPortSpec[] | null;
 }
 
@@ -67,13 +105,21 @@ export interface PolicyRule {
 export interface PolicyInfo {
   /** `<namespace>/<name>`. */
   readonly ref: string;
+  /** Its namespace. */
   readonly namespace: string;
+  /** Its name. */
   readonly name: string;
+  /** The pods it applies to. */
   readonly podSelector: Selector;
+  /** Whether it isolates them for ingress (`policyTypes`, defaulted as the API server does). */
   readonly isolatesIngress: boolean;
+  /** Whether it isolates them for egress. */
   readonly isolatesEgress: boolean;
+  /** Its ingress rules. */
   readonly ingress: readonly PolicyRule[];
+  /** Its egress rules. */
   readonly egress: readonly PolicyRule[];
+  /** The object it was read from. @default - none */
   readonly source?: SourcedObject;
 }
 

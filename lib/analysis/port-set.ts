@@ -10,6 +10,14 @@ export type PolicyProtocol = typeof PROTOCOLS[number];
 
 type Intervals = readonly (readonly [number, number])[];
 
+/** One port of one protocol. */
+export interface ProtocolPort {
+  /** The protocol. */
+  readonly protocol: PolicyProtocol;
+  /** The port number. */
+  readonly port: number;
+}
+
 /** An immutable set of (protocol, port) pairs. */
 export class PortSet {
   /** No ports. */
@@ -85,7 +93,7 @@ export class PortSet {
   }
 
   /** One port of the set (the lowest, TCP first), for asking why it is allowed. */
-  public first(): { protocol: PolicyProtocol; port: number } | undefined {
+  public first(): ProtocolPort | undefined {
     for (const p of PROTOCOLS) if (this.intervals[p].length > 0) return { protocol: p, port: this.intervals[p][0][0] };
     return undefined;
   }

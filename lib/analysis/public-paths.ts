@@ -17,10 +17,13 @@ const INGRESS_CONTROLLER_NAMES = ['ingress-nginx', 'traefik', 'haproxy-ingress',
 
 /** One hop of a public path, as the analyzer answers it. */
 export interface PathHop {
+  /** Where the hop starts: `internet`, or the edge workload. */
   readonly from: string;
+  /** Where it ends: the edge workload, or the backend. */
   readonly to: string;
   /** The port asked, as `TCP 443` (a Service port is followed to the container port). */
   readonly port: string;
+  /** Whether the policies allow this hop. */
   readonly allowed: boolean;
 }
 
@@ -32,15 +35,15 @@ export interface PublicPath {
   readonly route: string;
   /** `namespace/service:port`. */
   readonly service: string;
-  /** The edge workload (controller or proxy), when the input holds it. */
+  /** The edge workload (controller or proxy). @default - none (the input lacks it) */
   readonly edge?: string;
-  /** The backend workload, when the Service selects one in the input. */
+  /** The backend workload the edge reaches. @default - none (the hop was not answered) */
   readonly backend?: string;
   /** Every workload the Service selects, also when the edge is missing (the route still names them). */
   readonly backends: readonly string[];
   /** internet -> edge, then edge -> backend; missing hops are explained in `problem`. */
   readonly hops: readonly PathHop[];
-  /** Why a hop could not be answered (the edge or backend is not in the input). */
+  /** Why a hop could not be answered (the edge or backend is not in the input). @default - none (every hop answered) */
   readonly problem?: string;
   /** `open`: traffic flows the whole way; `closed`: a hop denies it; `unknown`: a hop cannot be answered (see `problem`). */
   readonly status: 'open' | 'closed' | 'unknown';

@@ -9,15 +9,21 @@ export type Labels = Readonly<Record<string, string>>;
 
 /** One matchExpressions requirement. */
 export interface SelectorRequirement {
+  /** The label key. */
   readonly key: string;
+  /** How the value relates to `values`. */
   readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /** The values, for `In` and `NotIn`. */
   readonly values: readonly string[];
 }
 
 /** A parsed label selector. `invalid` says why it can match nothing. */
 export interface Selector {
+  /** Labels that must all match. */
   readonly matchLabels: Labels;
+  /** Requirements that must all hold. */
   readonly expressions: readonly SelectorRequirement[];
+  /** Why the selector is invalid (it then matches nothing). @default - it is valid */
   readonly invalid?: string;
 }
 

@@ -16,7 +16,7 @@ export interface SurfaceItem {
   readonly object: string;
   /** What it opens: ports, addresses, host and path, backend. */
   readonly detail: string;
-  /** `file:line` of the object, when it was read from a file. */
+  /** `file:line` of the object. @default - none (not read from a file) */
   readonly at?: string;
 }
 

@@ -36,11 +36,15 @@ export interface CompiledTierRule {
 
 /** Who decided one side of a connection in a tier. */
 export interface TierDecision {
+  /** The tier that decided: Admin (before NetworkPolicy) or Baseline (after). */
   readonly tier: 'Admin' | 'Baseline';
+  /** The deciding policy, e.g. `ClusterNetworkPolicy deny-metadata`. */
   readonly policy: string;
+  /** Its priority (lower decides first). */
   readonly priority: number;
   /** `ingress[0]` or `egress[2]`, with the rule's name when it has one. */
   readonly rule: string;
+  /** What the rule did. */
   readonly action: 'Accept' | 'Deny' | 'Pass';
 }
 

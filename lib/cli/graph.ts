@@ -1,4 +1,4 @@
-import { Matrix, PublicPath } from '../analysis/network-model';
+import { Matrix, MatrixCell, PublicPath } from '../analysis/network-model';
 
 /** Output formats for `netkit graph`. */
 export type GraphFormat = 'mermaid' | 'dot' | 'svg';
@@ -61,12 +61,12 @@ export function toMermaid(matrix: Matrix, paths: readonly PublicPath[] = []): st
 
 /** Extras for the report's graph. */
 export interface DotOptions {
-  /** Write `class="ns-<namespace>"` on nodes, clusters and edges, for filtering by namespace. */
+  /** Write `class="ns-<namespace>"` on nodes, clusters and edges, for filtering by namespace. @default false */
   readonly classes?: boolean;
-  /** Edges a change widened or narrowed, by `from\u0000to`. */
+  /** Edges a change widened or narrowed, by `from\u0000to`. @default - none */
   readonly changes?: ReadonlyMap<string, 'widened' | 'narrowed'>;
-  /** Connections a change closed entirely, drawn dashed. */
-  readonly closed?: readonly { readonly from: string; readonly to: string; readonly ports: string }[];
+  /** Connections a change closed entirely, drawn dashed. @default - none */
+  readonly closed?: readonly MatrixCell[];
 }
 
 const CHANGE_STYLE = { widened: 'color="#c62828", fontcolor="#c62828", penwidth=2.2', narrowed: 'color="#2e7d32", fontcolor="#2e7d32", penwidth=1.6' };

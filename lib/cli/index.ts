@@ -1,4 +1,4 @@
 export { run, CliIo } from './main';
-export { toMermaid, toDot, toSvg, GraphFormat } from './graph';
+export { toMermaid, toDot, toSvg, GraphFormat, DotOptions } from './graph';
 export { matrixTable, matrixCsv } from './format';
 export { readInputs, LoadedInputs } from './inputs';

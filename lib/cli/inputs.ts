@@ -4,7 +4,9 @@ import { InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYaml }
 
 /** Objects read from files, with notices for what was skipped. */
 export interface LoadedInputs {
+  /** The objects read, with file and line. */
   readonly objects: SourcedObject[];
+  /** Files and documents skipped, and why. */
   readonly notices: string[];
   /** The files read (`-` for standard input). */
   readonly files: string[];

@@ -15,7 +15,9 @@ import { Finding, Severity } from '../lint/types';
 
 /** Where the CLI writes (and reads `-` from); tests pass their own. */
 export interface CliIo {
+  /** Writes to standard output. */
   readonly out: (text: string) => void;
+  /** Writes to standard error. */
   readonly err: (text: string) => void;
   /** Standard input, read when a path is `-`. @default the process's standard input */
   readonly stdin?: () => string;

@@ -10,11 +10,17 @@ export class IssuerRef {
     return new IssuerRef(name, 'Issuer');
   }
 
-  private constructor(public readonly name: string, public readonly kind: 'ClusterIssuer' | 'Issuer') {}
+  private constructor(
+    /** The issuer's name. */
+    public readonly name: string,
+    /** A cluster-wide `ClusterIssuer`, or an `Issuer` in the object's namespace. */
+    public readonly kind: 'ClusterIssuer' | 'Issuer',
+  ) {}
 }
 
 /** Options for an explicit cert-manager Certificate. */
 export interface ExplicitCertificateOptions {
+  /** The cert-manager issuer that signs it. */
   readonly issuer: IssuerRef;
   /** Certificate lifetime, as cert-manager parses it (e.g. `2160h`). @default - the issuer's */
   readonly duration?: string;
@@ -58,5 +64,10 @@ export class Certificate {
     return new Certificate({ kind: 'secret', secretName });
   }
 
-  private constructor(/** @internal */ public readonly _spec: CertificateSpec) {}
+  /** @internal */
+  public readonly _spec: CertificateSpec;
+
+  private constructor(spec: CertificateSpec) {
+    this._spec = spec;
+  }
 }

@@ -48,6 +48,7 @@ export enum GuardrailAction {
 export interface GuardrailRule {
   /** The rule's name, shown in the analyzer's reasons. At most 100 characters. @default - unnamed */
   readonly name?: string;
+  /** What a match does: allow, deny, or pass to the next tier. */
   readonly action: GuardrailAction;
   /** The other ends: 1 to 25. `ClusterPeer.networks` only in egress rules. */
   readonly peers: ClusterPeer[];
@@ -59,6 +60,7 @@ export interface GuardrailRule {
 export interface GuardrailPolicyOptions {
   /** metadata.name. @default - `<namePrefix>-<id>` (v1alpha1 Baseline: always `default`) */
   readonly name?: string;
+  /** Admin (before NetworkPolicy) or Baseline (where no NetworkPolicy decided). */
   readonly tier: GuardrailTier;
   /**
    * 0 (first) to 1000. Two policies of one tier with the same priority have no defined order,

@@ -8,7 +8,7 @@ import { formatIp, parseCidr, parseIp, rangeContains } from '../net/ip';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../net/names';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
-import { IExternalEgress } from '../policy/workload-network';
+import { ExternalEgressRule, IExternalEgress } from '../policy/workload-network';
 import { nameFixHint } from '../private/construct-name';
 import { failAt } from '../private/errors';
 import { Transaction } from '../private/transaction';
@@ -61,7 +61,9 @@ export class ExternalService extends Construct implements IExternalEgress {
     return new ExternalService(scope, id, props, 'addresses');
   }
 
+  /** The Service's `metadata.name`. */
   public readonly name: string;
+  /** The namespace it lives in. */
   public readonly namespaceName: string;
   /** The Service object. */
   public readonly service: k8s.KubeService;
@@ -152,7 +154,7 @@ export class ExternalService extends Construct implements IExternalEgress {
   }
 
   /** The addresses and ports a client must be allowed to reach. */
-  public egressRule(asker: IConstruct): { peer: Peer; ports: Port[] } {
+  public egressRule(asker: IConstruct): ExternalEgressRule {
     if (this.hostname !== undefined) {
       failAt(asker, `cannot write a NetworkPolicy for ${this.node.path}: it is the name ${this.hostname}, and NetworkPolicy matches IP addresses, never names. Allow its address ranges with allowEgressTo(Peer.cidr(...)), or Peer.internet() with its ports.`);
     }

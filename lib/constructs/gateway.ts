@@ -34,7 +34,12 @@ export class AllowedRoutes {
     return new AllowedRoutes({ from: 'All' });
   }
 
-  private constructor(/** @internal */ public readonly _namespaces: { from: 'All' | 'Same' | 'Selector'; selector?: { matchLabels: Record<string, string> } }) {}
+  /** @internal */
+  public readonly _namespaces: { from: 'All' | 'Same' | 'Selector'; selector?: { matchLabels: Record<string, string> } };
+
+  private constructor(namespaces: { from: 'All' | 'Same' | 'Selector'; selector?: { matchLabels: Record<string, string> } }) {
+    this._namespaces = namespaces;
+  }
 }
 
 /** An HTTPS listener. */
@@ -99,7 +104,9 @@ export interface GatewayDataPlane {
  * the routes each may accept, and (by default) an HTTP listener that only redirects.
  */
 export class Gateway extends Construct {
+  /** The Gateway's `metadata.name`. */
   public readonly name: string;
+  /** The namespace it lives in. */
   public readonly namespaceName: string;
   /** The Gateway object. */
   public readonly gateway: ApiObject;

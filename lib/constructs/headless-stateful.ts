@@ -26,9 +26,13 @@ export enum PodManagementPolicy {
 
 /** PersistentVolumeClaim access modes. */
 export enum AccessMode {
+  /** Mounted read-write by pods on one node (what most block storage offers). */
   READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Mounted read-write by a single pod. */
   READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+  /** Mounted read-only by pods on many nodes. */
   READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Mounted read-write by pods on many nodes (shared file systems). */
   READ_WRITE_MANY = 'ReadWriteMany',
 }
 
@@ -120,6 +124,7 @@ export class HeadlessStateful extends ServiceWorkload {
   public readonly clientPorts: readonly Port[];
   /** Ports only replicas may use. */
   public readonly peerPorts: readonly Port[];
+  /** How many pods the StatefulSet runs. */
   public readonly replicas: number;
   /** The governing headless Service's name, `<name>-headless`. */
   public readonly headlessServiceName: string;
@@ -131,6 +136,7 @@ export class HeadlessStateful extends ServiceWorkload {
   public readonly clientService?: k8s.KubeService;
   /** The PodDisruptionBudget, if any. */
   public readonly podDisruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The pods' own NetworkPolicy, which intents such as `connectTo` extend. */
   public readonly networkPolicy: ManagedNetworkPolicy;
   public readonly network: WorkloadNetwork;
   /** Its own ServiceAccount, with `serviceAccount: true`; bind Roles to it. */

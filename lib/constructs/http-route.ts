@@ -14,6 +14,7 @@ import { Transaction, atomically, recordUndo } from '../private/transaction';
 
 /** One weighted backend of a route rule. */
 export interface WeightedBackend {
+  /** The workload construct whose Service gets the requests. */
   readonly backend: IServiceBackend;
   /** Relative weight, 0-1,000,000 (the Gateway API range). @default 1 */
   readonly weight?: number;
@@ -27,6 +28,7 @@ export interface HttpRouteRule {
   readonly path?: string;
   /** PREFIX is written as `PathPrefix`, EXACT as `Exact`, IMPLEMENTATION_SPECIFIC as `RegularExpression`. @default PathType.PREFIX */
   readonly pathType?: PathType;
+  /** One or more backends; with several, requests are split by weight. */
   readonly backends: WeightedBackend[];
 }
 
@@ -65,7 +67,9 @@ type RenderedRule = NonNullable<IHTTPRoute['spec']['rules']>[number];
  * ```
  */
 export class HttpRoute extends Construct implements IHttpExposure {
+  /** The HTTPRoute's `metadata.name`. */
   public readonly name: string;
+  /** The namespace it lives in. */
   public readonly namespaceName: string;
   /** The HTTPRoute object. */
   public readonly route: ApiObject;

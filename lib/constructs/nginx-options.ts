@@ -1,10 +1,23 @@
 import { Cidr } from '../net/cidr';
 
 /** Protocols ingress-nginx can speak to a backend. */
+/** The annotations {@link nginxAnnotations} writes, or why it cannot. */
+export interface NginxAnnotations {
+  /** ingress-nginx annotations, by key. */
+  readonly annotations: Record<string, string>;
+  /** What is wrong with the options, when something is. @default - nothing */
+  readonly problem?: string;
+}
+
+/** How ingress-nginx talks to the backend. */
 export enum BackendProtocol {
+  /** Plain HTTP to the backend. */
   HTTP = 'HTTP',
+  /** TLS to the backend. */
   HTTPS = 'HTTPS',
+  /** gRPC over plain HTTP/2. */
   GRPC = 'GRPC',
+  /** gRPC over TLS. */
   GRPCS = 'GRPCS',
 }
 
@@ -38,11 +51,28 @@ export interface NginxOptions {
   /** Largest request body, e.g. `8m`. @default - the controller's (1m) */
   readonly proxyBodySize?: string;
   /** Seconds. @default - the controller's (5 / 60 / 60) */
-  readonly timeouts?: { readonly connect?: number; readonly send?: number; readonly read?: number };
+  readonly timeouts?: {
+    /** Seconds to open a connection to the backend, 1-3600. @default - the controller's (5) */
+    readonly connect?: number;
+    /** Seconds between two writes to the backend, 1-3600. @default - the controller's (60) */
+    readonly send?: number;
+    /** Seconds between two reads from the backend, 1-3600. @default - the controller's (60) */
+    readonly read?: number;
+  };
   /** Per-client-IP limits. @default - none */
-  readonly rateLimit?: { readonly rps?: number; readonly connections?: number };
+  readonly rateLimit?: {
+    /** Requests per second per client address. @default - no limit */
+    readonly rps?: number;
+    /** Concurrent connections per client address. @default - no limit */
+    readonly connections?: number;
+  };
   /** Basic authentication from an htpasswd Secret. @default - none */
-  readonly basicAuth?: { readonly secretName: string; readonly realm?: string };
+  readonly basicAuth?: {
+    /** The Secret holding an `auth` key in htpasswd format. */
+    readonly secretName: string;
+    /** The realm the browser shows. @default - the controller's */
+    readonly realm?: string;
+  };
   /** @default BackendProtocol.HTTP */
   readonly backendProtocol?: BackendProtocol;
   /** Only these client ranges may use the Ingress. @default - everyone */
@@ -63,7 +93,7 @@ const PREFIX = 'nginx.ingress.kubernetes.io/';
 const SIZE = /^\d+[kKmMgG]?$/;
 
 /** Renders the options as annotations; returns the problem (for a construct error) if any. */
-export function nginxAnnotations(options: NginxOptions, tls: boolean): { annotations: Record<string, string>; problem?: string } {
+export function nginxAnnotations(options: NginxOptions, tls: boolean): NginxAnnotations {
   const a: Record<string, string> = {};
   const fail = (problem: string) => ({ annotations: {}, problem });
   if (tls && (options.sslRedirect ?? true)) {

@@ -61,6 +61,7 @@ export class ScheduledJob extends NetworkedWorkload {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The cdk8s-plus CronJob. */
   public readonly cronJob: kplus.CronJob;
+  /** The pods' own NetworkPolicy, which intents such as `connectTo` extend. */
   public readonly networkPolicy: ManagedNetworkPolicy;
   public readonly network: WorkloadNetwork;
   /** Its own ServiceAccount, with `serviceAccount: true`. */

@@ -41,12 +41,15 @@ export interface IngressPath {
   readonly path?: string;
   /** @default PathType.PREFIX */
   readonly pathType?: PathType;
+  /** Where matching requests go: a workload construct, or `IngressBackend.service(...)`. */
   readonly backend: IServiceBackend | IngressBackend;
 }
 
 /** A host and its paths. */
 export interface IngressRule {
+  /** The DNS name (a wildcard only as the whole left-most label). */
   readonly host: string;
+  /** Its paths, each to one backend. */
   readonly paths: IngressPath[];
 }
 
@@ -110,7 +113,9 @@ interface Route {
  * ```
  */
 export class TlsIngress extends Construct implements IHttpExposure {
+  /** The Ingress's `metadata.name`. */
   public readonly name: string;
+  /** The namespace it lives in. */
   public readonly namespaceName: string;
   /** The Ingress object. */
   public readonly ingress: k8s.KubeIngress;

@@ -38,6 +38,7 @@ export class Worker extends NetworkedWorkload {
   public readonly ports: readonly Port[];
   /** The cdk8s-plus Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** The pods' own NetworkPolicy, which intents such as `connectTo` extend. */
   public readonly networkPolicy: ManagedNetworkPolicy;
   public readonly network: WorkloadNetwork;
   /** Its own ServiceAccount, with `serviceAccount: true`. */

@@ -23,8 +23,11 @@ export enum PodsMode {
 
 /** How `forward` picks among its upstreams. */
 export enum ForwardPolicy {
+  /** Pick an upstream at random (the plugin's default). */
   RANDOM = 'random',
+  /** Take the upstreams in turn. */
   ROUND_ROBIN = 'round_robin',
+  /** Always try the first upstream first. */
   SEQUENTIAL = 'sequential',
 }
 
@@ -51,14 +54,22 @@ export interface ForwardOptions {
   readonly tlsServerName?: string;
 }
 
+/** The size of one of the cache plugin's caches. */
+export interface CacheSize {
+  /** How many answers it holds. */
+  readonly capacity: number;
+  /** Their maximum TTL in seconds. @default - the cache's `ttl` */
+  readonly ttl?: number;
+}
+
 /** Options for the `cache` plugin. */
 export interface CacheOptions {
   /** Maximum TTL in seconds of cached answers. @default 30 */
   readonly ttl?: number;
   /** Capacity (and, optionally, max TTL) for positive answers. @default - the plugin's 9984 (not written) */
-  readonly success?: { readonly capacity: number; readonly ttl?: number };
+  readonly success?: CacheSize;
   /** Capacity (and, optionally, max TTL) for negative answers. @default - the plugin's 9984 (not written) */
-  readonly denial?: { readonly capacity: number; readonly ttl?: number };
+  readonly denial?: CacheSize;
   /** Refresh popular entries before they expire: `prefetch <amount>`. @default - off */
   readonly prefetch?: number;
   /** Serve expired entries while the upstream is unreachable. @default false */
@@ -77,7 +88,9 @@ export interface KubernetesPluginOptions {
 
 /** One `hosts` entry: an address and its names. */
 export interface HostEntry {
+  /** The IP address the names resolve to. */
   readonly address: string;
+  /** The names, fully qualified. */
   readonly names: string[];
 }
 
@@ -104,7 +117,9 @@ export class RewriteRule {
   private constructor(
     /** exact, suffix or regex. */
     public readonly match: 'exact' | 'suffix' | 'regex',
+    /** The name, suffix or pattern asked for. */
     public readonly from: string,
+    /** What it is rewritten to. */
     public readonly to: string,
   ) {}
 

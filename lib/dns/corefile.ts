@@ -9,28 +9,74 @@
 
 /** One directive: a plugin (or a plugin's property) with arguments and an optional block. */
 export interface CorefileDirective {
+  /** The plugin or directive name, e.g. `forward`. */
   readonly name: string;
+  /** Its arguments on the same line, unquoted. */
   readonly args: readonly string[];
-  /** Nested directives between `{` and `}`; undefined when the directive has no block. */
+  /** Nested directives between `{` and `}`. @default - no block */
   readonly block?: readonly CorefileDirective[];
-  /** The 1-based line it starts on, when parsed. */
+  /** The 1-based line it starts on, when parsed. @default - not parsed from text */
   readonly line?: number;
+}
+
+/** What {@link parseCorefile} returns: the Corefile as far as it could be read, and every syntax error. */
+export interface ParsedCorefile {
+  /** The entries read. */
+  readonly corefile: Corefile;
+  /** Syntax errors, with lines; empty when the text is a valid Corefile. */
+  readonly errors: CorefileSyntaxError[];
+}
+
+/** What {@link parseDirectives} returns. */
+export interface ParsedDirectives {
+  /** The directives read. */
+  readonly directives: CorefileDirective[];
+  /** Syntax errors, with lines relative to the text given. */
+  readonly errors: CorefileSyntaxError[];
 }
 
 /** A top-level entry of a Corefile. */
 export type CorefileEntry =
-  | { readonly kind: 'server'; readonly keys: readonly string[]; readonly directives: readonly CorefileDirective[]; readonly line?: number }
-  | { readonly kind: 'snippet'; readonly name: string; readonly directives: readonly CorefileDirective[]; readonly line?: number }
-  | { readonly kind: 'import'; readonly args: readonly string[]; readonly line?: number };
+  | {
+    /** A server block: zones and port it answers for, and its plugins. */
+    readonly kind: 'server';
+    /** The server block's keys, e.g. `.:53` or `corp.example:53`. */
+    readonly keys: readonly string[];
+    /** The plugins in the block. */
+    readonly directives: readonly CorefileDirective[];
+    /** The 1-based line it starts on, when parsed. @default - not parsed from text */
+    readonly line?: number;
+  }
+  | {
+    /** A reusable snippet, `(name) { ... }`. */
+    readonly kind: 'snippet';
+    /** The snippet's name, without parentheses. */
+    readonly name: string;
+    /** The directives it holds. */
+    readonly directives: readonly CorefileDirective[];
+    /** The 1-based line it starts on, when parsed. @default - not parsed from text */
+    readonly line?: number;
+  }
+  | {
+    /** A top-level `import` of other files or snippets. */
+    readonly kind: 'import';
+    /** What it imports (a path, a glob or a snippet name). */
+    readonly args: readonly string[];
+    /** The 1-based line it is on, when parsed. @default - not parsed from text */
+    readonly line?: number;
+  };
 
 /** A whole Corefile. */
 export interface Corefile {
+  /** Its server blocks, snippets and imports, in order. */
   readonly entries: readonly CorefileEntry[];
 }
 
 /** A syntax error, with the line CoreDNS would report. */
 export interface CorefileSyntaxError {
+  /** The 1-based line. */
   readonly line: number;
+  /** What is wrong, as CoreDNS would say it. */
   readonly message: string;
 }
 
@@ -80,7 +126,7 @@ const isOpen = (t: Token | undefined) => t !== undefined && !t.quoted && t.text 
 const isClose = (t: Token | undefined) => t !== undefined && !t.quoted && t.text === '}';
 
 /** Parses a Corefile. Errors carry line numbers; what parsed before an error is kept. */
-export function parseCorefile(text: string): { corefile: Corefile; errors: CorefileSyntaxError[] } {
+export function parseCorefile(text: string): ParsedCorefile {
   const errors: CorefileSyntaxError[] = [];
   const tokens = tokenize(text, errors);
   let at = 0;
@@ -147,7 +193,7 @@ export function parseCorefile(text: string): { corefile: Corefile; errors: Coref
 }
 
 /** Parses a list of directives with no server block around them (a `*.override` import file). */
-export function parseDirectives(text: string): { directives: CorefileDirective[]; errors: CorefileSyntaxError[] } {
+export function parseDirectives(text: string): ParsedDirectives {
   const { corefile, errors } = parseCorefile(`.:0 {\n${text}\n}`);
   const entry = corefile.entries[0];
   const shifted = errors.map((e) => ({ ...e, line: e.line - 1 }));
@@ -195,9 +241,11 @@ export function printDirectiveList(directives: readonly CorefileDirective[]): st
 
 /** A server block key split into its parts: `dns://corp.example.:5353` -> corp.example., 5353. */
 export interface ServerKey {
+  /** The transport: `dns` (default), `tls`, `https`, `grpc` or `quic`. */
   readonly scheme: string;
   /** The zone, fully qualified with a trailing dot (`.` for the root). */
   readonly zone: string;
+  /** The port (the scheme's default when the key gives none). */
   readonly port: number;
 }
 

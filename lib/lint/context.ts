@@ -35,6 +35,7 @@ export function records(object: unknown, ...path: string[]): readonly Json[] {
 
 /** Pods that serve the cluster's DNS, as egress rules must reach them. */
 export interface DnsTarget {
+  /** The namespace the DNS pods run in. */
   readonly namespace: string;
   /** Labels of the DNS pods; `{}` for any pod of the namespace. */
   readonly podLabels: Labels;
@@ -52,10 +53,18 @@ export const DEFAULT_DNS_TARGETS: readonly DnsTarget[] = [
   { namespace: 'openshift-dns', podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, port: 5353 },
 ];
 
+/** A range of ports, both ends included. */
+export interface PortRange {
+  /** The first port. */
+  readonly min: number;
+  /** The last port. */
+  readonly max: number;
+}
+
 /** Cluster facts some rules need. */
 export interface LintContextOptions {
   /** The API server's --service-node-port-range. */
-  readonly nodePortRange: { readonly min: number; readonly max: number };
+  readonly nodePortRange: PortRange;
   /** The cluster's DNS servers. */
   readonly dns: readonly DnsTarget[];
   /** Rule ids turned off: a rule that another would repeat defers to it only while that one runs. */
@@ -78,16 +87,34 @@ export interface LintContextOptions {
  * a missing egress policy is an oversight, not a choice), everywhere, or nowhere.
  */
 export enum EgressIsolationScope {
+  /** Only in namespaces that deny ingress by default (the default). */
   DEFAULT_DENY_NAMESPACES = 'default-deny-namespaces',
+  /** Every workload. */
   EVERYWHERE = 'everywhere',
+  /** Nowhere: the rule is silent. */
   OFF = 'off',
 }
 
 /** How sure a rule can be that the pods it looks for are all in the input. */
 export type PodCertainty =
-  | { readonly certain: true }
-  | { readonly certain: false; readonly silent: true }
-  | { readonly certain: false; readonly silent: false; readonly caveat: string };
+  | {
+    /** Every pod of the namespace is in the input. */
+    readonly certain: true;
+  }
+  | {
+    /** Pods may be missing from the input. */
+    readonly certain: false;
+    /** Say nothing: the namespace has no pods in the input at all. */
+    readonly silent: true;
+  }
+  | {
+    /** Pods may be missing from the input. */
+    readonly certain: false;
+    /** Report, with the caveat. */
+    readonly silent: false;
+    /** Why the finding may be wrong, appended to its message. */
+    readonly caveat: string;
+  };
 
 /** Kubernetes defaults. */
 export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = {
@@ -105,11 +132,15 @@ const PODLESS_GROUPS = ['cert-manager.io', 'gateway.networking.k8s.io', 'monitor
 
 /** A workload with its raw pod spec, for rules about containers and probes. */
 export interface LintWorkload extends WorkloadInfo {
+  /** The object it was read from. */
   readonly object: Json;
+  /** Its pod spec (`spec`, `spec.template.spec` or a CronJob's job template's). */
   readonly podSpec: Json;
+  /** The pod template's labels. */
   readonly podLabels: Labels;
+  /** Its containers (`containers`; init containers are read where a rule needs them). */
   readonly containers: readonly Json[];
-  /** Made by an operator from a custom resource: no pod spec is in the input. */
+  /** Made by an operator from a custom resource: no pod spec is in the input. @default false */
   readonly operatorMade?: boolean;
 }
 
@@ -118,8 +149,11 @@ export interface LintWorkload extends WorkloadInfo {
  * specs, Services, NetworkPolicies with API defaults applied, and namespaces.
  */
 export class LintContext {
+  /** The objects a cluster would hold: one per identity, the last copy given. */
   public readonly objects: readonly SourcedObject[];
+  /** Every workload read from the objects. */
   public readonly workloads: LintWorkload[] = [];
+  /** Every NetworkPolicy read from the objects. */
   public readonly policies: PolicyInfo[] = [];
   /** Namespaces declared by a Namespace object, with labels (the name label included). */
   public readonly declaredNamespaces = new Map<string, Labels>();
@@ -137,11 +171,16 @@ export class LintContext {
   /** The workloads each Service selects, matched once for the several rules that ask. */
   private readonly selectedBy = new Map<Json, LintWorkload[] | undefined>();
   private byLabel?: Map<string, LintWorkload[]>;
+  /** What was read with a caveat (duplicates replaced, kinds not modelled). */
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
   public readonly duplicates: readonly DuplicateObject[];
 
-  constructor(input: readonly SourcedObject[], public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS) {
+  constructor(
+    input: readonly SourcedObject[],
+    /** The cluster facts the rules are told. */
+    public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS,
+  ) {
     // The objects a cluster would hold: one per identity, the last one given (as the analyzer reads them).
     const resolved = resolveDuplicates(input);
     this.duplicates = resolved.duplicates;

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, EgressIsolationScope, LintContext, dig } from './context';
+import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, EgressIsolationScope, LintContext, PortRange, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/loader';
@@ -17,7 +17,7 @@ export interface LintOptions {
   /** Findings below this severity are dropped. @default Severity.INFO (everything) */
   readonly minSeverity?: Severity;
   /** The cluster's node-port range. @default { min: 30000, max: 32767 } */
-  readonly nodePortRange?: { readonly min: number; readonly max: number };
+  readonly nodePortRange?: PortRange;
   /**
    * Whether the input holds every object of the namespaces it touches, so rules that look for
    * pods judge namespaces with none in the input too. @default false
@@ -40,6 +40,7 @@ export interface LintOptions {
 
 /** Findings, and the notices about input that was read in a way worth saying. */
 export interface LintReport {
+  /** Every finding, rule by rule. */
   readonly findings: Finding[];
   /** Objects that were skipped, replaced by a later copy, read under a stand-in name, or not modelled. */
   readonly notices: string[];

@@ -3,7 +3,9 @@ import { failValue } from '../private/errors';
 
 /** The JSON shape of a NetworkPolicy ipBlock. */
 export interface IpBlockJson {
+  /** The block, e.g. `10.0.0.0/8`. */
   readonly cidr: string;
+  /** Blocks inside `cidr` that are left out. @default - none */
   readonly except?: string[];
 }
 

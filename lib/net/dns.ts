@@ -64,11 +64,21 @@ export interface DnsConfigOptions {
 
 /** The JSON of a pod's `dnsPolicy` and `dnsConfig`. */
 export interface PodDnsJson {
+  /** How the pod's resolver is set up (`ClusterFirst`, `Default`, `None`, ...). */
   readonly dnsPolicy: DnsPolicy;
+  /** Resolver settings merged with (or, for `None`, instead of) the policy's. @default - none */
   readonly dnsConfig?: {
+    /** Resolver addresses, at most 3. @default - none */
     nameservers?: string[];
+    /** Search domains, at most 32. @default - none */
     searches?: string[];
-    options?: { name: string; value?: string }[];
+    /** resolv.conf options such as `ndots`. @default - none */
+    options?: {
+      /** The option's name, e.g. `ndots`. */
+      name: string;
+      /** Its value, e.g. `2`. @default - none (a flag option) */
+      value?: string;
+    }[];
   };
 }
 

@@ -3,3 +3,4 @@ export * from './cidr';
 export * from './peer';
 export * from './dns';
 export * from './cluster-peer';
+export { IpAddress, IpRange } from './ip';

@@ -5,14 +5,19 @@
 
 /** An IP address as a number, with its family. */
 export interface IpAddress {
+  /** IPv4 or IPv6. */
   readonly family: 4 | 6;
+  /** The address as an unsigned 32- or 128-bit number. */
   readonly value: bigint;
 }
 
 /** A parsed CIDR block. `base` has every host bit clear. */
 export interface IpRange {
+  /** IPv4 or IPv6. */
   readonly family: 4 | 6;
+  /** The first address of the block, as a number. */
   readonly base: bigint;
+  /** The prefix length, 0-32 or 0-128. */
   readonly prefix: number;
 }
 

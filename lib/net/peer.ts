@@ -8,8 +8,17 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The JSON shape of a NetworkPolicy peer (networking.k8s.io/v1 NetworkPolicyPeer). */
 export interface PolicyPeerJson {
-  readonly podSelector?: { matchLabels?: Record<string, string> };
-  readonly namespaceSelector?: { matchLabels?: Record<string, string> };
+  /** Pods by label (in the policy's namespace, or in `namespaceSelector`'s). @default - none */
+  readonly podSelector?: {
+    /** Labels the pods must carry. @default - every pod */
+    matchLabels?: Record<string, string>;
+  };
+  /** Namespaces by label. @default - none */
+  readonly namespaceSelector?: {
+    /** Labels the namespaces must carry. @default - every namespace */
+    matchLabels?: Record<string, string>;
+  };
+  /** Addresses outside the pod network. @default - none */
   readonly ipBlock?: IpBlockJson;
 }
 
@@ -236,6 +245,7 @@ export class Peer {
     return this.render(policyNamespace);
   }
 
+  /** The peer as a person reads it, e.g. `pods {app=web} in namespace shop`. */
   public toString(): string {
     return this.description;
   }

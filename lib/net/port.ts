@@ -3,15 +3,21 @@ import { failValue } from '../private/errors';
 
 /** Transport protocols a Kubernetes port may use. */
 export enum Protocol {
+  /** Transmission Control Protocol: the default everywhere. */
   TCP = 'TCP',
+  /** User Datagram Protocol (DNS, QUIC, syslog, ...). */
   UDP = 'UDP',
+  /** Stream Control Transmission Protocol (telecom signalling). */
   SCTP = 'SCTP',
 }
 
 /** The JSON shape of a NetworkPolicy port (networking.k8s.io/v1 NetworkPolicyPort). */
 export interface PolicyPortJson {
+  /** `TCP`, `UDP` or `SCTP`. */
   readonly protocol: string;
+  /** A port number, or a port name resolved on the destination pod. @default - every port of the protocol */
   readonly port?: number | string;
+  /** The last port of a range starting at `port` (a number then). @default - `port` alone */
   readonly endPort?: number;
 }
 

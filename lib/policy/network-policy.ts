@@ -7,13 +7,17 @@ import { recordUndo } from '../private/transaction';
 
 /** The directions a NetworkPolicy can isolate. */
 export enum PolicyType {
+  /** Who may connect to the selected pods. */
   INGRESS = 'Ingress',
+  /** Where the selected pods may connect. */
   EGRESS = 'Egress',
 }
 
 /** One ingress or egress rule: peers (empty: every peer) and ports (empty: every port). */
 export interface PolicyRuleJson {
+  /** Who the rule admits (empty: every peer). */
   readonly peers: PolicyPeerJson[];
+  /** On which ports (empty: every port). */
   readonly ports: PolicyPortJson[];
 }
 

@@ -13,7 +13,19 @@ export interface INetworkedWorkload extends IPeerWorkload, IConstruct {
 
 /** A destination outside the cluster that can say which addresses and ports to allow. */
 export interface IExternalEgress {
-  egressRule(asker: IConstruct): { peer: Peer; ports: Port[] };
+  /**
+   * The peer and ports a client must be allowed to reach; throws, naming `asker`, when
+   * NetworkPolicy cannot say it (a destination known only by name).
+   */
+  egressRule(asker: IConstruct): ExternalEgressRule;
+}
+
+/** Where a client of an external destination may connect. */
+export interface ExternalEgressRule {
+  /** The destination's addresses. */
+  readonly peer: Peer;
+  /** Its ports. */
+  readonly ports: Port[];
 }
 
 /** A port given as a {@link Port} or by the name of a declared port. */

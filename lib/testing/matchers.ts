@@ -2,7 +2,13 @@ import { NetworkModel, TrafficQuery } from '../analysis/network-model';
 import { reachabilityOf } from '../analysis/exposure';
 
 /** What the traffic matchers accept: a model, a cdk8s chart or app, or YAML text. */
-export type TrafficSubject = NetworkModel | { toJson(): unknown[] } | string;
+export type TrafficSubject = NetworkModel | ChartLike | string;
+
+/** A cdk8s Chart or App, or anything else whose `toJson()` returns Kubernetes objects. */
+export interface ChartLike {
+  /** The objects, as `Chart.toJson()` returns them. */
+  toJson(): unknown[];
+}
 
 /** Builds a model from whatever a test has in hand. */
 export function modelOf(subject: TrafficSubject): NetworkModel {
@@ -12,8 +18,11 @@ export function modelOf(subject: TrafficSubject): NetworkModel {
   throw new TypeError('expected a NetworkModel, a cdk8s Chart, or YAML text');
 }
 
-interface MatcherResult {
+/** What a vitest matcher returns. */
+export interface MatcherResult {
+  /** Whether the expectation held. */
   pass: boolean;
+  /** What vitest prints when it did not, with the analyzer's explanation. */
   message: () => string;
 }
 
@@ -49,8 +58,11 @@ function toExposeOnly(this: { isNot: boolean }, received: TrafficSubject, expect
 
 /** `expect(chart).toAllowTraffic({ from, to, port })`, `.toDenyTraffic(...)` and `.toExposeOnly([...])`. */
 export const netkitMatchers = {
+  /** Passes when the source's egress and the destination's ingress both allow the traffic. */
   toAllowTraffic: trafficMatcher(true),
+  /** Passes when a policy on either side denies the traffic. */
   toDenyTraffic: trafficMatcher(false),
+  /** Passes when exactly these workloads can be reached from the internet (reachable or unknown). */
   toExposeOnly,
 };
 

@@ -83,7 +83,12 @@ export class ServiceExposure {
     return new ServiceExposure({ type: 'LoadBalancer', options });
   }
 
-  private constructor(/** @internal */ public readonly _spec: ExposureSpec) {}
+  /** @internal */
+  public readonly _spec: ExposureSpec;
+
+  private constructor(spec: ExposureSpec) {
+    this._spec = spec;
+  }
 
   /** The Service type. */
   public get type(): 'ClusterIP' | 'NodePort' | 'LoadBalancer' {
@@ -106,5 +111,8 @@ export class SessionAffinity {
     return new SessionAffinity(timeoutSeconds);
   }
 
-  private constructor(/** The ClientIP timeout; undefined for none. */ public readonly timeoutSeconds: number | undefined) {}
+  private constructor(
+    /** The ClientIP timeout in seconds; undefined for none. */
+    public readonly timeoutSeconds: number | undefined,
+  ) {}
 }
