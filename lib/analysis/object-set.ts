@@ -116,7 +116,8 @@ function operatorWorkload(source: SourcedObject, notices: string[]): SourcedWork
   const labels = { ...extra, ...shape.labels(name) };
   const setName = `${shape.prefix}-${name}`;
   const replicas = typeof spec.replicas === 'number' && Number.isInteger(spec.replicas) && spec.replicas >= 0 ? Math.min(spec.replicas, 1000) : 1;
-  notices.push(`${describeSourced(object)} is read as the StatefulSet ${namespaceOf(object)}/${setName} that prometheus-operator creates for it (pods labelled ${Object.entries(shape.labels(name)).map(([k, v]) => `${k}=${v}`).join(', ')}; ports ${shape.ports.map((p) => `${p.protocol} ${p.number}`).join(', ')})`);
+  // Named as reach takes it: `ns/name`, or kind-qualified where another workload shares the name.
+  notices.push(`${describeSourced(object)} is read as workload ${namespaceOf(object)}/${setName} (${namespaceOf(object)}/${String(object.kind).toLowerCase()}/${setName} where another workload has that name), the StatefulSet prometheus-operator creates for it (pods labelled ${Object.entries(shape.labels(name)).map(([k, v]) => `${k}=${v}`).join(', ')}; ports ${shape.ports.map((p) => `${p.protocol} ${p.number}`).join(', ')})`);
   return {
     namespace: namespaceOf(object),
     name: setName,

@@ -127,7 +127,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--egress-isolation <scope>', 'where workload-not-egress-isolated looks').choices(Object.values(EgressIsolationScope)).default(EgressIsolationScope.DEFAULT_DENY_NAMESPACES))
     .option('--require-rules-both-ways', "Polaris's reading of isolation: a policy selecting the workload needs an ingress and an egress rule")
     .option('--every-load-balancer-is-exposure', 'strict profile: report every LoadBalancer, source ranges or not')
-    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean }) => {
+    .option('--system-namespaces <names>', 'comma-separated namespaces not advised to default-deny (default: kube-system,kube-public,kube-node-lease; "" judges them all)')
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
@@ -141,6 +142,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         egressIsolation: options.egressIsolation,
         requireRulesBothWays: options.requireRulesBothWays === true,
         everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure === true,
+        ...(options.systemNamespaces !== undefined ? { systemNamespaces: options.systemNamespaces.split(',').map((n) => n.trim()).filter(Boolean) } : {}),
       });
       const notices = report.notices;
       const findings = [...inputs.failures.map(unreadableFinding), ...report.findings];

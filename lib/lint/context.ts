@@ -80,7 +80,15 @@ export interface LintContextOptions {
   readonly requireRulesBothWays: boolean;
   /** The strict profile: every LoadBalancer is exposure, source ranges or not. */
   readonly everyLoadBalancerIsExposure: boolean;
+  /**
+   * Namespaces the cluster's own components run in, which rules about default deny and
+   * isolation do not advise (their add-ons seldom tolerate it).
+   */
+  readonly systemNamespaces: ReadonlySet<string>;
 }
+
+/** The namespaces Kubernetes itself creates and runs components in. */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /**
  * Where workload-not-egress-isolated looks: in namespaces that deny ingress by default (where
@@ -125,6 +133,7 @@ export const DEFAULT_CONTEXT_OPTIONS: LintContextOptions = {
   egressIsolation: EgressIsolationScope.DEFAULT_DENY_NAMESPACES,
   requireRulesBothWays: false,
   everyLoadBalancerIsExposure: false,
+  systemNamespaces: new Set(DEFAULT_SYSTEM_NAMESPACES),
 };
 
 /** API groups whose kinds create no pods (so their objects do not make pods uncertain). */

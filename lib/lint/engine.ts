@@ -1,4 +1,4 @@
-import { DEFAULT_CONTEXT_OPTIONS, DnsTarget, EgressIsolationScope, LintContext, PortRange, dig } from './context';
+import { DEFAULT_CONTEXT_OPTIONS, DEFAULT_SYSTEM_NAMESPACES, DnsTarget, EgressIsolationScope, LintContext, PortRange, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/loader';
@@ -32,6 +32,12 @@ export interface LintOptions {
   readonly requireRulesBothWays?: boolean;
   /** The strict profile: every LoadBalancer is reported as exposure, even with source ranges. @default false */
   readonly everyLoadBalancerIsExposure?: boolean;
+  /**
+   * Namespaces that `namespace-without-default-deny` and `workload-not-isolated` do not judge:
+   * the cluster's own. Pass `[]` to have them judged too.
+   * @default ['kube-system', 'kube-public', 'kube-node-lease']
+   */
+  readonly systemNamespaces?: readonly string[];
   /** The cluster's DNS pods, for egress-without-dns. @default DEFAULT_DNS_TARGETS (kube-system kube-dns on 53, openshift-dns on 5353) */
   readonly dns?: readonly DnsTarget[];
   /** The rules to run. @default ALL_RULES */
@@ -71,6 +77,7 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     egressIsolation: options.egressIsolation ?? DEFAULT_CONTEXT_OPTIONS.egressIsolation,
     requireRulesBothWays: options.requireRulesBothWays ?? false,
     everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure ?? false,
+    systemNamespaces: new Set(options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES),
   });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
   const rules = options.rules ?? ALL_RULES;

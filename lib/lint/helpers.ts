@@ -1,9 +1,14 @@
 import { Json, LintContext, LintWorkload, dig, records } from './context';
 import { namespaceOf } from '../analysis/objects';
-import { Labels } from '../analysis/selectors';
+import { Labels, parseSelector, selectorMatches } from '../analysis/selectors';
+import { readLabels } from '../analysis/objects';
 
-/** A workload's container ports, main containers and sidecars alike. */
+/**
+ * A workload's container ports, main containers and sidecars alike. An operator-made workload
+ * (no pod spec in the input) has the ports its operator documents, as the analyzer reads them.
+ */
 export function containerPorts(workload: LintWorkload): Json[] {
+  if (workload.operatorMade) return workload.ports.map((p) => ({ ...(p.name !== undefined ? { name: p.name } : {}), containerPort: p.number, protocol: p.protocol }));
   return workload.containers.flatMap((c) => records(c, 'ports'));
 }
 
@@ -39,3 +44,43 @@ export function imageIsPinned(image: string): boolean {
   return colon >= 0 && image.slice(colon + 1) !== 'latest';
 }
 
+
+/** A port name that says it serves metrics: `metrics`, `http-metrics`, `metrics-tls`, ... */
+const METRICS_PORT_NAME = /(^|-)metrics($|-)/;
+
+/**
+ * Whether every port of a Service serves metrics: named for it, or scraped by a ServiceMonitor
+ * of the input that selects the Service (its endpoints name the port). A scraper, not users,
+ * reads such a Service: no readiness gate decides whether a user gets an answer.
+ */
+export function isMetricsOnlyService(context: LintContext, service: Json): boolean {
+  const ports = records(service, 'spec', 'ports');
+  if (ports.length === 0) return false;
+  const labels = dig(service, 'metadata', 'labels');
+  const scraped = new Set<string>();
+  for (const monitor of context.ofKind('ServiceMonitor')) {
+    if (namespaceOf(monitor) !== namespaceOf(service) && dig(monitor, 'spec', 'namespaceSelector', 'any') !== true) continue;
+    const selector = parseSelector(dig(monitor, 'spec', 'selector'));
+    if (!selectorMatches(selector, readLabels(labels))) continue;
+    for (const endpoint of records(monitor, 'spec', 'endpoints')) if (typeof endpoint.port === 'string') scraped.add(endpoint.port);
+  }
+  return ports.every((p) => {
+    const name = typeof p.name === 'string' ? p.name : '';
+    const target = typeof p.targetPort === 'string' ? p.targetPort : '';
+    return METRICS_PORT_NAME.test(name) || METRICS_PORT_NAME.test(target) || (name !== '' && scraped.has(name));
+  });
+}
+
+/** Images of proxies that run beside an app to guard its port (authentication, RBAC). */
+const PROXY_IMAGES = /(^|\/)(kube-rbac-proxy|oauth2-proxy|oauth-proxy)(:|@|$)/;
+
+/**
+ * Whether a container is a sidecar proxy in front of another container of its pod: a known
+ * proxy image, or an `--upstream` argument pointing at localhost. It is ready when its
+ * upstream is; the upstream's own probes are what decide.
+ */
+export function isSidecarProxy(container: Json): boolean {
+  if (typeof container.image === 'string' && PROXY_IMAGES.test(container.image.split('@')[0].replace(/:[^/]*$/, '') + ':')) return true;
+  const args = [...(Array.isArray(container.args) ? container.args : []), ...(Array.isArray(container.command) ? container.command : [])].map(String);
+  return args.some((a) => /^--upstream=(https?:\/\/)?(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(a));
+}

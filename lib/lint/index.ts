@@ -2,4 +2,4 @@ export * from './types';
 export * from './engine';
 export * from './sarif';
 export { ALL_RULES } from './rules';
-export { LintContext, LintContextOptions, LintWorkload, Json, PodCertainty, DnsTarget, DEFAULT_DNS_TARGETS, EgressIsolationScope, PortRange } from './context';
+export { LintContext, LintContextOptions, LintWorkload, Json, PodCertainty, DnsTarget, DEFAULT_DNS_TARGETS, DEFAULT_SYSTEM_NAMESPACES, EgressIsolationScope, PortRange } from './context';

@@ -20,11 +20,15 @@ describe('unnamed objects are linted under a stand-in name, not skipped', () => 
 });
 
 describe('probes on ports the container does not serve', () => {
-  test('a numeric probe port no container declares is a warning', () => {
+  test('a numeric probe port no container declares works: one info per container, naming every probe that uses it', () => {
     const declared = withContainer(workload('a', 'web', { app: 'web' }, { ports: [{ containerPort: 8080 }] }), { livenessProbe: { tcpSocket: { port: 8080 } } });
     const undeclared = withContainer(workload('a', 'web', { app: 'web' }, { ports: [{ containerPort: 8080 }] }), { livenessProbe: { tcpSocket: { port: 9090 } } });
     expect(rule([declared], 'probe-port-undeclared')).toEqual([]);
-    expect(rule([undeclared], 'probe-port-undeclared').map((f) => `${f.severity}: ${f.message}`)).toEqual(['warning: livenessProbe of container main uses port 9090, which no container declares']);
+    expect(rule([undeclared], 'probe-port-undeclared').map((f) => `${f.severity}: ${f.message}`)).toEqual(['info: the liveness probe of container main uses port 9090, which no container declares; the probe works (the kubelet connects to the number), but tools that read declared ports do not see it']);
+    const three = withContainer(workload('a', 'web', { app: 'web' }, { ports: [{ containerPort: 8080 }] }), { readinessProbe: { httpGet: { port: 9090, path: '/' } }, livenessProbe: { httpGet: { port: 9090, path: '/' } }, startupProbe: { tcpSocket: { port: 9090 } } });
+    expect(rule([three], 'probe-port-undeclared').map((f) => f.message)).toEqual(['readiness, liveness and startup probes of container main use port 9090, which no container declares; the probe works (the kubelet connects to the number), but tools that read declared ports do not see it']);
+    const named = withContainer(workload('a', 'web', { app: 'web' }, { ports: [{ containerPort: 8080 }] }), { readinessProbe: { httpGet: { port: 'http', path: '/' } }, livenessProbe: { httpGet: { port: 'http', path: '/' } } });
+    expect(rule([named], 'probe-port-undeclared').map((f) => `${f.severity}: ${f.message}`)).toEqual(['error: readiness and liveness probes of container main use port "http", which the container does not declare, so the probe fails']);
   });
 
   test('a named probe port declared for UDP is an error: probes connect over TCP', () => {
@@ -74,8 +78,22 @@ describe('one rule for partial input', () => {
 
 describe('container-side checks', () => {
   test('SSH declared as a container port, not only on a Service', () => {
-    expect(rule([workload('a', 'box', { app: 'box' }, { ports: [{ containerPort: 22 }] })], 'sensitive-port-exposed').map((f) => f.message)).toEqual(['a container declares port 22 (SSH)']);
+    expect(rule([workload('a', 'box', { app: 'box' }, { ports: [{ containerPort: 22 }] })], 'sensitive-port-exposed').map((f) => f.message)).toEqual(['it serves 22 (SSH)']);
     expect(rule([workload('a', 'box', { app: 'box' }, { ports: [{ containerPort: 2222 }] })], 'sensitive-port-exposed')).toEqual([]);
+  });
+
+  test('one finding per workload, naming the Service in front of it; a Service alone only for what no workload declares', () => {
+    const box = workload('a', 'box', { app: 'box' }, { ports: [{ name: 'ssh', containerPort: 22 }] });
+    const front = service('a', 'box', { selector: { app: 'box' }, ports: [{ name: 'ssh', port: 22, targetPort: 'ssh' }] });
+    expect(rule([box, front], 'sensitive-port-exposed').map((f) => `${f.object.kind}: ${f.message}`)).toEqual(['Deployment: it serves 22 (SSH), exposed by Service a/box']);
+    const orphan = service('a', 'jump', { selector: { app: 'elsewhere' }, ports: [{ port: 22 }] });
+    expect(rule([orphan], 'sensitive-port-exposed').map((f) => `${f.object.kind}: ${f.message}`)).toEqual(['Service: it exposes port 22 (SSH)']);
+  });
+
+  test('port 10250 is the kubelet\'s on the node, not a pod\'s: metrics-server serving it is no finding', () => {
+    const metrics = workload('kube-system', 'metrics-server', { k8s: 'ms' }, { ports: [{ name: 'https', containerPort: 10250 }] });
+    const svc = service('kube-system', 'metrics-server', { selector: { k8s: 'ms' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] });
+    expect(rule([metrics, svc], 'sensitive-port-exposed')).toEqual([]);
   });
 
   test('a Service targetPort must be 1-65535 or a port name', () => {
@@ -93,7 +111,7 @@ describe('container-side checks', () => {
   });
 
   test('NET_RAW must be dropped (drop ALL does it)', () => {
-    expect(rule([workload('a', 'web', { app: 'web' })], 'drop-net-raw-capability').map((f) => f.message)).toEqual(['container main does not drop NET_RAW']);
+    expect(rule([workload('a', 'web', { app: 'web' })], 'drop-net-raw-capability').map((f) => f.message)).toEqual(['container main does not drop NET_RAW, which the runtime grants by default']);
     expect(rule([withContainer(workload('a', 'web', { app: 'web' }), { securityContext: { capabilities: { drop: ['NET_RAW'] } } })], 'drop-net-raw-capability')).toEqual([]);
   });
 

@@ -36,7 +36,8 @@ describe('no false errors', () => {
     expect(finding.severity).toBe('warning');
     expect(finding.message).toBe('its serviceName "db" names no Service in namespace a in the input; its pods get stable DNS names (db-0.db.a.svc) only once a headless Service of that name selects them');
     const notHeadless = of(lint([set, service('a', 'db', { selector: { app: 'db' }, ports: [{ port: 5432 }] })]), 'statefulset-service');
-    expect(notHeadless.map((f) => f.severity)).toEqual(['error']);
+    expect(notHeadless.map((f) => f.severity)).toEqual(['warning']);
+    expect(notHeadless[0].message).toContain('an ordinary ClusterIP Service (clusterIP is not None): the pods run and the Service load-balances, but they get no per-pod DNS names (db-0.db.a.svc)');
   });
 
   describe('DNS egress that is not kube-system:53', () => {
@@ -96,7 +97,7 @@ describe('workloads that operators create', () => {
     expect(model.workloads.map((w) => w.ref)).toEqual(['monitoring/grafana', 'monitoring/prometheus-k8s']);
     expect(model.check({ from: 'monitoring/grafana', to: 'monitoring/prometheus-k8s', port: 9090 }).allowed).toBe(true);
     expect(model.check({ from: 'monitoring/grafana', to: 'monitoring/prometheus-k8s', port: 8080 }).allowed).toBe(false);
-    expect(model.notices[0]).toBe('Prometheus monitoring/k8s is read as the StatefulSet monitoring/prometheus-k8s that prometheus-operator creates for it (pods labelled app.kubernetes.io/name=prometheus, app.kubernetes.io/managed-by=prometheus-operator, app.kubernetes.io/instance=k8s, prometheus=k8s, operator.prometheus.io/name=k8s; ports TCP 9090, TCP 8080)');
+    expect(model.notices[0]).toBe('Prometheus monitoring/k8s is read as workload monitoring/prometheus-k8s (monitoring/prometheus/prometheus-k8s where another workload has that name), the StatefulSet prometheus-operator creates for it (pods labelled app.kubernetes.io/name=prometheus, app.kubernetes.io/managed-by=prometheus-operator, app.kubernetes.io/instance=k8s, prometheus=k8s, operator.prometheus.io/name=k8s; ports TCP 9090, TCP 8080)');
   });
 
   test("lint finds the Service that fronts it, and Alertmanager's too", () => {

@@ -30,6 +30,7 @@ import { serviceSelectorNoMatch } from './service-selector-no-match';
 import { serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared } from './service-target-port';
 import { statefulSetService } from './statefulset-service';
 import { hostNetwork, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
+import { legacyNetworkingAnnotation } from './legacy-annotations';
 import { LintRule } from '../types';
 
 /** Every built-in rule, ordered by id. */
@@ -41,5 +42,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl,
+  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl, legacyNetworkingAnnotation,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -35,6 +35,7 @@ export const workloadNotIsolated: LintRule = {
     // One decision, one finding: the namespace's missing default deny is that decision.
     if (!context.options.disabledRules.has('namespace-without-default-deny')) return;
     for (const namespace of context.knownNamespaces()) {
+      if (context.options.systemNamespaces.has(namespace)) continue;
       const open = notIsolated(context, namespace);
       if (open.length === 0) continue;
       yield {
@@ -70,10 +71,12 @@ export const workloadNotEgressIsolated: LintRule = {
 export const namespaceWithoutDefaultDeny: LintRule = {
   id: 'namespace-without-default-deny',
   severity: Severity.WARNING,
-  description: 'A namespace with workloads but no default-deny NetworkPolicy (podSelector {} isolating Ingress and Egress with no rules); the finding names the workloads left open to every pod.',
+  description: 'A namespace with workloads but no default-deny NetworkPolicy (podSelector {} isolating Ingress and Egress with no rules); the finding names the workloads left open to every pod. System namespaces (kube-system, kube-public, kube-node-lease, or systemNamespaces) are not judged.',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies',
   *check(context) {
     for (const namespace of context.knownNamespaces()) {
+      // The cluster's own components: not advised unless asked (systemNamespaces: []).
+      if (context.options.systemNamespaces.has(namespace)) continue;
       const workloads = context.workloadsIn(namespace);
       if (workloads.length === 0) continue;
       const everyPod = context.policiesIn(namespace).filter((p) => isEmptySelector(p.podSelector));

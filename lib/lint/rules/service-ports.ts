@@ -1,43 +1,66 @@
-import { records } from '../context';
+import { dig, records } from '../context';
+import { namespaceOf } from '../../analysis/objects';
 import { containerPorts } from '../helpers';
 import { dns1123LabelProblem, portNameProblem } from '../../net/names';
-import { LintRule, Severity } from '../types';
+import { LintRule, RawFinding, Severity } from '../types';
 
-/** Ports that give a shell, a desktop or control of a node or cluster. */
+/**
+ * Ports that give a shell, a desktop or control of a host. The kubelet's 10250 is not here: the
+ * kubelet runs on the node, never in a pod, so a pod serving 10250 is something else
+ * (metrics-server, for one, listens there).
+ */
 export const SENSITIVE_PORTS: Record<number, string> = {
   21: 'FTP', 22: 'SSH', 23: 'Telnet', 445: 'SMB', 2375: 'Docker API', 2376: 'Docker API (TLS)',
-  3389: 'RDP', 5900: 'VNC', 10250: 'kubelet API',
+  3389: 'RDP', 5900: 'VNC',
 };
 
+/**
+ * One finding per workload that declares such a port, naming the Services that expose it;
+ * a Service is reported on its own only for a sensitive port no selected workload declares.
+ */
 export const sensitivePortExposed: LintRule = {
   id: 'sensitive-port-exposed',
   severity: Severity.WARNING,
-  description: 'A Service or a container that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker, kubelet...).',
+  description: 'A workload or a Service that exposes a remote-administration port (SSH, Telnet, RDP, VNC, Docker API, SMB, FTP): one finding per workload, naming the Services in front of it.',
   docs: 'https://kubernetes.io/docs/concepts/security/security-checklist/#network-security',
   *check(context) {
+    const declared = new Map<string, { workload: (typeof context.workloads)[number]; ports: Set<number>; services: Set<string> }>();
     for (const workload of context.workloads) {
-      for (const number of new Set(containerPorts(workload).map((p) => p.containerPort))) {
-        if (typeof number === 'number' && SENSITIVE_PORTS[number]) {
-          yield { object: workload.object, message: `a container declares port ${number} (${SENSITIVE_PORTS[number]})`, fix: 'Do not run administration daemons in application pods; use kubectl exec or port-forward.' };
-        }
-      }
+      const ports = new Set(containerPorts(workload).map((p) => p.containerPort).filter((n): n is number => typeof n === 'number' && SENSITIVE_PORTS[n] !== undefined));
+      if (ports.size > 0) declared.set(workload.ref, { workload, ports, services: new Set() });
     }
+    const serviceFindings: RawFinding[] = [];
     for (const service of context.ofKind('Service')) {
       const selected = context.serviceWorkloads(service) ?? [];
+      const ref = `${namespaceOf(service)}/${String(dig(service, 'metadata', 'name'))}`;
+      const alone = new Set<number>();
       for (const port of records(service, 'spec', 'ports')) {
-        const candidates = new Set<number>();
-        if (typeof port.port === 'number') candidates.add(port.port);
-        if (typeof port.targetPort === 'number') candidates.add(port.targetPort);
+        const targets = new Set<number>();
+        if (typeof port.targetPort === 'number') targets.add(port.targetPort);
+        if (port.targetPort === undefined && typeof port.port === 'number') targets.add(port.port);
         if (typeof port.targetPort === 'string') {
-          for (const w of selected) for (const c of containerPorts(w)) if (c.name === port.targetPort && typeof c.containerPort === 'number') candidates.add(c.containerPort);
+          for (const w of selected) for (const c of containerPorts(w)) if (c.name === port.targetPort && typeof c.containerPort === 'number') targets.add(c.containerPort);
         }
-        for (const number of candidates) {
-          if (SENSITIVE_PORTS[number]) {
-            yield { object: service, message: `it exposes port ${number} (${SENSITIVE_PORTS[number]})`, fix: 'Do not expose administration ports through a Service; use kubectl exec or port-forward.' };
-          }
+        let covered = false;
+        for (const w of selected) {
+          const entry = declared.get(w.ref);
+          if (entry && [...targets].some((t) => entry.ports.has(t))) { entry.services.add(ref); covered = true; }
         }
+        if (covered) continue;
+        for (const number of new Set([...(typeof port.port === 'number' ? [port.port] : []), ...targets])) if (SENSITIVE_PORTS[number]) alone.add(number);
+      }
+      if (alone.size > 0) {
+        serviceFindings.push({ object: service, message: `it exposes port ${[...alone].map((n) => `${n} (${SENSITIVE_PORTS[n]})`).join(', ')}`, fix: 'Do not expose administration ports through a Service; use kubectl exec or port-forward.' });
       }
     }
+    for (const { workload, ports, services } of declared.values()) {
+      yield {
+        object: workload.object,
+        message: `it serves ${[...ports].map((n) => `${n} (${SENSITIVE_PORTS[n]})`).join(', ')}${services.size > 0 ? `, exposed by Service ${[...services].join(', ')}` : ''}`,
+        fix: 'Do not run administration daemons in application pods; use kubectl exec or port-forward.',
+      };
+    }
+    yield* serviceFindings;
   },
 };
 

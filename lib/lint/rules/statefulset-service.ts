@@ -4,8 +4,8 @@ import { LintRule, Severity } from '../types';
 
 export const statefulSetService: LintRule = {
   id: 'statefulset-service',
-  severity: Severity.ERROR,
-  description: 'A StatefulSet whose governing Service is not headless (error), or not in the input (warning): either way its pods get no per-pod DNS names.',
+  severity: Severity.WARNING,
+  description: 'A StatefulSet whose governing Service is not headless, or not in the input: the API server accepts both and the pods run, but they get no per-pod DNS names (<pod>.<service>), which peers that find each other by name need.',
   docs: 'https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id',
   *check(context) {
     for (const set of context.ofKind('StatefulSet')) {
@@ -22,7 +22,11 @@ export const statefulSetService: LintRule = {
           fix: `Create a headless Service "${name}" (clusterIP: None) selecting the pods, or ignore this if it is applied from elsewhere; HeadlessStateful writes it.`,
         };
       } else if (dig(service, 'spec', 'clusterIP') !== 'None') {
-        yield { object: set, message: `its serviceName "${name}" is not headless (clusterIP is not None), so pods get no per-pod DNS names`, fix: 'Set clusterIP: None on the governing Service and use a second Service for load-balanced clients.' };
+        yield {
+          object: set,
+          message: `its serviceName "${name}" is an ordinary ClusterIP Service (clusterIP is not None): the pods run and the Service load-balances, but they get no per-pod DNS names (${String(dig(set, 'metadata', 'name'))}-0.${name}.${namespaceOf(set)}.svc), which only matters if peers or clients address pods by name`,
+          fix: 'If pods address each other by name (databases, quorum systems), make the governing Service headless (clusterIP: None) and use a second Service for load-balanced clients; otherwise suppress this with a reason.',
+        };
       }
     }
   },

@@ -1,5 +1,5 @@
 import { Json, LintWorkload, dig, records } from '../context';
-import { containerPorts } from '../helpers';
+import { containerPorts, isMetricsOnlyService, isSidecarProxy } from '../helpers';
 import { namespaceOf } from '../../analysis/objects';
 import { LintRule, Severity } from '../types';
 
@@ -56,15 +56,16 @@ function servingContainers(workload: LintWorkload, service: Json): Json[] {
 export const readinessProbeMissing: LintRule = {
   id: 'readiness-probe-missing',
   severity: Severity.WARNING,
-  description: 'A container that serves a Service\'s target port without a readiness probe gets traffic before it can serve.',
+  description: 'A container that serves a Service\'s target port without a readiness probe gets traffic before it can serve. Not reported for metrics-only Services (ports named for metrics, or scraped by a ServiceMonitor of the input) or for sidecar proxies in front of another container (kube-rbac-proxy, oauth2-proxy, --upstream to localhost).',
   docs: 'https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/#readiness-probe',
   *check(context) {
     const reported = new Set<string>();
     for (const service of context.ofKind('Service')) {
+      if (isMetricsOnlyService(context, service)) continue;
       for (const workload of context.serviceWorkloads(service) ?? []) {
         for (const container of servingContainers(workload, service)) {
           const key = `${workload.ref}\u0000${String(container.name)}`;
-          if (container.readinessProbe !== undefined || reported.has(key)) continue;
+          if (container.readinessProbe !== undefined || isSidecarProxy(container) || reported.has(key)) continue;
           reported.add(key);
           yield { object: workload.object, message: `container ${String(container.name)} serves Service ${namespaceOf(service)}/${String(dig(service, 'metadata', 'name'))} and has no readiness probe`, fix: 'Add a readinessProbe (ExposedApp adds a TCP probe on the main port by default).' };
         }
@@ -110,29 +111,47 @@ export const identicalProbes: LintRule = {
   },
 };
 
+const PROBES = [['readinessProbe', 'readiness'], ['livenessProbe', 'liveness'], ['startupProbe', 'startup']] as const;
+
+/**
+ * One finding per container and cause, naming the probes that share it. A probe on a port
+ * name the container does not declare (or declares for UDP/SCTP) fails: an error. A probe on a
+ * number no container declares works (the kubelet connects to the number): an info, since only
+ * the declaration, which tools and named-port rules read, is missing.
+ */
 export const probePortUndeclared: LintRule = {
   id: 'probe-port-undeclared',
   severity: Severity.ERROR,
-  description: 'A probe on a port name the container does not declare, or declares for UDP/SCTP (errors: HTTP, TCP and gRPC probes connect over TCP); a probe on a port number no container declares (warning).',
+  description: 'A probe on a port name the container does not declare, or declares for UDP/SCTP (error: HTTP, TCP and gRPC probes connect over TCP, so the probe fails); a probe on a port number no container declares (info: it works, only the declaration is missing). One finding per container and cause.',
   docs: 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port',
   *check(context) {
     for (const workload of context.workloads) {
       const podPorts = containerPorts(workload);
       for (const container of workload.containers) {
-        for (const kind of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-          const port = dig(container, kind, 'httpGet', 'port') ?? dig(container, kind, 'tcpSocket', 'port') ?? dig(container, kind, 'grpc', 'port');
-          const probe = `${kind} of container ${String(container.name)}`;
+        // cause -> the probe kinds that share it
+        const causes = new Map<string, { kinds: string[]; severity?: Severity; message: (probes: string) => string; fix: string }>();
+        const add = (key: string, kind: string, entry: Omit<Parameters<typeof causes.set>[1], 'kinds'>) => {
+          const found = causes.get(key);
+          if (found) found.kinds.push(kind);
+          else causes.set(key, { ...entry, kinds: [kind] });
+        };
+        for (const [field, kind] of PROBES) {
+          const port = dig(container, field, 'httpGet', 'port') ?? dig(container, field, 'tcpSocket', 'port') ?? dig(container, field, 'grpc', 'port');
           if (typeof port === 'string') {
             // Named probe ports resolve on the probed container's own ports.
             const declared = records(container, 'ports').find((p) => p.name === port);
             if (!declared) {
-              yield { object: workload.object, message: `${probe} uses port "${port}", which the container does not declare`, fix: 'Declare a container port with that name, or probe a declared port.' };
+              add(`name ${port}`, kind, { message: (probes) => `${probes} of container ${String(container.name)} use${probes.includes(' and ') ? '' : 's'} port "${port}", which the container does not declare, so the probe fails`, fix: 'Declare a container port with that name, or probe a declared port.' });
             } else if ((declared.protocol ?? 'TCP') !== 'TCP') {
-              yield { object: workload.object, message: `${probe} uses port "${port}", which the container declares for ${String(declared.protocol)}; the kubelet probes over TCP`, fix: 'Probe a TCP port (or use an exec probe for a UDP service).' };
+              add(`protocol ${port}`, kind, { message: (probes) => `${probes} of container ${String(container.name)} use${probes.includes(' and ') ? '' : 's'} port "${port}", which the container declares for ${String(declared.protocol)}; the kubelet probes over TCP`, fix: 'Probe a TCP port (or use an exec probe for a UDP service).' });
             }
           } else if (typeof port === 'number' && !podPorts.some((p) => p.containerPort === port)) {
-            yield { object: workload.object, severity: Severity.WARNING, message: `${probe} uses port ${port}, which no container declares`, fix: 'Declare the port the app listens on (containerPort), or probe a declared one.' };
+            add(`number ${port}`, kind, { severity: Severity.INFO, message: (probes) => `${probes} of container ${String(container.name)} use${probes.includes(' and ') ? '' : 's'} port ${port}, which no container declares; the probe works (the kubelet connects to the number), but tools that read declared ports do not see it`, fix: 'Declare the port the app listens on (containerPort), and probe it by name.' });
           }
+        }
+        for (const cause of causes.values()) {
+          const probes = `${cause.kinds.length > 1 ? `${cause.kinds.slice(0, -1).join(', ')} and ${cause.kinds[cause.kinds.length - 1]} probes` : `the ${cause.kinds[0]} probe`}`;
+          yield { object: workload.object, ...(cause.severity ? { severity: cause.severity } : {}), message: cause.message(probes), fix: cause.fix };
         }
       }
     }
