@@ -19,7 +19,11 @@ export function ingressBackends(ingress: Json): { service: string; port: Json | 
 function checkServicePort(context: LintContext, owner: Json, namespace: string, name: string, port: { number?: unknown; name?: unknown }, where: string): RawFinding | undefined {
   const service = context.service(namespace, name);
   if (!service) {
-    return { object: owner, message: `backend ${where} refers to Service ${namespace}/${name}, which does not exist`, fix: 'Create the Service or fix the backend name.' };
+    // Partial input: the Service may be applied from elsewhere, and then the route works.
+    if (!context.options.wholeNamespaces) {
+      return { object: owner, severity: Severity.WARNING, message: `backend ${where} refers to Service ${namespace}/${name}, which is not in the input; unless it is applied from elsewhere, requests there get 503`, fix: 'Create the Service or fix the backend name (netkit check --whole-namespaces makes this an error when the input is complete).' };
+    }
+    return { object: owner, message: `backend ${where} refers to Service ${namespace}/${name}, which does not exist, so requests there get 503`, fix: 'Create the Service or fix the backend name.' };
   }
   if (dig(service, 'spec', 'type') === 'ExternalName') return undefined;
   const ports = records(service, 'spec', 'ports');
@@ -33,7 +37,7 @@ function checkServicePort(context: LintContext, owner: Json, namespace: string, 
 export const ingressBackendMissing: LintRule = {
   id: 'ingress-backend-missing',
   severity: Severity.ERROR,
-  description: 'An Ingress or HTTPRoute backend Service, or its port, does not exist.',
+  description: 'An Ingress or HTTPRoute backend Service port that does not exist (error); a backend Service not in the input (warning; an error with wholeNamespaces).',
   docs: 'https://kubernetes.io/docs/concepts/services-networking/ingress/#resource-backend',
   *check(context) {
     for (const ingress of context.ofKind('Ingress')) {
