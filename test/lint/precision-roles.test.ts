@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { Finding, NetworkModel, Severity, lint } from '../../lib';
-import { Obj, namespace, policy, workload } from '../helpers/k8s';
+import { Obj, namespace, workload } from '../helpers/k8s';
 
 const service = (ns: string, name: string, spec: Obj, labels: Record<string, string> = {}): Obj => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels }, spec });
 const of = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
@@ -99,7 +99,7 @@ describe('readiness where users are served', () => {
 describe('legacy networking annotations say what they no longer do', () => {
   test('the old default-deny annotation on a Namespace, tolerate-unready-endpoints on a Service, the beta pod hostname', () => {
     const ns = { ...namespace('legacy'), metadata: { name: 'legacy', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } };
-    const svc = { ...service('legacy', 'peers', { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] }), metadata: { name: 'peers', namespace: 'legacy', annotations: { 'service.alpha.kubernetes.io/tolerate-unready-endpoints': 'true' } } };
+    const svc: Obj = { ...service('legacy', 'peers', { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] }), metadata: { name: 'peers', namespace: 'legacy', annotations: { 'service.alpha.kubernetes.io/tolerate-unready-endpoints': 'true' } } };
     const fixed = { ...svc, spec: { ...svc.spec, publishNotReadyAddresses: true } };
     const pod = workload('legacy', 'db', { app: 'db' });
     pod.spec.template.metadata.annotations = { 'pod.beta.kubernetes.io/hostname': 'db-0' };
