@@ -1,6 +1,6 @@
 import { Bitset } from './bitset';
 import { SourcedObject } from './loader';
-import { describeSourced, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from './object-set';
+import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from './object-set';
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, where,
 } from './objects';
@@ -73,7 +73,14 @@ export class CompiledModel {
 
   constructor(input: readonly SourcedObject[], notices: readonly string[]) {
     this.notices = [...notices];
-    const resolved = resolveDuplicates(input);
+    // An object whose name or namespace is not a string cannot exist: leave it out, saying why,
+    // instead of answering for it under a name it does not have.
+    const admitted = input.filter((source) => {
+      const problem = identityProblem(source.object);
+      if (problem) this.notices.push(`${where(source)}: a ${String(source.object.kind)} is left out: ${problem}`);
+      return problem === undefined;
+    });
+    const resolved = resolveDuplicates(admitted);
     this.notices.push(...resolved.notices);
     const objects = resolved.objects;
     this.objects = objects;

@@ -41,6 +41,25 @@ export function describeSourced(object: Record<string, unknown>): string {
 }
 
 /**
+ * Why the API server would refuse an object whose `metadata.name` or `metadata.namespace` is
+ * not a string, as YAML 1.1 reads some unquoted names: `y`, `yes`, `on`, `no`, `off` become
+ * booleans and `1e3`, `0x1F`, `010` numbers. Undefined when both are strings or absent.
+ */
+export function identityProblem(object: Record<string, unknown>): string | undefined {
+  const metadata = object.metadata;
+  if (metadata === null || typeof metadata !== 'object') return undefined;
+  for (const field of ['namespace', 'name'] as const) {
+    const value = (metadata as Record<string, unknown>)[field];
+    if (value === undefined || value === null || typeof value === 'string') continue;
+    const reading = typeof value === 'boolean'
+      ? `the boolean ${String(value)} (YAML 1.1 reads an unquoted ${value ? 'y, yes, on or true' : 'n, no, off or false'} as one)`
+      : typeof value === 'number' ? `the number ${String(value)} (YAML reads an unquoted number, also 1e3, 0x1F or 010, as one)` : `a ${Array.isArray(value) ? 'list' : typeof value}`;
+    return `metadata.${field} is ${reading}, not a string, so the API server refuses the object; quote it in the YAML (${field}: "...")`;
+  }
+  return undefined;
+}
+
+/**
  * Resolves duplicates as `kubectl apply` does: one object per API group, kind, namespace and
  * name (versions are views of one object), and the last one applied is what stays. Objects
  * without a name are kept as they are.
