@@ -14,6 +14,22 @@ export class Bitset {
     return (this.words[index >>> 5] & (1 << (index & 31))) !== 0;
   }
 
+  public delete(index: number): void {
+    this.words[index >>> 5] &= ~(1 << (index & 31));
+  }
+
+  /** The members, in increasing order. */
+  public *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = 0; i < this.words.length; i++) {
+      let word = this.words[i];
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        yield (i << 5) + bit;
+        word &= word - 1;
+      }
+    }
+  }
+
   /** Adds every member of `other` (same size). */
   public addAll(other: Bitset): void {
     for (let i = 0; i < this.words.length; i++) this.words[i] |= other.words[i];

@@ -30,6 +30,8 @@ export type TierAction = 'Accept' | 'Deny' | 'Pass';
 export type TierPeer =
   | { readonly kind: 'pods'; readonly namespaceSelector: Selector; readonly podSelector: Selector }
   | { readonly kind: 'networks'; readonly ranges: readonly IpRange[]; readonly text: readonly string[] }
+  /** Nodes by label: their addresses (Node objects of the input, or --node-cidr), and host-network pods on them. */
+  | { readonly kind: 'nodes'; readonly selector: Selector; readonly text: string }
   /** Experimental or unknown: read, but not modelled (the analyzer says so). */
   | { readonly kind: 'unmodelled'; readonly what: string };
 
@@ -195,10 +197,15 @@ function readRule(raw: unknown, index: number, direction: 'ingress' | 'egress', 
         return range;
       }).filter((r): r is IpRange => r !== undefined);
       peers.push({ kind: 'networks', ranges, text: list });
+    } else if (key === 'nodes') {
+      // Matched against the input's Node objects (or --node-cidr) by the tier index, which says
+      // so when it has neither.
+      problems.push(...selectorProblems(peer.nodes, `${where}.nodes`));
+      peers.push({ kind: 'nodes', selector: parseSelector(peer.nodes), text: `${where}.nodes` });
     } else {
-      // nodes (node addresses are not known before deploy) and domainNames (answers are by address).
+      // domainNames: answers are by address, not by name.
       peers.push({ kind: 'unmodelled', what: key });
-      unmodelled.push(`${where}: ${key} peers are not modelled (${key === 'nodes' ? 'node addresses are not in the input' : 'connections are answered by address, not by name'}); the rule matches no endpoint here`);
+      unmodelled.push(`${where}: ${key} peers are not modelled (connections are answered by address, not by name); the rule matches no endpoint here`);
       if (key === 'domainNames' && action !== 'Accept') problems.push(`${where}.domainNames: only Accept rules may use domainNames`);
     }
   });
@@ -224,7 +231,7 @@ function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, 
     };
     const named = (name: unknown) => {
       if (typeof name !== 'string' || portNameProblem(name)) { problems.push(`${where}: Invalid value: ${JSON.stringify(name)}: not a port name`); return; }
-      if (peers.some((p) => p.kind === 'networks' || p.kind === 'unmodelled')) problems.push(`${where}: networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`);
+      if (peers.some((p) => p.kind === 'networks' || p.kind === 'nodes' || p.kind === 'unmodelled')) problems.push(`${where}: networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`);
       ports.push({ kind: 'named', name });
     };
     if (v1alpha2) {

@@ -1,4 +1,5 @@
 import { Bitset } from './bitset';
+import { AddressBook, AddressOptions, NodeInfo, readNode } from './addresses';
 import { SourcedObject } from './loader';
 import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from './object-set';
 import {
@@ -71,7 +72,12 @@ export class CompiledModel {
   public readonly ingressRules: CompiledRule[][];
   public readonly egressRules: CompiledRule[][];
 
-  constructor(input: readonly SourcedObject[], notices: readonly string[]) {
+  /** Node objects of the input, with their labels and addresses. */
+  public readonly nodes: NodeInfo[] = [];
+  /** Where pods and nodes are, as far as the input and the options say. */
+  public readonly addresses!: AddressBook;
+
+  constructor(input: readonly SourcedObject[], notices: readonly string[], options: AddressOptions = {}) {
     this.notices = [...notices];
     // An object whose name or namespace is not a string cannot exist: leave it out, saying why,
     // instead of answering for it under a name it does not have.
@@ -86,6 +92,11 @@ export class CompiledModel {
     this.objects = objects;
     for (const source of objects) {
       const kind = source.object.kind;
+      if (kind === 'Node') {
+        const node = readNode(source.object);
+        if (node) this.nodes.push(node);
+        continue;
+      }
       if (kind === 'Namespace') {
         const name = nameOf(source.object);
         if (name) this.namespaces.set(name, { ...readLabels((source.object.metadata as Record<string, unknown>).labels), [NAMESPACE_NAME_LABEL]: name });
@@ -155,7 +166,11 @@ export class CompiledModel {
     }
 
     const index = new SelectorIndex(this.workloads, this.namespaces);
-    if (this.tierPolicies.length > 0) this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index);
+    this.addresses = new AddressBook(this.workloads, this.nodes, options);
+    if (this.tierPolicies.length > 0) {
+      this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index, this.addresses);
+      this.notices.push(...this.tiers.notices);
+    }
     this.ingressIsolation = this.workloads.map(() => []);
     this.egressIsolation = this.workloads.map(() => []);
     this.ingressRules = this.workloads.map(() => []);

@@ -20,6 +20,22 @@ export { TierDecision } from './tiers';
 export { SurfaceItem } from './surface';
 export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
 
+/** What the model is told beyond the objects. */
+export interface ModelOptions {
+  /**
+   * The cluster's pod CIDRs: every pod address is in one. CIDR-like peers (a ClusterNetworkPolicy
+   * `networks` peer, an ipBlock) that hold them all, or none, then decide without pod addresses.
+   * @default - not known: the input's `status.podIP`s, else the verdict says it depends on them
+   */
+  readonly podCidrs?: readonly string[];
+  /**
+   * The CIDRs node addresses are in, for `nodes` peers and host-network pods when the input has
+   * no Node objects.
+   * @default - not known: the input's Node objects, if any
+   */
+  readonly nodeCidrs?: readonly string[];
+}
+
 /** A question: may `from` open a connection to `to` on `port`? */
 export interface TrafficQuery {
   /**
@@ -73,6 +89,13 @@ export interface SideVerdict {
   readonly decidedBy?: TierDecision;
   /** An Admin-tier Pass that handed this traffic to the NetworkPolicy tier. @default - none */
   readonly passedBy?: TierDecision;
+  /**
+   * What the answer depends on that the input does not say: a CIDR-like peer that holds the
+   * other end only if its addresses are inside (pod addresses are not in the input), or an
+   * ipBlock holding a pod's address, which NetworkPolicy leaves to the network plugin.
+   * @default - nothing
+   */
+  readonly dependsOn?: string;
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -152,7 +175,7 @@ type Target =
  */
 export class NetworkModel {
   /** Reads multi-document YAML text (one string or several). */
-  public static fromYaml(texts: string | readonly string[], limits?: LoadLimits): NetworkModel {
+  public static fromYaml(texts: string | readonly string[], limits?: LoadLimits & ModelOptions): NetworkModel {
     const list = typeof texts === 'string' ? [texts] : texts;
     const objects: SourcedObject[] = [];
     const notices: string[] = [];
@@ -161,25 +184,25 @@ export class NetworkModel {
       objects.push(...loaded.objects);
       notices.push(...loaded.notices);
     });
-    return new NetworkModel(objects, notices);
+    return new NetworkModel(objects, notices, limits);
   }
 
   /** Reads plain objects (e.g. parsed manifests). */
-  public static fromObjects(objects: readonly unknown[]): NetworkModel {
+  public static fromObjects(objects: readonly unknown[], options: ModelOptions = {}): NetworkModel {
     const sourced: SourcedObject[] = [];
     const notices: string[] = [];
     for (const object of objects) collect(object, undefined, undefined, sourced, notices);
-    return new NetworkModel(sourced, notices);
+    return new NetworkModel(sourced, notices, options);
   }
 
   /** Reads already-sourced objects (as the CLI loads them from files). */
-  public static fromSources(objects: readonly SourcedObject[], notices: readonly string[] = []): NetworkModel {
-    return new NetworkModel(objects, notices);
+  public static fromSources(objects: readonly SourcedObject[], notices: readonly string[] = [], options: ModelOptions = {}): NetworkModel {
+    return new NetworkModel(objects, notices, options);
   }
 
   /** Reads a cdk8s chart (anything with `toJson()` returning its objects). */
-  public static fromChart(chart: { toJson(): unknown[] }): NetworkModel {
-    return NetworkModel.fromObjects(chart.toJson());
+  public static fromChart(chart: { toJson(): unknown[] }, options: ModelOptions = {}): NetworkModel {
+    return NetworkModel.fromObjects(chart.toJson(), options);
   }
 
   /** Workloads, sorted by reference. */
@@ -192,8 +215,8 @@ export class NetworkModel {
   public readonly notices: readonly string[];
   private readonly compiled: CompiledModel;
 
-  private constructor(objects: readonly SourcedObject[], notices: readonly string[]) {
-    this.compiled = new CompiledModel(objects, notices);
+  private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
+    this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs });
     this.workloads = this.compiled.workloads;
     this.policies = this.compiled.policies;
     this.namespaces = this.compiled.namespaces;
@@ -449,15 +472,16 @@ export class NetworkModel {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
     const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.policies[i].ref);
     const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
+    const tierDepends = tiers?.dependsOn ? { dependsOn: tiers.dependsOn } : {};
     // The Admin tier decides before any NetworkPolicy (Accept and Deny are final; Pass goes on).
     if (tiers?.admin && tiers.admin.action !== 'Pass') {
-      return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: tiers.admin.action === 'Accept', allowedBy: [], decidedBy: tiers.admin };
+      return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: tiers.admin.action === 'Accept', allowedBy: [], decidedBy: tiers.admin, ...tierDepends };
     }
     const passedBy = tiers?.admin ? { passedBy: tiers.admin } : {};
     if (isolatedBy.length === 0) {
       // Only traffic no NetworkPolicy decided reaches the Baseline tier.
-      if (tiers?.baseline) return { applies: true, isolated: false, isolatedBy, allowed: tiers.baseline.action !== 'Deny', allowedBy: [], decidedBy: tiers.baseline, ...passedBy };
-      return { applies: true, isolated: false, isolatedBy, allowed: true, allowedBy: [], ...passedBy };
+      if (tiers?.baseline) return { applies: true, isolated: false, isolatedBy, allowed: tiers.baseline.action !== 'Deny', allowedBy: [], decidedBy: tiers.baseline, ...passedBy, ...tierDepends };
+      return { applies: true, isolated: false, isolatedBy, allowed: true, allowedBy: [], ...passedBy, ...tierDepends };
     }
     const destination = direction === 'ingress' ? self : other;
     const allowedBy: AllowingRule[] = [];
@@ -466,7 +490,28 @@ export class NetworkModel {
       const ports = this.compiled.rulePorts(compiled, destination);
       if (ports.has(protocol, port)) allowedBy.push({ policy: this.policies[compiled.policy].ref, rule: compiled.rule.index });
     }
-    return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy };
+    const ipBlockDepends = allowedBy.length === 0 ? this.ipBlockHoldingPod(direction, self.index, other, destination, protocol, port) : undefined;
+    return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy, ...(ipBlockDepends ? { dependsOn: ipBlockDepends } : tierDepends) };
+  }
+
+  /**
+   * An ipBlock rule whose block holds (or may hold) a pod's address: whether it matches that
+   * pod's traffic is the network plugin's choice. The NetworkPolicy docs ("Behavior of to and
+   * from selectors") mean ipBlock for cluster-external addresses, since pod IPs are ephemeral;
+   * netkit answers as if it does not match, and says so here. Host-network pods are left to the
+   * model, which already matches their addresses.
+   */
+  private ipBlockHoldingPod(direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number): string | undefined {
+    if (other.kind !== 'workload' || this.workloads[other.index].hostNetwork) return undefined;
+    for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self]) {
+      const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<typeof p, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
+      if (blocks.length === 0 || !this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+      const coverage = this.compiled.addresses.coverage(other.index, blocks.map((b) => ({ range: b.cidr, except: b.except })));
+      if (coverage === 'no') continue;
+      const otherName = this.workloads[other.index].ref;
+      return `the network plugin: ${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map((b) => b.text).join(', ')} ${coverage === 'yes' ? 'holds' : 'may hold'} ${otherName}'s addresses (${this.compiled.addresses.describe(other.index)}); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching`;
+    }
+    return undefined;
   }
 
   /** @param via how a Service port led to the container port, if it did (empty otherwise) */
@@ -500,7 +545,8 @@ export class NetworkModel {
       return `${Dir}: ${isolated}, and no ${direction} rule of those policies matches ${otherName} on ${target}${external}.`;
     };
     const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}${via}.`;
-    return [head, sideText(v.egress, 'egress', from, to), sideText(v.ingress, 'ingress', to, from)].join(' ');
+    const depends = [v.egress.dependsOn, v.ingress.dependsOn].filter((d): d is string => d !== undefined).map((d) => `Depends on ${d}.`);
+    return [head, sideText(v.egress, 'egress', from, to), sideText(v.ingress, 'ingress', to, from), ...depends].join(' ');
   }
 }
 

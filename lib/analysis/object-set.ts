@@ -7,6 +7,8 @@
 import { SourcedObject } from './loader';
 import { ContainerPortInfo, STANDARD_WORKLOAD_KINDS, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readWorkload, where } from './objects';
 import { isRecord } from './selectors';
+import { podStatusAddresses } from './addresses';
+import { IpAddress } from '../net/ip';
 
 /** Kinds without a namespace (`metadata.namespace` is ignored or refused for them). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -165,6 +167,15 @@ export function readWorkloads(objects: readonly SourcedObject[], notices: string
   const unnamed = new Map<string, number>();
   const workloads: SourcedWorkload[] = [];
   const genericKinds = new Set<string>();
+  // Pod addresses of Pods grouped under a controller (ReplicaSet pods under their ReplicaSet,
+  // ReplicaSets under their Deployment: addresses climb to the top controller below).
+  const groupedAddresses = new Map<string, IpAddress[]>();
+  const parentOf = new Map<string, string>();
+  for (const { object } of objects) {
+    const owner = controllerOwner(object);
+    const name = nameOf(object);
+    if (owner && name) parentOf.set(`${namespaceOf(object)}\u0000${String(object.kind)}\u0000${name}`, `${namespaceOf(object)}\u0000${owner.kind}\u0000${owner.name}`);
+  }
   for (const source of objects) {
     if (isOperatorWorkload(source.object)) {
       const workload = operatorWorkload(source, notices);
@@ -175,6 +186,8 @@ export function readWorkloads(objects: readonly SourcedObject[], notices: string
     const owner = controllerOwner(source.object);
     if (owner && present.has(`${namespaceOf(source.object)}\u0000${owner.kind}\u0000${owner.name}`)) {
       notices.push(`${describeSourced(source.object)} is grouped under its controller ${owner.kind} ${namespaceOf(source.object)}/${owner.name}, which the input holds`);
+      const key = `${namespaceOf(source.object)}\u0000${owner.kind}\u0000${owner.name}`;
+      groupedAddresses.set(key, [...(groupedAddresses.get(key) ?? []), ...podStatusAddresses(source.object)]);
       continue;
     }
     const kind = String(source.object.kind);
@@ -191,6 +204,20 @@ export function readWorkloads(objects: readonly SourcedObject[], notices: string
     if (!workload) continue;
     if (!STANDARD_WORKLOAD_KINDS.has(kind)) genericKinds.add(`${kind} (${String(source.object.apiVersion)})`);
     workloads.push(workload);
+  }
+  // Climb each group's addresses to the workload that stands for it.
+  for (const [key, addresses] of [...groupedAddresses]) {
+    let top = key;
+    for (let hops = 0; parentOf.has(top) && present.has(parentOf.get(top)!) && hops < 10; hops++) top = parentOf.get(top)!;
+    if (top !== key) {
+      groupedAddresses.delete(key);
+      groupedAddresses.set(top, [...(groupedAddresses.get(top) ?? []), ...addresses]);
+    }
+  }
+  for (let i = 0; i < workloads.length; i++) {
+    const w = workloads[i];
+    const addresses = groupedAddresses.get(`${w.namespace}\u0000${w.kind}\u0000${w.name}`);
+    if (addresses && addresses.length > 0) workloads[i] = { ...w, podAddresses: [...(w.podAddresses ?? []), ...addresses] };
   }
   for (const kind of [...genericKinds].sort()) {
     notices.push(`read ${kind} objects as workloads from their pod template at spec.template; the pods their controller makes are assumed to carry the template's labels and ports`);

@@ -3,6 +3,7 @@ import { PROTOCOLS, PolicyProtocol } from './port-set';
 import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from './selectors';
 import { parseLooseCidr } from './policy-validation';
 import { IpAddress, IpRange, parseIp } from '../net/ip';
+import { podStatusAddresses } from './addresses';
 
 /** The label the API server puts on every namespace with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -50,6 +51,12 @@ export interface WorkloadInfo {
    * @default - none
    */
   readonly hostAddresses?: readonly IpAddress[];
+  /**
+   * Its pods' addresses, where the input records them (`status.podIP`/`podIPs` of Pod objects,
+   * as `kubectl get -o yaml` writes them, grouped under their controller).
+   * @default - none known
+   */
+  readonly podAddresses?: readonly IpAddress[];
   /** The object it was read from. @default - none (a stand-in) */
   readonly source?: SourcedObject;
 }
@@ -211,6 +218,7 @@ export function readWorkload(source: SourcedObject, standInName?: string): Omit<
     ports,
     hostNetwork: template.spec.hostNetwork === true,
     ...(template.spec.hostNetwork === true ? hostAddressesOf(template.spec) : {}),
+    ...(source.object.kind === 'Pod' && podStatusAddresses(source.object).length > 0 ? { podAddresses: podStatusAddresses(source.object) } : {}),
     source,
   };
 }

@@ -12,19 +12,31 @@
  * 3. Baseline tier: only for traffic no NetworkPolicy decided, the first matching rule by
  *    priority decides (BaselineAdminNetworkPolicy after Baseline ClusterNetworkPolicies).
  * 4. Otherwise the Kubernetes default: allowed.
- * Host-network pods are neither subjects nor pod peers. A `networks` peer matches addresses
- * outside the cluster here (pod addresses are not known before deploy, as for ipBlock).
+ * Host-network pods are neither subjects nor pod peers. A `networks` peer selects IP addresses
+ * wherever they are, pods included (NetworkPeer.Networks: "a Deny to 0.0.0.0/0 denies all IPv4
+ * pod-to-pod traffic"): a pod is matched when the input places its addresses inside (see
+ * addresses.ts); where the input cannot say, the rule is read as not matching and the verdict
+ * says it depends on pod addresses. A `nodes` peer selects Node objects by label: their
+ * addresses, and host-network pods, which send from them.
  * The evaluation works on port sets, so a matrix cell is exact: each rule takes the ports it
  * matches out of what is still undecided.
  */
 import { Bitset } from './bitset';
 import { Endpoint } from './compiled-model';
-import { TierPolicy, TierRule } from './cluster-policy';
+import { TierPeer, TierPolicy, TierRule } from './cluster-policy';
+import { AddressBook, formatRange } from './addresses';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
-import { Labels, selectorMatches } from './selectors';
+import { Labels, isEmptySelector, selectorMatches } from './selectors';
 import { WorkloadInfo } from './objects';
-import { rangeContains } from '../net/ip';
+import { IpAddress, rangeContains } from '../net/ip';
+
+/** A CIDR-like peer as the verdict names it. */
+function peerText(peer: TierPeer): string {
+  if (peer.kind === 'networks') return `networks ${peer.ranges.map(formatRange).join(', ')}`;
+  if (peer.kind === 'nodes') return 'nodes peer';
+  return peer.kind === 'unmodelled' ? `${peer.what} peer` : 'pods';
+}
 
 /** A rule with its peers resolved. */
 export interface CompiledTierRule {
@@ -32,6 +44,10 @@ export interface CompiledTierRule {
   readonly rule: TierRule;
   /** Workloads the peers match; `all` when the rule fails closed to everything. */
   readonly workloads: Bitset | 'all' | 'none';
+  /** Workloads a CIDR-like peer may or may not hold (their addresses are not in the input). */
+  readonly maybe?: Bitset;
+  /** Addresses of the nodes its `nodes` peers select. */
+  readonly nodeAddresses?: readonly IpAddress[];
 }
 
 /** Who decided one side of a connection in a tier. */
@@ -55,7 +71,10 @@ export class TierIndex {
   private readonly admin: Record<Direction, CompiledTierRule[][]>;
   private readonly baseline: Record<Direction, CompiledTierRule[][]>;
 
-  constructor(policies: readonly TierPolicy[], private readonly workloads: readonly WorkloadInfo[], namespaces: ReadonlyMap<string, Labels>, index: SelectorIndex) {
+  /** What the tiers could not decide from the input (CIDR-like peers that may hold pods), said once per rule. */
+  public readonly notices: string[] = [];
+
+  constructor(policies: readonly TierPolicy[], private readonly workloads: readonly WorkloadInfo[], namespaces: ReadonlyMap<string, Labels>, index: SelectorIndex, private readonly addresses: AddressBook) {
     const empty = () => workloads.map((): CompiledTierRule[] => []);
     this.admin = { ingress: empty(), egress: empty() };
     this.baseline = { ingress: empty(), egress: empty() };
@@ -64,22 +83,65 @@ export class TierIndex {
     for (const policy of sorted) {
       const subjects = index.podsIn(namespacesMatching(policy.subject.namespaceSelector), policy.subject.podSelector);
       if (subjects.length === 0) continue;
-      const compile = (rule: TierRule): CompiledTierRule => {
+      const compile = (rule: TierRule, direction: Direction): CompiledTierRule => {
         // Fail closed: an Accept that cannot be understood matches nothing, a Deny or Pass everything.
         if (rule.failClosed) return { policy, rule, workloads: rule.action === 'Accept' ? 'none' : 'all' };
         const bits = new Bitset(workloads.length);
+        const maybe = new Bitset(workloads.length);
+        const nodeAddresses: IpAddress[] = [];
         for (const peer of rule.peers) {
-          if (peer.kind !== 'pods') continue;
-          for (const w of index.podsIn(namespacesMatching(peer.namespaceSelector), peer.podSelector)) bits.add(w);
+          if (peer.kind === 'pods') {
+            for (const w of index.podsIn(namespacesMatching(peer.namespaceSelector), peer.podSelector)) bits.add(w);
+          } else if (peer.kind === 'networks') {
+            const cidrs = peer.ranges.map((range) => ({ range, except: [] }));
+            workloads.forEach((_, w) => {
+              const coverage = this.addresses.coverage(w, cidrs);
+              if (coverage === 'yes') bits.add(w);
+              else if (coverage === 'depends') maybe.add(w);
+            });
+          } else if (peer.kind === 'nodes') {
+            this.compileNodes(peer, policy, rule, direction, bits, maybe, nodeAddresses);
+          }
         }
-        return { policy, rule, workloads: bits };
+        for (const w of bits) maybe.delete(w);
+        const label = `${policy.ref} ${direction}[${rule.index}]`;
+        const uncertain = [...maybe];
+        if (uncertain.length > 0 && !this.noted.has(label)) {
+          this.noted.add(label);
+          const names = uncertain.slice(0, 4).map((w) => workloads[w].ref).join(', ') + (uncertain.length > 4 ? ` and ${uncertain.length - 4} more` : '');
+          this.notices.push(`${label}: whether its ${rule.peers.filter((p) => p.kind !== 'pods').map(peerText).join(', ')} hold${uncertain.length === 1 ? 's' : ''} ${names} depends on pod addresses the input does not give (${this.addresses.describe(uncertain[0])}); answers read them as not held. Give --pod-cidr (podCidrs), or Pods with status.podIP`);
+        }
+        return { policy, rule, workloads: bits, ...(uncertain.length > 0 ? { maybe } : {}), ...(nodeAddresses.length > 0 ? { nodeAddresses } : {}) };
       };
       const target = policy.tier === 'Admin' ? this.admin : this.baseline;
       for (const direction of ['ingress', 'egress'] as const) {
-        const rules = policy[direction].map(compile);
+        const rules = policy[direction].map((rule) => compile(rule, direction));
         for (const w of subjects) target[direction][w].push(...rules);
       }
     }
+  }
+
+  private readonly noted = new Set<string>();
+
+  /**
+   * A `nodes` peer: the input's Node objects its selector picks (their addresses match as
+   * outside endpoints), and host-network workloads, which send from node addresses: held when
+   * every node of the input is picked, not when none is, else it depends on where they run.
+   */
+  private compileNodes(peer: Extract<TierPeer, { kind: 'nodes' }>, policy: TierPolicy, rule: TierRule, direction: Direction, bits: Bitset, maybe: Bitset, nodeAddresses: IpAddress[]): void {
+    const nodes = this.addresses.nodes;
+    const selected = nodes.filter((n) => selectorMatches(peer.selector, n.labels));
+    for (const n of selected) nodeAddresses.push(...n.addresses);
+    const everyNode = nodes.length > 0 ? selected.length === nodes.length : isEmptySelector(peer.selector) && this.addresses.nodeCidrs.length > 0;
+    const noNode = nodes.length > 0 ? selected.length === 0 : false;
+    if (nodes.length === 0 && this.addresses.nodeCidrs.length === 0) {
+      this.notices.push(`${policy.ref}: ${peer.text.replace(/^spec\./, 'spec.')}: the input has no Node objects and no --node-cidr (nodeCidrs), so node addresses are unknown; the ${direction}[${rule.index}] rule matches no endpoint through it`);
+    }
+    this.workloads.forEach((w, i) => {
+      if (!w.hostNetwork) return;
+      if (everyNode) bits.add(i);
+      else if (!noNode && (nodes.length > 0 || this.addresses.nodeCidrs.length > 0)) maybe.add(i);
+    });
   }
 
   /** Whether any tier rule applies to the workload in this direction. */
@@ -91,7 +153,15 @@ export class TierIndex {
     if (compiled.workloads === 'all') return true;
     if (compiled.workloads === 'none') return false;
     if (other.kind === 'workload') return compiled.workloads.has(other.index);
+    if (compiled.nodeAddresses?.some((a) => a.family === other.ip.family && a.value === other.ip.value)) return true;
+    const everyNodeByCidr = this.addresses.nodes.length === 0 && compiled.rule.peers.some((p) => p.kind === 'nodes' && isEmptySelector(p.selector));
+    if (everyNodeByCidr && this.addresses.nodeCidrs.some((r) => rangeContains(r, other.ip))) return true;
     return compiled.rule.peers.some((p) => p.kind === 'networks' && p.ranges.some((r) => rangeContains(r, other.ip)));
+  }
+
+  /** Whether a rule may match a workload, depending on pod addresses the input lacks. */
+  private mayMatch(compiled: CompiledTierRule, other: Endpoint): boolean {
+    return other.kind === 'workload' && compiled.maybe !== undefined && compiled.maybe.has(other.index);
   }
 
   private ports(compiled: CompiledTierRule, destination: Endpoint): PortSet {
@@ -144,9 +214,17 @@ export class TierIndex {
   }
 
   /** The rule that decides one port in a tier, if any; `networkPolicyIsolates` says whether the Baseline tier is reached. */
-  public decide(direction: Direction, self: number, other: Endpoint, protocol: PolicyProtocol, port: number, networkPolicyIsolates: boolean): { admin?: TierDecision; baseline?: TierDecision } {
+  public decide(direction: Direction, self: number, other: Endpoint, protocol: PolicyProtocol, port: number, networkPolicyIsolates: boolean): { admin?: TierDecision; baseline?: TierDecision; dependsOn?: string } {
     const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
     const find = (rules: readonly CompiledTierRule[]) => rules.find((r) => this.matches(r, other) && this.ports(r, destination).has(protocol, port));
+    // A rule before the deciding one that may hold the peer's addresses would decide instead.
+    const uncertain = (rules: readonly CompiledTierRule[], decider: CompiledTierRule | undefined) => {
+      const stop = decider ? rules.indexOf(decider) : rules.length;
+      return rules.slice(0, stop).find((r) => this.mayMatch(r, other) && this.ports(r, destination).has(protocol, port));
+    };
+    const depends = (rule: CompiledTierRule | undefined) => (rule && other.kind === 'workload'
+      ? { dependsOn: `pod addresses: ${rule.policy.ref} ${direction}[${rule.rule.index}] (${rule.rule.action}) holds ${this.workloads[other.index].ref} only if its addresses are in ${rule.rule.peers.filter((p) => p.kind !== 'pods').map(peerText).join(', ')}, and ${this.addresses.describe(other.index)}; read as not held` }
+      : {});
     const describe = (compiled: CompiledTierRule): TierDecision => ({
       tier: compiled.policy.tier,
       policy: compiled.policy.ref,
@@ -155,9 +233,11 @@ export class TierIndex {
       action: compiled.rule.action,
     });
     const admin = find(this.admin[direction][self]);
-    if (admin && admin.rule.action !== 'Pass') return { admin: describe(admin) };
-    if (networkPolicyIsolates) return admin ? { admin: describe(admin) } : {};
+    const adminDepends = depends(uncertain(this.admin[direction][self], admin));
+    if (admin && admin.rule.action !== 'Pass') return { admin: describe(admin), ...adminDepends };
+    if (networkPolicyIsolates) return { ...(admin ? { admin: describe(admin) } : {}), ...adminDepends };
     const baseline = find(this.baseline[direction][self]);
-    return { ...(admin ? { admin: describe(admin) } : {}), ...(baseline ? { baseline: describe(baseline) } : {}) };
+    const baselineDepends = adminDepends.dependsOn ? adminDepends : depends(uncertain(this.baseline[direction][self], baseline));
+    return { ...(admin ? { admin: describe(admin) } : {}), ...(baseline ? { baseline: describe(baseline) } : {}), ...baselineDepends };
   }
 }

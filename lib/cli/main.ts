@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
 import { InputError, SourcedObject } from '../analysis/loader';
-import type { NetworkModel } from '../analysis/network-model';
+import type { ModelOptions, NetworkModel } from '../analysis/network-model';
 import { parseProtocol } from '../analysis/objects';
 import { PolicyProtocol } from '../analysis/port-set';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
@@ -32,6 +32,15 @@ const fixturesFor = async (withCluster: boolean | undefined): Promise<SourcedObj
   withCluster ? (await import('../analysis/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
 
 const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+const POD_CIDR = "the cluster's pod CIDRs, comma-separated: CIDR-like peers (ClusterNetworkPolicy networks, ipBlock) that hold or miss them all decide without pod addresses";
+const NODE_CIDR = 'the CIDRs node addresses are in, comma-separated, for nodes peers and host-network pods when the input has no Node objects';
+
+/** `--pod-cidr` and `--node-cidr` as model options. */
+function addressOptions(options: { podCidr?: string; nodeCidr?: string }): ModelOptions {
+  const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((c) => c.trim()).filter(Boolean));
+  return { ...(options.podCidr !== undefined ? { podCidrs: list(options.podCidr) } : {}), ...(options.nodeCidr !== undefined ? { nodeCidrs: list(options.nodeCidr) } : {}) };
+}
 
 const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, an ingress-nginx controller, a Prometheus (your objects win)';
 
@@ -62,11 +71,11 @@ function unreadableFinding(error: InputError): Finding {
  * Reads the inputs into a model and prints every notice: files skipped, duplicates, policies
  * left out. `withCluster` puts the cluster fixtures first, so the input's own objects win.
  */
-async function loadModel(paths: string[], io: CliIo, withCluster = false): Promise<NetworkModel> {
+async function loadModel(paths: string[], io: CliIo, withCluster = false, options: ModelOptions = {}): Promise<NetworkModel> {
   const inputs = read(paths, io);
   const fixtures = await fixturesFor(withCluster);
   const { NetworkModel } = await analyzer();
-  const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
+  const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices, options);
   for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
   return model;
 }
@@ -167,10 +176,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean }) => {
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
       const port = parsePort(options.port);
       const protocol = parseProtocolOption(options.protocol);
-      const verdict = (await loadModel(paths, io, options.withCluster)).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
+      const verdict = (await loadModel(paths, io, options.withCluster, addressOptions(options))).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
       io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
       setExit(verdict.allowed ? 0 : 1);
     });
@@ -181,8 +192,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean }) => {
-      const model = await loadModel(paths, io, options.withCluster);
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+      const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { matrixCsv, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
       const publicPaths = model.publicPaths();
@@ -196,8 +209,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean }) => {
-      const model = await loadModel(paths, io, options.withCluster);
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+      const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { toDot, toMermaid, toSvg } = await import('./graph');
       const matrix = model.matrix();
       const publicPaths = model.publicPaths();
@@ -213,7 +228,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); on any change; or never').choices(['widened', 'latent', 'surface', 'any', 'never']).default('widened'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean }) => {
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
@@ -238,8 +255,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       }
       const fixtures = await fixturesFor(options.withCluster);
       const { NetworkModel } = await analyzer();
-      const before = NetworkModel.fromSources([...fixtures, ...oldSide.objects], oldSide.notices.map((n) => `old: ${n}`));
-      const after = NetworkModel.fromSources([...fixtures, ...newSide.objects], newSide.notices.map((n) => `new: ${n}`));
+      const before = NetworkModel.fromSources([...fixtures, ...oldSide.objects], oldSide.notices.map((n) => `old: ${n}`), addressOptions(options));
+      const after = NetworkModel.fromSources([...fixtures, ...newSide.objects], newSide.notices.map((n) => `new: ${n}`), addressOptions(options));
       for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
       const diff = NetworkModel.diff(before, after);
       const lint = diffFindings(lintReport(oldSide.objects).findings, lintReport(newSide.objects).findings);
@@ -255,8 +272,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when a workload not declared public is reachable from the internet').choices(['public', 'never']).default('never'))
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean }) => {
-      const exposure = (await loadModel(paths, io, options.withCluster)).exposure();
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+      const exposure = (await loadModel(paths, io, options.withCluster, addressOptions(options))).exposure();
       const { exposureMarkdown, exposureText } = await import('./review');
       if (options.format === 'json') io.out(`${JSON.stringify(exposure, null, 2)}\n`);
       else if (options.format === 'markdown') io.out(exposureMarkdown(exposure));
@@ -270,17 +289,19 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .option('--diff <old>', 'a previous revision (file or directory) to compare with')
     .option('--with-cluster', WITH_CLUSTER)
-    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean }) => {
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
       const inputs = read(paths, io);
       const fixtures = await fixturesFor(options.withCluster);
       const { NetworkModel } = await analyzer();
       const { renderReport } = await import('./report');
-      const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices);
+      const model = NetworkModel.fromSources([...fixtures, ...inputs.objects], inputs.notices, addressOptions(options));
       for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
       let diff;
       if (options.diff !== undefined) {
         const old = read([options.diff], io);
-        diff = NetworkModel.diff(NetworkModel.fromSources([...fixtures, ...old.objects], old.notices), model);
+        diff = NetworkModel.diff(NetworkModel.fromSources([...fixtures, ...old.objects], old.notices, addressOptions(options)), model);
       }
       const html = await renderReport({ model, findings: lintReport(inputs.objects).findings, diff, source: paths.join(' ') });
       try {

@@ -102,9 +102,9 @@ const cases: Case[] = [
   { name: 'networks: cloud metadata is denied although a NetworkPolicy allows every address',
     objects: [...cluster(), policy('a', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }), cnp('metadata', 'Admin', 1, allNamespaces, { egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32'] }] }] })],
     allowed: [q('a/web', '203.0.113.7', 443)], denied: [q('a/web', '169.254.169.254', 80), q('b/api', '169.254.169.254', 80)] },
-  { name: 'networks match addresses outside the cluster, not pods',
+  { name: 'networks hold pods too: a Deny to 0.0.0.0/0 denies all IPv4 pod-to-pod traffic (NetworkPeer.Networks)',
     objects: [...cluster(), cnp('ten', 'Admin', 1, ns('a'), { egress: [{ action: 'Deny', to: [{ networks: ['0.0.0.0/0'] }] }] })],
-    allowed: [q('a/web', 'b/api', 8080)], denied: [q('a/web', '203.0.113.7', 443)] },
+    allowed: [q('b/api', 'a/web', 8080)], denied: [q('a/web', 'b/api', 8080), q('a/web', '203.0.113.7', 443)] },
   { name: 'host-network pods are never subjects',
     objects: [...cluster(), workload('a', 'agent', { app: 'agent' }, { hostNetwork: true, ports: [{ containerPort: 9100 }] }), cnp('deny', 'Admin', 1, ns('a'), { ingress: [{ action: 'Deny', from: [allNamespaces] }] })],
     allowed: [q('ops/tool', 'a/agent', 9100)], denied: [q('ops/tool', 'a/web', 8080)] },
@@ -172,7 +172,7 @@ describe('cluster-scoped policy tiers', () => {
     expect(model.check(q('b/api', 'a/web', 8080)).allowed).toBe(true);
     expect(model.notices).toEqual([
       'ClusterNetworkPolicy bad (input) is left out: its CRD would refuse it (spec.priority: Invalid value: 1001: must be a whole number from 0 to 1000), so it could not exist in a cluster',
-      'ClusterNetworkPolicy nodes: spec.egress[0].to[0]: nodes peers are not modelled (node addresses are not in the input); the rule matches no endpoint here',
+      'ClusterNetworkPolicy nodes: spec.egress[0].to[0].nodes: the input has no Node objects and no --node-cidr (nodeCidrs), so node addresses are unknown; the egress[0] rule matches no endpoint through it',
     ]);
   });
 
@@ -270,4 +270,76 @@ describe('tiers agree with a naive evaluator', () => {
       }));
     }), { seed: 15, numRuns: Number(process.env.NETKIT_FUZZ_RUNS ?? 150) });
   });
+});
+
+describe('CIDR-like peers and pods, stated (network-policy-api NetworkPeer: networks select IPs wherever they are; nodes select Node objects)', () => {
+  const deny10 = cnp('private', 'Admin', 1, ns('a'), { egress: [{ action: 'Deny', to: [{ networks: ['10.0.0.0/8'] }] }] });
+  const withIp = (w: Obj, ip: string): Obj[] => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `${w.metadata.name}-0`, namespace: w.metadata.namespace, ownerReferences: [{ kind: w.kind, name: w.metadata.name, controller: true }] }, spec: w.spec.template.spec, status: { podIP: ip, podIPs: [{ ip }] } };
+    return [w, pod];
+  };
+
+  test('pod addresses not in the input: the verdict reads the networks peer as not holding the pod, and says it depends', () => {
+    const model = NetworkModel.fromObjects([...cluster(), deny10]);
+    const verdict = model.check(q('a/web', 'b/api', 8080));
+    expect(verdict.allowed).toBe(true);
+    expect(verdict.egress.dependsOn).toBe('pod addresses: ClusterNetworkPolicy private egress[0] (Deny) holds b/api only if its addresses are in networks 10.0.0.0/8, and the input holds no address of its pods (no status.podIP, no --pod-cidr); read as not held');
+    expect(verdict.why).toContain('Depends on pod addresses: ClusterNetworkPolicy private egress[0] (Deny) holds b/api only if');
+    expect(model.notices).toContain('ClusterNetworkPolicy private egress[0]: whether its networks 10.0.0.0/8 hold a/db, a/web, b/api, ops/tool depends on pod addresses the input does not give (the input holds no address of its pods (no status.podIP, no --pod-cidr)); answers read them as not held. Give --pod-cidr (podCidrs), or Pods with status.podIP');
+  });
+
+  test('a Pod\'s status.podIP decides, grouped under its controller', () => {
+    const objects = cluster().flatMap((o) => (o.metadata?.name === 'api' ? withIp(o, '10.1.2.3') : o.metadata?.name === 'db' ? withIp(o, '192.168.0.9') : [o]));
+    const model = NetworkModel.fromObjects([...objects, deny10]);
+    expect(model.check(q('a/web', 'b/api', 8080))).toMatchObject({ allowed: false, egress: { decidedBy: { policy: 'ClusterNetworkPolicy private', action: 'Deny' } } });
+    const db = model.check(q('a/web', 'a/db', 5432));
+    expect(db.allowed).toBe(true);
+    expect(db.egress.dependsOn).toBeUndefined();
+  });
+
+  test('--pod-cidr: inside the peer, outside it, or across it', () => {
+    const objects = [...cluster(), deny10];
+    expect(NetworkModel.fromObjects(objects, { podCidrs: ['10.244.0.0/16'] }).check(q('a/web', 'b/api', 8080)).allowed).toBe(false);
+    const outside = NetworkModel.fromObjects(objects, { podCidrs: ['192.168.0.0/16'] }).check(q('a/web', 'b/api', 8080));
+    expect(outside).toMatchObject({ allowed: true });
+    expect(outside.egress.dependsOn).toBeUndefined();
+    const across = NetworkModel.fromObjects(objects, { podCidrs: ['10.244.0.0/16', '192.168.0.0/16'] }).check(q('a/web', 'b/api', 8080));
+    expect(across.allowed).toBe(true);
+    expect(across.egress.dependsOn).toContain('its pods are somewhere in 10.244.0.0/16, 192.168.0.0/16 (--pod-cidr)');
+    expect(() => NetworkModel.fromObjects(objects, { podCidrs: ['10.244.0.1/16'] })).toThrow('"10.244.0.1/16" is not a CIDR such as 10.244.0.0/16: it has host bits set');
+  });
+
+  test('nodes peers match the input\'s Node addresses and host-network pods; without Nodes the notice says what is missing', () => {
+    const node = (name: string, labels: Record<string, string>, ip: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] } });
+    const agent = workload('a', 'agent', { app: 'agent' }, { hostNetwork: true, ports: [{ containerPort: 9100 }] });
+    const denyNodes = cnp('nodes', 'Admin', 1, ns('ops'), { egress: [{ action: 'Deny', to: [{ nodes: { matchLabels: { role: 'worker' } } }] }] });
+    const all = NetworkModel.fromObjects([...cluster(), agent, node('n1', { role: 'worker' }, '10.0.0.11'), node('n2', { role: 'worker' }, '10.0.0.12'), denyNodes]);
+    expect(all.check(q('ops/tool', '10.0.0.11', 10250)).allowed).toBe(false);
+    expect(all.check(q('ops/tool', '10.0.0.99', 10250)).allowed).toBe(true);
+    expect(all.check(q('ops/tool', 'a/agent', 9100)).allowed).toBe(false);
+    expect(all.check(q('ops/tool', 'a/web', 8080)).allowed).toBe(true);
+    const some = NetworkModel.fromObjects([...cluster(), agent, node('n1', { role: 'worker' }, '10.0.0.11'), node('n0', { role: 'control-plane' }, '10.0.0.10'), denyNodes]);
+    const agentVerdict = some.check(q('ops/tool', 'a/agent', 9100));
+    expect(agentVerdict.allowed).toBe(true);
+    expect(agentVerdict.egress.dependsOn).toContain('a/agent only if its addresses are in nodes peer, and it runs on the host network of the input\'s nodes (n1: 10.0.0.11; n0: 10.0.0.10)');
+  });
+
+  test('an ipBlock holding a pod\'s address: NetworkPolicy leaves it to the plugin, and the verdict says so', () => {
+    const objects = cluster().flatMap((o) => (o.metadata?.name === 'api' ? withIp(o, '10.1.2.3') : [o]));
+    const egress = policy('a', 'to-ten', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080 }] }] });
+    const verdict = NetworkModel.fromObjects([...objects, egress]).check(q('a/web', 'b/api', 8080));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain('Depends on the network plugin: a/to-ten egress[0] ipBlock 10.0.0.0/8 holds b/api\'s addresses (its pods are at 10.1.2.3 (status.podIP)); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching.');
+  });
+});
+
+test('link-local, loopback and the cloud metadata addresses never hold a pod: no notice, no depends (a host-network -localip still counts)', () => {
+  const metadata = cnp('metadata', 'Admin', 1, allNamespaces, { egress: [{ action: 'Deny', to: [{ networks: ['169.254.169.254/32', 'fd00:ec2::254/128'] }] }] });
+  const model = NetworkModel.fromObjects([...cluster(), metadata]);
+  expect(model.notices).toEqual([]);
+  expect(model.check(q('a/web', 'b/api', 8080)).egress.dependsOn).toBeUndefined();
+  const cache = workload('kube-system', 'node-local-dns', { 'k8s-app': 'node-local-dns' }, { hostNetwork: true, ports: [{ containerPort: 53, protocol: 'UDP' }] });
+  cache.spec.template.spec.containers[0].args = ['-localip', '169.254.20.10'];
+  const denyCache = cnp('cache', 'Admin', 1, ns('a'), { egress: [{ action: 'Deny', to: [{ networks: ['169.254.20.10/32'] }] }] });
+  expect(NetworkModel.fromObjects([...cluster(), cache, denyCache]).check(q('a/web', 'kube-system/node-local-dns', 53, 'UDP')).allowed).toBe(false);
 });

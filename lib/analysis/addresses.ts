@@ -1,0 +1,151 @@
+/**
+ * Where pods and nodes are on the network, as far as the input says: whether a CIDR-like peer
+ * (an ipBlock, a ClusterNetworkPolicy `networks` or `nodes` peer) holds a workload's addresses.
+ * Addresses come from the input where it holds them: a Pod's `status.podIP`/`status.podIPs`
+ * (`kubectl get -o yaml` dumps keep them), a Node's `status.addresses`, host-network bindings
+ * (NodeLocal DNSCache's `-localip`); and from options: the cluster's pod and node CIDRs. Where
+ * they do not decide, the answer is "depends", which the verdict then says in words.
+ */
+import { WorkloadInfo } from './objects';
+import { IpAddress, IpRange, cidrProblem, formatIp, parseCidr, parseIp, rangeContains } from '../net/ip';
+import { InputError } from './loader';
+import { isRecord, Labels } from './selectors';
+
+/** Whether a range holds a workload's addresses: every one, none, or not known from the input. */
+export type Coverage = 'yes' | 'no' | 'depends';
+
+/** A CIDR with the ranges left out of it. */
+export interface CidrWithExcept {
+  readonly range: IpRange;
+  readonly except: readonly IpRange[];
+}
+
+/** A Node of the input: its labels and addresses. */
+export interface NodeInfo {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly addresses: readonly IpAddress[];
+}
+
+/** What the model knows of where pods and nodes are, beyond the objects. */
+export interface AddressOptions {
+  /** The cluster's pod CIDRs (`--pod-cidr`): every pod address is in one. @default - not known */
+  readonly podCidrs?: readonly string[];
+  /** The CIDRs node addresses are in (`--node-cidr`), when the input has no Node objects. @default - not known */
+  readonly nodeCidrs?: readonly string[];
+}
+
+/** Reads the Node objects of the input. */
+export function readNode(object: Record<string, unknown>): NodeInfo | undefined {
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  if (typeof metadata.name !== 'string') return undefined;
+  const labels: Record<string, string> = {};
+  if (isRecord(metadata.labels)) for (const [k, v] of Object.entries(metadata.labels)) labels[k] = String(v);
+  const status = isRecord(object.status) ? object.status : {};
+  const addresses = (Array.isArray(status.addresses) ? status.addresses : [])
+    .filter((a): a is Record<string, unknown> => isRecord(a) && (a.type === 'InternalIP' || a.type === 'ExternalIP'))
+    .map((a) => parseIp(String(a.address)))
+    .filter((ip): ip is IpAddress => ip !== undefined);
+  return { name: metadata.name, labels, addresses };
+}
+
+/** The pod IPs a Pod object's status records. */
+export function podStatusAddresses(object: Record<string, unknown>): IpAddress[] {
+  const status = isRecord(object.status) ? object.status : {};
+  const texts = [
+    ...(typeof status.podIP === 'string' ? [status.podIP] : []),
+    ...(Array.isArray(status.podIPs) ? status.podIPs.filter(isRecord).map((p) => String(p.ip)) : []),
+  ];
+  const seen = new Set<string>();
+  const out: IpAddress[] = [];
+  for (const text of texts) {
+    const ip = parseIp(text);
+    if (ip && !seen.has(formatIp(ip))) { seen.add(formatIp(ip)); out.push(ip); }
+  }
+  return out;
+}
+
+const holds = (cidr: CidrWithExcept, ip: IpAddress) => rangeContains(cidr.range, ip) && !cidr.except.some((e) => rangeContains(e, ip));
+const rangeInside = (inner: IpRange, outer: IpRange) => inner.family === outer.family && inner.prefix >= outer.prefix && rangeContains(outer, { family: inner.family, value: inner.base });
+const overlaps = (a: IpRange, b: IpRange) => rangeInside(a, b) || rangeInside(b, a);
+const everything = (range: IpRange) => range.prefix === 0;
+
+/**
+ * Addresses no pod is given: loopback, link-local (where cloud metadata endpoints live),
+ * multicast, and AWS's IPv6 metadata endpoint (fd00:ec2::254). A peer inside them never holds a pod.
+ */
+const NEVER_PODS: readonly IpRange[] = ['127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '::1/128', 'fe80::/10', 'ff00::/8', 'fd00:ec2::254/128'].map((text) => parseCidr(text)!);
+
+/** Where each workload's pods are, and how it is known. */
+export class AddressBook {
+  public readonly podCidrs: readonly IpRange[];
+  public readonly nodeCidrs: readonly IpRange[];
+
+  constructor(private readonly workloads: readonly WorkloadInfo[], public readonly nodes: readonly NodeInfo[], options: AddressOptions = {}) {
+    this.podCidrs = parseRanges(options.podCidrs ?? []);
+    this.nodeCidrs = parseRanges(options.nodeCidrs ?? []);
+  }
+
+  /** The addresses a workload's traffic carries, when the input gives them. */
+  public knownAddresses(index: number): readonly IpAddress[] {
+    const w = this.workloads[index];
+    if (w.hostNetwork) return [...(w.hostAddresses ?? []), ...this.nodes.flatMap((n) => n.addresses)];
+    return w.podAddresses ?? [];
+  }
+
+  /**
+   * Whether the CIDRs hold the workload's addresses: from its pods' status, else the pod (or,
+   * for host-network pods, node) CIDRs, else a range that holds every address of its family.
+   */
+  public coverage(index: number, cidrs: readonly CidrWithExcept[]): Coverage {
+    const w = this.workloads[index];
+    if (cidrs.length === 0 || (!w.hostNetwork && cidrs.every((c) => NEVER_PODS.some((r) => rangeInside(c.range, r))))) return 'no';
+    const known = this.knownAddresses(index);
+    if (known.length > 0 && (!w.hostNetwork || this.nodes.length > 0 || (w.hostAddresses ?? []).length > 0)) {
+      const inside = known.filter((ip) => cidrs.some((c) => holds(c, ip))).length;
+      // A host-network pod is on one node; ranges that hold some node addresses may hold its one.
+      if (inside === known.length) return 'yes';
+      if (inside === 0) return 'no';
+      return 'depends';
+    }
+    const pool = w.hostNetwork ? this.nodeCidrs : this.podCidrs;
+    if (pool.length > 0) {
+      const full = pool.every((p) => cidrs.some((c) => rangeInside(p, c.range) && !c.except.some((e) => overlaps(e, p))));
+      if (full) return 'yes';
+      if (!pool.some((p) => cidrs.some((c) => overlaps(p, c.range)))) return 'no';
+      return 'depends';
+    }
+    // Nothing known: only a range that holds every address of a family decides (the API text's
+    // own example: a Deny to 0.0.0.0/0 denies all IPv4 pod-to-pod traffic).
+    if (cidrs.some((c) => everything(c.range) && c.except.length === 0)) return 'yes';
+    return 'depends';
+  }
+
+  /** How the workload's addresses are known, for a verdict's words. */
+  public describe(index: number): string {
+    const w = this.workloads[index];
+    const known = this.knownAddresses(index);
+    if (w.hostNetwork) {
+      if (this.nodes.length > 0) return `it runs on the host network of the input's nodes (${this.nodes.map((n) => `${n.name}: ${n.addresses.map(formatIp).join(', ') || 'no address'}`).join('; ')})`;
+      if (this.nodeCidrs.length > 0) return `it runs on the host network, at node addresses in ${this.nodeCidrs.map(formatRange).join(', ')} (--node-cidr)`;
+      return 'it runs on the host network, and the input has no Node objects and no --node-cidr';
+    }
+    if (known.length > 0) return `its pods are at ${known.map(formatIp).join(', ')} (status.podIP)`;
+    if (this.podCidrs.length > 0) return `its pods are somewhere in ${this.podCidrs.map(formatRange).join(', ')} (--pod-cidr)`;
+    return 'the input holds no address of its pods (no status.podIP, no --pod-cidr)';
+  }
+}
+
+/** `10.0.0.0/8`. */
+export function formatRange(range: IpRange): string {
+  return `${formatIp({ family: range.family, value: range.base })}/${range.prefix}`;
+}
+
+function parseRanges(texts: readonly string[]): IpRange[] {
+  return texts.map((text) => {
+    const problem = cidrProblem(text);
+    const range = problem === undefined ? parseCidr(text) : undefined;
+    if (!range) throw new InputError(`"${text}" is not a CIDR such as 10.244.0.0/16${problem ? `: it ${problem}` : ''}.`);
+    return range;
+  });
+}
