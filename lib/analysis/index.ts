@@ -1,6 +1,6 @@
-export * from './network-model';
-export * from './port-set';
-export { Selector, SelectorRequirement, Labels, parseSelector, selectorMatches, describeSelector } from './selectors';
-export { DuplicateObject } from './object-set';
-export { WorkloadInfo, PolicyInfo, PolicyRule, PolicyPeer, PolicyPortSpec, ContainerPortInfo } from './objects';
-export { loadYaml, LoadLimits, LoadResult, SourcedObject } from './loader';
+export * from './queries/network-model';
+export * from './model/port-set';
+export { Selector, SelectorRequirement, Labels, parseSelector, selectorMatches, describeSelector } from './model/selectors';
+export { DuplicateObject } from './input/object-set';
+export { WorkloadInfo, PolicyInfo, PolicyRule, PolicyPeer, PolicyPortSpec, ContainerPortInfo } from './input/objects';
+export { loadYaml, LoadLimits, LoadResult, SourcedObject } from './input/loader';

@@ -1,4 +1,4 @@
-import { Matrix, PublicPath, reachabilityOf } from '../analysis/network-model';
+import { Matrix, PublicPath, reachabilityOf } from '../analysis/queries/network-model';
 
 /** An endpoint as people read it: the internet stand-in says what it stands for. */
 export function endpointLabel(matrix: Matrix, endpoint: string): string {

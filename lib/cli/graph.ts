@@ -1,4 +1,4 @@
-import { Matrix, MatrixCell, PublicPath } from '../analysis/network-model';
+import { Matrix, MatrixCell, PublicPath } from '../analysis/queries/network-model';
 
 /** Output formats for `netkit graph`. */
 export type GraphFormat = 'mermaid' | 'dot' | 'svg';

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/loader';
+import { InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/input/loader';
 
 /** Objects read from files, with notices for what was skipped. */
 export interface LoadedInputs {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
-import { InputError, SourcedObject } from '../analysis/loader';
-import type { ModelOptions, NetworkModel } from '../analysis/network-model';
-import { parseProtocol } from '../analysis/objects';
-import { PolicyProtocol } from '../analysis/port-set';
+import { InputError, SourcedObject } from '../analysis/input/loader';
+import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
+import { parseProtocol } from '../analysis/input/objects';
+import { PolicyProtocol } from '../analysis/model/port-set';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
 import { toSarif } from '../lint/sarif';
@@ -27,9 +27,9 @@ export interface CliIo {
  * Each command loads what only it needs when it runs (the analyzer, diff and report, Graphviz):
  * `netkit check` starts without them. TypeScript compiles these `import()`s to `require`.
  */
-const analyzer = () => import('../analysis/network-model');
+const analyzer = () => import('../analysis/queries/network-model');
 const fixturesFor = async (withCluster: boolean | undefined): Promise<SourcedObject[]> =>
-  withCluster ? (await import('../analysis/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
+  withCluster ? (await import('../analysis/input/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
 
 const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 

@@ -5,7 +5,7 @@
  * and narrowed is coloured.
  */
 import { toSvg } from './graph';
-import { NetworkDiff, NetworkModel, WorkloadExposure, reachabilityOf } from '../analysis/network-model';
+import { NetworkDiff, NetworkModel, WorkloadExposure, reachabilityOf } from '../analysis/queries/network-model';
 import { Finding } from '../lint/types';
 
 /** What the report shows. */

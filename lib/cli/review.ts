@@ -3,9 +3,9 @@
  * reachability and lint, and printing the result for a terminal, a pull request or a machine.
  */
 import { execFileSync } from 'node:child_process';
-import { InputError, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/loader';
-import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/network-model';
-import { reachabilityOf } from '../analysis/exposure';
+import { InputError, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/input/loader';
+import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/queries/network-model';
+import { reachabilityOf } from '../analysis/queries/exposure';
 import { Finding } from '../lint/types';
 import { formatFinding } from '../lint/engine';
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
-import { readClusterPolicy } from '../analysis/cluster-policy';
+import { readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';
 import { Cidr } from '../net/cidr';
 import { ClusterPeer, ClusterSubject } from '../net/cluster-peer';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../net/names';

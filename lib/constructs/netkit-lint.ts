@@ -3,8 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { LintOptions, formatFinding, lint } from '../lint/engine';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
-import { closestMatches } from '../analysis/suggest';
-import { SourcedObject, collect } from '../analysis/loader';
+import { closestMatches } from '../analysis/queries/suggest';
+import { SourcedObject, collect } from '../analysis/input/loader';
 import { namespaceUses } from '../private/namespace-uses';
 
 /**

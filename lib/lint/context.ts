@@ -1,11 +1,11 @@
-import { SourcedObject } from '../analysis/loader';
-import { DuplicateObject, describeSourced, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/object-set';
+import { SourcedObject } from '../analysis/input/loader';
+import { DuplicateObject, describeSourced, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/input/object-set';
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
-} from '../analysis/objects';
-import { policyProblems } from '../analysis/policy-validation';
-import { isClusterPolicy, readClusterPolicy } from '../analysis/cluster-policy';
-import { Labels, isRecord, labelsSelectWorkload } from '../analysis/selectors';
+} from '../analysis/input/objects';
+import { policyProblems } from '../analysis/dialects/kubernetes/policy-validation';
+import { isClusterPolicy, readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';
+import { Labels, isRecord, labelsSelectWorkload } from '../analysis/model/selectors';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
 export type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { DEFAULT_CONTEXT_OPTIONS, DEFAULT_SYSTEM_NAMESPACES, DnsTarget, EgressIsolationScope, LintContext, PortRange, dig } from './context';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
-import { SourcedObject, collect } from '../analysis/loader';
-import { CLUSTER_SCOPED_KINDS } from '../analysis/object-set';
-import { namespaceOf } from '../analysis/objects';
+import { SourcedObject, collect } from '../analysis/input/loader';
+import { CLUSTER_SCOPED_KINDS } from '../analysis/input/object-set';
+import { namespaceOf } from '../analysis/input/objects';
 
 /** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
 export const IGNORE_ANNOTATION = 'netkit.io/ignore';

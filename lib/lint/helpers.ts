@@ -1,7 +1,7 @@
 import { Json, LintContext, LintWorkload, dig, records } from './context';
-import { namespaceOf } from '../analysis/objects';
-import { Labels, parseSelector, selectorMatches } from '../analysis/selectors';
-import { readLabels } from '../analysis/objects';
+import { namespaceOf } from '../analysis/input/objects';
+import { Labels, parseSelector, selectorMatches } from '../analysis/model/selectors';
+import { readLabels } from '../analysis/input/objects';
 
 /**
  * A workload's container ports, main containers and sidecars alike. An operator-made workload

@@ -5,7 +5,7 @@
  * `pod-security.kubernetes.io/enforce-version`. Each control cites its section of the page.
  */
 import { Json, dig, records } from './context';
-import { isRecord } from '../analysis/selectors';
+import { isRecord } from '../analysis/model/selectors';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {

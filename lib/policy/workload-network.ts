@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ManagedNetworkPolicy } from './network-policy';
-import { closestMatches } from '../analysis/suggest';
+import { closestMatches } from '../analysis/queries/suggest';
 import { IPeerWorkload, Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { failAt } from '../private/errors';

@@ -1,5 +1,5 @@
-import { NetworkModel, TrafficQuery } from '../analysis/network-model';
-import { reachabilityOf } from '../analysis/exposure';
+import { NetworkModel, TrafficQuery } from '../analysis/queries/network-model';
+import { reachabilityOf } from '../analysis/queries/exposure';
 
 /** What the traffic matchers accept: a model, a cdk8s chart or app, or YAML text. */
 export type TrafficSubject = NetworkModel | ChartLike | string;

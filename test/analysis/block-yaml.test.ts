@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { dump, load } from 'js-yaml';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { ScalarType, readPlainBlock } from '../../lib/analysis/block-yaml';
-import { SCHEMA } from '../../lib/analysis/loader';
+import { ScalarType, readPlainBlock } from '../../lib/analysis/input/block-yaml';
+import { SCHEMA } from '../../lib/analysis/input/loader';
 
 const TYPES = (SCHEMA as unknown as { compiledImplicit: ScalarType[] }).compiledImplicit;
 /** `npm run fuzz` runs many more cases (NETKIT_FUZZ_RUNS). */

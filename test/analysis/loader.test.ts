@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { NetworkModel, loadYaml } from '../../lib';
-import { InputError } from '../../lib/analysis/loader';
+import { InputError } from '../../lib/analysis/input/loader';
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment

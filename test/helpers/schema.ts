@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { readClusterPolicy } from '../../lib/analysis/cluster-policy';
+import { readClusterPolicy } from '../../lib/analysis/dialects/cluster-network-policy/cluster-policy';
 
 const load = createRequire(__filename);
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { loadYaml } from '../../lib/analysis/loader';
+import { loadYaml } from '../../lib/analysis/input/loader';
 import { LIGHT_FORMATS } from '../../lib/lint/schema/light-formats';
 import { schemaErrors } from '../../lib/lint/schema/validate';
 

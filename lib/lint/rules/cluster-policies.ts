@@ -1,7 +1,7 @@
 import { LintContext } from '../context';
-import { TierPolicy, TierRule, isClusterPolicy, readClusterPolicy } from '../../analysis/cluster-policy';
-import { NAMESPACE_NAME_LABEL } from '../../analysis/objects';
-import { isEmptySelector, selectorMatches, workloadMatches } from '../../analysis/selectors';
+import { TierPolicy, TierRule, isClusterPolicy, readClusterPolicy } from '../../analysis/dialects/cluster-network-policy/cluster-policy';
+import { NAMESPACE_NAME_LABEL } from '../../analysis/input/objects';
+import { isEmptySelector, selectorMatches, workloadMatches } from '../../analysis/model/selectors';
 import { LintRule, Severity } from '../types';
 
 const DOCS = 'https://network-policy-api.sigs.k8s.io/';

@@ -1,4 +1,4 @@
-import { closestMatches } from '../../analysis/suggest';
+import { closestMatches } from '../../analysis/queries/suggest';
 import { Json, LintContext, dig } from '../context';
 import { CorefileDirective, CorefileSyntaxError, parseCorefile, parseDirectives, parseServerKey } from '../../dns/corefile';
 import { LintRule, RawFinding, Severity } from '../types';

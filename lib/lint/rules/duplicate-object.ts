@@ -1,5 +1,5 @@
-import { where } from '../../analysis/objects';
-import { isRecord } from '../../analysis/selectors';
+import { where } from '../../analysis/input/objects';
+import { isRecord } from '../../analysis/model/selectors';
 import { LintRule, Severity } from '../types';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { DnsTarget, LintWorkload } from '../context';
-import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/objects';
-import { Labels, selectorMatches, workloadMatches } from '../../analysis/selectors';
+import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/input/objects';
+import { Labels, selectorMatches, workloadMatches } from '../../analysis/model/selectors';
 import { IpAddress, IpRange, parseCidr, parseIp, rangeContains } from '../../net/ip';
 import { LintRule, Severity } from '../types';
 

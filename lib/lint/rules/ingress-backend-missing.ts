@@ -1,5 +1,5 @@
 import { Json, LintContext, dig, records } from '../context';
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { LintRule, RawFinding, Severity } from '../types';
 
 /** Every Service backend of an Ingress: the default backend and each path's. */

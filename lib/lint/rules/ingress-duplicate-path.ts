@@ -1,6 +1,6 @@
 import { Json, dig, records } from '../context';
 import { describeObject } from '../helpers';
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 export const ingressDuplicatePath: LintRule = {

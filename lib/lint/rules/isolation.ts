@@ -1,5 +1,5 @@
 import { EgressIsolationScope, LintContext, LintWorkload } from '../context';
-import { isEmptySelector, workloadMatches } from '../../analysis/selectors';
+import { isEmptySelector, workloadMatches } from '../../analysis/model/selectors';
 import { LintRule, Severity } from '../types';
 
 /**

@@ -1,5 +1,5 @@
 import { Json, dig } from '../context';
-import { isRecord } from '../../analysis/selectors';
+import { isRecord } from '../../analysis/model/selectors';
 import { LintRule, RawFinding, Severity } from '../types';
 
 /** An annotation that used to change networking and no longer does, with what replaced it. */

@@ -1,6 +1,6 @@
 import { Json, dig } from '../context';
-import { namespaceOf, readLabels } from '../../analysis/objects';
-import { parseSelector, selectorMatches, workloadMatches } from '../../analysis/selectors';
+import { namespaceOf, readLabels } from '../../analysis/input/objects';
+import { parseSelector, selectorMatches, workloadMatches } from '../../analysis/model/selectors';
 import { LintRule, Severity } from '../types';
 
 /** The namespaces a monitor looks in: its own, `namespaceSelector.matchNames`, or any. */

@@ -1,5 +1,5 @@
 import { dig } from '../context';
-import { CLUSTER_SCOPED_KINDS } from '../../analysis/object-set';
+import { CLUSTER_SCOPED_KINDS } from '../../analysis/input/object-set';
 import { LintRule, Severity } from '../types';
 
 export const clusterScopedWithNamespace: LintRule = {

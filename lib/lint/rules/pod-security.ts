@@ -1,5 +1,5 @@
 import { PodSecurityLevel, podSecurityViolations } from '../pod-security-standards';
-import { podTemplateOf } from '../../analysis/objects';
+import { podTemplateOf } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 const PROFILES = new Set<string>(Object.values(PodSecurityLevel));

@@ -1,9 +1,9 @@
-import { NAMESPACE_NAME_LABEL, PolicyRule } from '../../analysis/objects';
-import { describeSelector, workloadMatches } from '../../analysis/selectors';
+import { NAMESPACE_NAME_LABEL, PolicyRule } from '../../analysis/input/objects';
+import { describeSelector, workloadMatches } from '../../analysis/model/selectors';
 import { LintRule, RawFinding, Severity } from '../types';
 import { LintContext } from '../context';
 import { isGatewayDataPlane } from '../helpers';
-import { PolicyInfo } from '../../analysis/objects';
+import { PolicyInfo } from '../../analysis/input/objects';
 
 /**
  * Checks only peers whose namespaces the input fully knows: a podSelector alone (the

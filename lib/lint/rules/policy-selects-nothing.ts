@@ -1,4 +1,4 @@
-import { describeSelector, isEmptySelector, workloadMatches } from '../../analysis/selectors';
+import { describeSelector, isEmptySelector, workloadMatches } from '../../analysis/model/selectors';
 import { isGatewayDataPlane } from '../helpers';
 import { LintRule, Severity } from '../types';
 

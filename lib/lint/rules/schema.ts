@@ -1,4 +1,4 @@
-import { closestMatches } from '../../analysis/suggest';
+import { closestMatches } from '../../analysis/queries/suggest';
 import { unknownFields } from '../schema/fields';
 import { schemaErrors } from '../schema/validate';
 import { LintRule, Severity } from '../types';

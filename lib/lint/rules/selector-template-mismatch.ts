@@ -1,6 +1,6 @@
 import { dig } from '../context';
-import { parseSelector, selectorMatches, describeSelector } from '../../analysis/selectors';
-import { readLabels } from '../../analysis/objects';
+import { parseSelector, selectorMatches, describeSelector } from '../../analysis/model/selectors';
+import { readLabels } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 const CONTROLLERS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);

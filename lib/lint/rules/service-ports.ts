@@ -1,5 +1,5 @@
 import { dig, records } from '../context';
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { containerPorts } from '../helpers';
 import { dns1123LabelProblem, portNameProblem } from '../../net/names';
 import { LintRule, RawFinding, Severity } from '../types';

@@ -1,4 +1,4 @@
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 export const serviceSelectorNoMatch: LintRule = {

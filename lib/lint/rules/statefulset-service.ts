@@ -1,5 +1,5 @@
 import { dig } from '../context';
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 export const statefulSetService: LintRule = {

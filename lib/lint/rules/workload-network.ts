@@ -1,6 +1,6 @@
 import { Json, LintWorkload, dig, records } from '../context';
 import { containerPorts, isMetricsOnlyService, isSidecarProxy } from '../helpers';
-import { namespaceOf } from '../../analysis/objects';
+import { namespaceOf } from '../../analysis/input/objects';
 import { LintRule, Severity } from '../types';
 
 export const hostNetwork: LintRule = {

@@ -23,13 +23,13 @@
  */
 import { Bitset } from './bitset';
 import { Endpoint } from './compiled-model';
-import { TierPeer, TierPolicy, TierRule } from './cluster-policy';
+import { TierPeer, TierPolicy, TierRule } from '../dialects/cluster-network-policy/cluster-policy';
 import { AddressBook, formatRange } from './addresses';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels, isEmptySelector, selectorMatches } from './selectors';
-import { WorkloadInfo } from './objects';
-import { IpAddress, rangeContains } from '../net/ip';
+import { WorkloadInfo } from '../input/objects';
+import { IpAddress, rangeContains } from '../../net/ip';
 
 /** A CIDR-like peer as the verdict names it. */
 function peerText(peer: TierPeer): string {

@@ -2,7 +2,7 @@
  * What a change opens or closes: the reachability of two revisions compared connection by
  * connection, each change with the policy rule that now allows it or the change that closed it.
  */
-import { PortSet } from './port-set';
+import { PortSet } from '../model/port-set';
 import { SurfaceItem, surfaceKey } from './surface';
 
 /** One connection whose allowed ports changed. */

@@ -6,9 +6,9 @@
  */
 import { SourcedObject } from './loader';
 import { ContainerPortInfo, STANDARD_WORKLOAD_KINDS, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readWorkload, where } from './objects';
-import { isRecord } from './selectors';
-import { podStatusAddresses } from './addresses';
-import { IpAddress } from '../net/ip';
+import { isRecord } from '../model/selectors';
+import { podStatusAddresses } from '../model/addresses';
+import { IpAddress } from '../../net/ip';
 
 /** Kinds without a namespace (`metadata.namespace` is ignored or refused for them). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([

@@ -4,14 +4,14 @@
  * the input does not hold (selectors that future namespaces may match), and its own egress to
  * the internet. The audit question "what is reachable from outside?" in one place.
  */
-import { CompiledModel } from './compiled-model';
-import { nameOf, namespaceOf, readLabels, servingContainers } from './objects';
+import { CompiledModel } from '../model/compiled-model';
+import { nameOf, namespaceOf, readLabels, servingContainers } from '../input/objects';
 import { PublicPath } from './public-paths';
-import { isEmptySelector, isRecord, labelsSelectWorkload, describeSelector } from './selectors';
-import { NAMESPACE_NAME_LABEL } from './objects';
-import { parseLooseCidr } from './policy-validation';
-import { formatIp } from '../net/ip';
-import { isStandIn } from './cluster-fixtures';
+import { isEmptySelector, isRecord, labelsSelectWorkload, describeSelector } from '../model/selectors';
+import { NAMESPACE_NAME_LABEL } from '../input/objects';
+import { parseLooseCidr } from '../dialects/kubernetes/policy-validation';
+import { formatIp } from '../../net/ip';
+import { isStandIn } from '../input/cluster-fixtures';
 
 /** The annotation that marks a workload (or the Service or route exposing it) public on purpose. */
 export const PUBLIC_ANNOTATION = 'netkit.io/public';

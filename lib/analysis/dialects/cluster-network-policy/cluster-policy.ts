@@ -13,13 +13,13 @@
  * The CRDs' validation rules are checked here: a policy they would refuse cannot exist and is
  * left out with a notice, as NetworkPolicies the API server refuses are.
  */
-import { SourcedObject } from './loader';
-import { nameOf } from './objects';
-import { parseLooseCidr, selectorProblems } from './policy-validation';
-import { PolicyProtocol } from './port-set';
-import { MATCH_ALL, Selector, isRecord, parseSelector } from './selectors';
-import { IpRange } from '../net/ip';
-import { portNameProblem } from '../net/names';
+import { SourcedObject } from '../../input/loader';
+import { nameOf } from '../../input/objects';
+import { parseLooseCidr, selectorProblems } from '../kubernetes/policy-validation';
+import { PolicyProtocol } from '../../model/port-set';
+import { MATCH_ALL, Selector, isRecord, parseSelector } from '../../model/selectors';
+import { IpRange } from '../../../net/ip';
+import { portNameProblem } from '../../../net/names';
 
 /** The tiers, in evaluation order around the NetworkPolicy tier. */
 export type Tier = 'Admin' | 'Baseline';

@@ -4,9 +4,9 @@
  * review compares two revisions' surfaces, so a reviewer sees the surface grow even where the
  * effective traffic does not change.
  */
-import { SourcedObject } from './loader';
-import { nameOf, namespaceOf, servingContainers } from './objects';
-import { isRecord } from './selectors';
+import { SourcedObject } from '../input/loader';
+import { nameOf, namespaceOf, servingContainers } from '../input/objects';
+import { isRecord } from '../model/selectors';
 
 /** One way in that a revision declares. */
 export interface SurfaceItem {

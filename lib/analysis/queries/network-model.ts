@@ -1,22 +1,22 @@
-import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from './compiled-model';
-import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from './loader';
+import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from '../model/compiled-model';
+import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { NetworkDiff, diffModels } from './diff';
-import { TierDecision } from './tiers';
+import { TierDecision } from '../model/tiers';
 import { WorkloadExposure, exposureOf } from './exposure';
 import { SurfaceItem, surfaceOf } from './surface';
-import { PolicyInfo, WorkloadInfo, parseProtocol } from './objects';
-import { PolicyProtocol, PortSet } from './port-set';
-import { Labels, labelsSelectWorkload } from './selectors';
+import { PolicyInfo, WorkloadInfo, parseProtocol } from '../input/objects';
+import { PolicyProtocol, PortSet } from '../model/port-set';
+import { Labels, labelsSelectWorkload } from '../model/selectors';
 import { closestMatches } from './suggest';
-import { formatIp, parseIp } from '../net/ip';
-import { portNameProblem } from '../net/names';
+import { formatIp, parseIp } from '../../net/ip';
+import { portNameProblem } from '../../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
 export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved } from './diff';
-export { TierDecision } from './tiers';
+export { TierDecision } from '../model/tiers';
 export { SurfaceItem } from './surface';
 export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
 

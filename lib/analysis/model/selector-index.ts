@@ -1,7 +1,7 @@
 import { Bitset } from './bitset';
-import { PolicyPeer, WorkloadInfo } from './objects';
+import { PolicyPeer, WorkloadInfo } from '../input/objects';
 import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches, workloadMatches } from './selectors';
-import { rangeContains } from '../net/ip';
+import { rangeContains } from '../../net/ip';
 
 /**
  * Finds the workloads a selector matches without scanning every pod: an inverted index

@@ -1,7 +1,7 @@
 import * as jsyaml from 'js-yaml';
 import { FAILSAFE_SCHEMA, Type, YAMLException, load } from 'js-yaml';
 import { ScalarType, readPlainBlockLines } from './block-yaml';
-import { isRecord } from './selectors';
+import { isRecord } from '../model/selectors';
 import { yaml11Bool, yaml11Float, yaml11Int } from './yaml11';
 
 /** A Kubernetes object with where it came from. */

@@ -5,9 +5,9 @@
  * Gateway proxies by `gateway.networking.k8s.io/gateway-name`, the label Gateway API
  * implementations put on the pods they deploy.
  */
-import { SourcedObject } from './loader';
-import { nameOf, namespaceOf } from './objects';
-import { isRecord } from './selectors';
+import { SourcedObject } from '../input/loader';
+import { nameOf, namespaceOf } from '../input/objects';
+import { isRecord } from '../model/selectors';
 
 /** The stand-in for "any address on the internet" in matrices, graphs and paths. */
 export const INTERNET_STAND_IN = '203.0.113.7';

@@ -1,9 +1,9 @@
 import { SourcedObject } from './loader';
-import { PROTOCOLS, PolicyProtocol } from './port-set';
-import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from './selectors';
-import { parseLooseCidr } from './policy-validation';
-import { IpAddress, IpRange, parseIp } from '../net/ip';
-import { podStatusAddresses } from './addresses';
+import { PROTOCOLS, PolicyProtocol } from '../model/port-set';
+import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from '../model/selectors';
+import { parseLooseCidr } from '../dialects/kubernetes/policy-validation';
+import { IpAddress, IpRange, parseIp } from '../../net/ip';
+import { podStatusAddresses } from '../model/addresses';
 
 /** The label the API server puts on every namespace with its name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

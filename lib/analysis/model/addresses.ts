@@ -6,9 +6,9 @@
  * (NodeLocal DNSCache's `-localip`); and from options: the cluster's pod and node CIDRs. Where
  * they do not decide, the answer is "depends", which the verdict then says in words.
  */
-import { WorkloadInfo } from './objects';
-import { IpAddress, IpRange, cidrProblem, formatIp, parseCidr, parseIp, rangeContains } from '../net/ip';
-import { InputError } from './loader';
+import { WorkloadInfo } from '../input/objects';
+import { IpAddress, IpRange, cidrProblem, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
+import { InputError } from '../input/loader';
 import { isRecord, Labels } from './selectors';
 
 /** Whether a range holds a workload's addresses: every one, none, or not known from the input. */

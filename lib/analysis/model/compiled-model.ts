@@ -1,17 +1,17 @@
 import { Bitset } from './bitset';
 import { AddressBook, AddressOptions, NodeInfo, readNode } from './addresses';
-import { SourcedObject } from './loader';
-import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from './object-set';
+import { SourcedObject } from '../input/loader';
+import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../input/object-set';
 import {
   NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, where,
-} from './objects';
-import { apiServerProblems } from './policy-validation';
-import { TierPolicy, isClusterPolicy, readClusterPolicy } from './cluster-policy';
+} from '../input/objects';
+import { apiServerProblems } from '../dialects/kubernetes/policy-validation';
+import { TierPolicy, isClusterPolicy, readClusterPolicy } from '../dialects/cluster-network-policy/cluster-policy';
 import { TierIndex } from './tiers';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
 import { Labels, matchesSomePods } from './selectors';
-import { IpAddress, formatIp, parseIp, rangeContains } from '../net/ip';
+import { IpAddress, formatIp, parseIp, rangeContains } from '../../net/ip';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {

@@ -4,9 +4,9 @@
  * any of these problems could never exist in a cluster, so the analyzer excludes it (with a
  * notice) and lint reports each problem as `policy-rejected-by-api-server`.
  */
-import { isRecord } from './selectors';
-import { cidrProblem, parseCidr, rangeStrictlyInside } from '../net/ip';
-import { labelKeyProblem, labelValueProblem, portNameProblem } from '../net/names';
+import { isRecord } from '../../model/selectors';
+import { cidrProblem, parseCidr, rangeStrictlyInside } from '../../../net/ip';
+import { labelKeyProblem, labelValueProblem, portNameProblem } from '../../../net/names';
 
 const PROTOCOL_VALUES = ['TCP', 'UDP', 'SCTP'];
 /** Marks a problem of type or shape, which the schema check (schema-invalid) reports too. */

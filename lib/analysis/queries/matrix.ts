@@ -1,5 +1,5 @@
-import { CompiledModel, CompiledRule, Endpoint } from './compiled-model';
-import { PortSet } from './port-set';
+import { CompiledModel, CompiledRule, Endpoint } from '../model/compiled-model';
+import { PortSet } from '../model/port-set';
 
 /** One cell of the reachability matrix. */
 export interface MatrixCell {
