@@ -1,4 +1,5 @@
 export * from './queries/network-model';
+export * from './model/rules';
 export * from './model/port-set';
 export { Selector, SelectorRequirement, Labels, parseSelector, selectorMatches, describeSelector } from './model/selectors';
 export { DuplicateObject } from './input/object-set';

@@ -1,7 +1,8 @@
+import { readPolicy } from '../analysis/dialects/kubernetes/network-policy';
 import { SourcedObject } from '../analysis/input/loader';
 import { DuplicateObject, describeSourced, isOperatorWorkload, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../analysis/input/object-set';
 import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, readPolicy, where,
+  NAMESPACE_NAME_LABEL, PolicyInfo, WorkloadInfo, nameOf, namespaceOf, podTemplateOf, readLabels, where,
 } from '../analysis/input/objects';
 import { policyProblems } from '../analysis/dialects/kubernetes/policy-validation';
 import { isClusterPolicy, readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';

@@ -1,8 +1,8 @@
 import { SourcedObject } from './loader';
 import { PROTOCOLS, PolicyProtocol } from '../model/port-set';
-import { Labels, MATCH_ALL, Selector, isRecord, parseSelector, setOwn } from '../model/selectors';
-import { parseLooseCidr } from '../dialects/kubernetes/policy-validation';
-import { IpAddress, IpRange, parseIp } from '../../net/ip';
+import { Rule, RulePeer, RulePort, ModelPolicy } from '../model/rules';
+import { Labels, Selector, isRecord, setOwn } from '../model/selectors';
+import { IpAddress, parseIp } from '../../net/ip';
 import { podStatusAddresses } from '../model/addresses';
 
 /** The label the API server puts on every namespace with its name. */
@@ -61,55 +61,18 @@ export interface WorkloadInfo {
   readonly source?: SourcedObject;
 }
 
-/** A NetworkPolicy peer, parsed. */
-export type PolicyPeer =
-  | {
-    /** Pods by selector. */
-    readonly kind: 'pods';
-    /** Which pods. @default - every pod of the selected namespaces */
-    readonly podSelector?: Selector;
-    /** Which namespaces. @default - the policy's own */
-    readonly namespaceSelector?: Selector;
-  }
-  | {
-    /** Addresses. */
-    readonly kind: 'ipBlock';
-    /** The block. */
-    readonly cidr: IpRange;
-    /** Blocks inside it that are left out. */
-    readonly except: readonly IpRange[];
-    /** The block as written. */
-    readonly text: string;
-  }
-  | {
-    /** A peer the API server would refuse: it matches nothing. */
-    readonly kind: 'invalid';
-    /** Why. */
-    readonly reason: string;
-  };
-
+/** A NetworkPolicy peer, parsed (the model's {@link RulePeer}). */
+export type PolicyPeer = RulePeer;
 /** A NetworkPolicy port, parsed. `port` undefined: every port of the protocol. */
-export interface PolicyPortSpec {
-  /** The protocol. */
-  readonly protocol: PolicyProtocol;
-  /** A number, or a name resolved on the destination. @default - every port of the protocol */
-  readonly port?: number | string;
-  /** The last port of a range from `port`. @default - `port` alone */
-  readonly endPort?: number;
-}
-
+export type PolicyPortSpec = RulePort;
 /** One ingress or egress rule. `peers`/`ports` null: every peer / every port. */
-export interface PolicyRule {
-  /** Its index in the policy's `ingress` or `egress` list. */
-  readonly index: number;
-  /** The peers it admits; `null` for every peer. */
-  readonly peers: readonly PolicyPeer[] | null;
-  /** The ports; `null` for every port. */
-  readonly ports: readonly PolicyPortSpec[] | null;
-}
+export type PolicyRule = Rule;
 
-/** A NetworkPolicy with its defaults applied as the API server applies them. */
-export interface PolicyInfo {
+/**
+ * A NetworkPolicy with its defaults applied as the API server applies them: a rule set of the
+ * `NetworkPolicy` tier, with the fields of the object it was read from.
+ */
+export interface PolicyInfo extends ModelPolicy {
   /** `<namespace>/<name>`. */
   readonly ref: string;
   /** Its namespace. */
@@ -126,8 +89,6 @@ export interface PolicyInfo {
   readonly ingress: readonly PolicyRule[];
   /** Its egress rules. */
   readonly egress: readonly PolicyRule[];
-  /** The object it was read from. @default - none */
-  readonly source?: SourcedObject;
 }
 
 /** Built-in kinds whose pods come from `spec.template`. */
@@ -258,7 +219,8 @@ function controllerLabels(object: Record<string, unknown>, name: string, templat
   return { labels: template };
 }
 
-function readProtocol(raw: unknown): PolicyProtocol | undefined {
+/** A protocol exactly as a manifest writes it (the API server is case-sensitive); undefined for anything else. */
+export function readProtocol(raw: unknown): PolicyProtocol | undefined {
   return typeof raw === 'string' && (PROTOCOLS as readonly string[]).includes(raw) ? raw as PolicyProtocol : undefined;
 }
 
@@ -268,77 +230,6 @@ function readProtocol(raw: unknown): PolicyProtocol | undefined {
  */
 export function parseProtocol(text: string): PolicyProtocol | undefined {
   return readProtocol(typeof text === 'string' ? text.toUpperCase() : text);
-}
-
-/**
- * Reads a NetworkPolicy with the API server's defaulting: without `policyTypes`, Ingress
- * always and Egress only when `egress` has at least one rule; a missing or empty
- * `from`/`to` is every peer; missing or empty `ports` is every port; protocol TCP.
- */
-export function readPolicy(source: SourcedObject, notices: string[]): PolicyInfo | undefined {
-  const name = nameOf(source.object);
-  if (!name) {
-    notices.push(`${where(source)}: skipped a NetworkPolicy without metadata.name`);
-    return undefined;
-  }
-  const namespace = namespaceOf(source.object);
-  const spec = isRecord(source.object.spec) ? source.object.spec : {};
-  const rawIngress = Array.isArray(spec.ingress) ? spec.ingress : [];
-  const rawEgress = Array.isArray(spec.egress) ? spec.egress : [];
-  const types = Array.isArray(spec.policyTypes) ? spec.policyTypes.filter((t): t is string => typeof t === 'string') : [];
-  const isolatesIngress = types.length === 0 ? true : types.includes('Ingress');
-  const isolatesEgress = types.length === 0 ? rawEgress.length > 0 : types.includes('Egress');
-  return {
-    ref: `${namespace}/${name}`,
-    namespace,
-    name,
-    podSelector: spec.podSelector === undefined ? MATCH_ALL : parseSelector(spec.podSelector),
-    isolatesIngress,
-    isolatesEgress,
-    ingress: isolatesIngress ? rawIngress.map((rule, index) => readRule(rule, index, 'from')) : [],
-    egress: isolatesEgress ? rawEgress.map((rule, index) => readRule(rule, index, 'to')) : [],
-    source,
-  };
-}
-
-function readRule(raw: unknown, index: number, peerField: 'from' | 'to'): PolicyRule {
-  if (!isRecord(raw)) return { index, peers: null, ports: null };
-  const rawPeers = raw[peerField];
-  const rawPorts = raw.ports;
-  const peers = Array.isArray(rawPeers) && rawPeers.length > 0 ? rawPeers.map(readPeer) : null;
-  const ports = Array.isArray(rawPorts) && rawPorts.length > 0 ? rawPorts.map(readPort) : null;
-  return { index, peers, ports };
-}
-
-function readPeer(raw: unknown): PolicyPeer {
-  if (!isRecord(raw)) return { kind: 'invalid', reason: 'peer is not a mapping' };
-  if (raw.ipBlock !== undefined) {
-    if (raw.podSelector !== undefined || raw.namespaceSelector !== undefined) {
-      return { kind: 'invalid', reason: 'ipBlock cannot be combined with selectors' };
-    }
-    const block = isRecord(raw.ipBlock) ? raw.ipBlock : {};
-    const cidr = typeof block.cidr === 'string' ? parseLooseCidr(block.cidr) : undefined;
-    if (!cidr) return { kind: 'invalid', reason: `ipBlock cidr ${JSON.stringify(block.cidr)} is not a CIDR` };
-    const except = Array.isArray(block.except) ? block.except.map((e) => (typeof e === 'string' ? parseLooseCidr(e) : undefined)) : [];
-    if (except.some((e) => e === undefined)) return { kind: 'invalid', reason: 'ipBlock except holds an invalid CIDR' };
-    return { kind: 'ipBlock', cidr, except: except as IpRange[], text: String(block.cidr) };
-  }
-  if (raw.podSelector === undefined && raw.namespaceSelector === undefined) {
-    return { kind: 'invalid', reason: 'peer has no podSelector, namespaceSelector or ipBlock' };
-  }
-  return {
-    kind: 'pods',
-    ...(raw.podSelector !== undefined ? { podSelector: parseSelector(raw.podSelector) } : {}),
-    ...(raw.namespaceSelector !== undefined ? { namespaceSelector: parseSelector(raw.namespaceSelector) } : {}),
-  };
-}
-
-function readPort(raw: unknown): PolicyPortSpec {
-  if (!isRecord(raw)) return { protocol: 'TCP' };
-  const protocol = readProtocol(raw.protocol) ?? 'TCP';
-  const port = typeof raw.port === 'number' || typeof raw.port === 'string' ? raw.port : undefined;
-  const endPort = typeof raw.endPort === 'number' && typeof port === 'number' ? raw.endPort : undefined;
-  return { protocol, ...(port !== undefined ? { port } : {}), ...(endPort !== undefined ? { endPort } : {}) };
 }
 
 /** `file:line` of a source, for messages. */

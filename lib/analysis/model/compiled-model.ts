@@ -3,14 +3,16 @@ import { AddressBook, AddressOptions, NodeInfo, readNode } from './addresses';
 import { SourcedObject } from '../input/loader';
 import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../input/object-set';
 import {
-  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, readPolicy, where,
+  NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule, WorkloadInfo, nameOf, namespaceOf, readLabels, where,
 } from '../input/objects';
 import { apiServerProblems } from '../dialects/kubernetes/policy-validation';
 import { TierPolicy, isClusterPolicy, readClusterPolicy } from '../dialects/cluster-network-policy/cluster-policy';
 import { TierIndex } from './tiers';
-import { PolicyProtocol, PortSet } from './port-set';
+import { PROTOCOLS, PolicyProtocol, PortSet } from './port-set';
+import { Rule, ModelPolicy } from './rules';
+import { readPolicy } from '../dialects/kubernetes/network-policy';
 import { SelectorIndex } from './selector-index';
-import { Labels, matchesSomePods } from './selectors';
+import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
 import { IpAddress, formatIp, parseIp, rangeContains } from '../../net/ip';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
@@ -61,6 +63,11 @@ export class CompiledModel {
   public readonly services = new Map<string, ServiceInfo>();
   /** Cluster-scoped policies (Admin and Baseline tiers). */
   public readonly tierPolicies: TierPolicy[] = [];
+
+  /** Every rule set the model holds, of every dialect and tier, sorted by reference. */
+  public get ruleSets(): readonly ModelPolicy[] {
+    return [...this.policies, ...this.tierPolicies];
+  }
   /** Their rules per workload, when there are any. */
   public readonly tiers?: TierIndex;
   /** EndpointSlice contents by the `<namespace>/<name>` of the Service they belong to. */
@@ -175,25 +182,27 @@ export class CompiledModel {
     this.egressIsolation = this.workloads.map(() => []);
     this.ingressRules = this.workloads.map(() => []);
     this.egressRules = this.workloads.map(() => []);
+    // The NetworkPolicy tier: rule sets that isolate their subject and allow the union of their rules.
     this.policies.forEach((policy, policyIndex) => {
-      const selected = index.podsIn([policy.namespace], policy.podSelector);
+      const own = typeof policy.subject.namespaces === 'string' ? policy.subject.namespaces : undefined;
+      const selected = own !== undefined ? index.podsIn([own], policy.subject.pods) : index.podsIn([...this.namespaces.keys()].filter((ns) => selectorMatches(policy.subject.namespaces as Selector, this.namespaces.get(ns)!)), policy.subject.pods);
       this.notePartialSelection(policy, selected);
       if (selected.length === 0) return;
       const compile = (rule: PolicyRule): CompiledRule => ({
         policy: policyIndex,
         rule,
-        workloads: rule.peers === null ? null : index.peerWorkloads(rule.peers, policy.namespace),
+        workloads: rule.peers === null ? null : index.peerWorkloads(rule.peers, own ?? policy.namespace),
         fixedPorts: rule.ports === null ? PortSet.ALL
           : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
       });
-      const ingress = policy.isolatesIngress ? policy.ingress.map(compile) : [];
-      const egress = policy.isolatesEgress ? policy.egress.map(compile) : [];
+      const ingress = policy.isolates.ingress ? policy.ingress.map(compile) : [];
+      const egress = policy.isolates.egress ? policy.egress.map(compile) : [];
       for (const w of selected) {
-        if (policy.isolatesIngress) {
+        if (policy.isolates.ingress) {
           this.ingressIsolation[w].push(policyIndex);
           for (const rule of ingress) this.ingressRules[w].push(rule);
         }
-        if (policy.isolatesEgress) {
+        if (policy.isolates.egress) {
           this.egressIsolation[w].push(policyIndex);
           for (const rule of egress) this.egressRules[w].push(rule);
         }
@@ -321,15 +330,20 @@ function addEndpointSlice(endpoints: Map<string, ServiceEndpoints>, object: Reco
 }
 
 /** The ports a rule allows toward `destination` (named ports resolve on it). */
-export function portsOf(rule: PolicyRule, destination: WorkloadInfo | undefined): PortSet {
+/**
+ * The ports a rule of any dialect is about, toward a destination: numbers and ranges as
+ * written, names resolved on the destination pod's declared ports (nothing toward an address).
+ */
+export function portsOf(rule: Rule, destination: WorkloadInfo | undefined): PortSet {
   if (rule.ports === null) return PortSet.ALL;
   let set = PortSet.NONE;
   for (const spec of rule.ports) {
-    if (spec.port === undefined) set = set.union(PortSet.range(spec.protocol, 1, 65535));
-    else if (typeof spec.port === 'number') set = set.union(PortSet.range(spec.protocol, spec.port, spec.endPort ?? spec.port));
+    const protocols = spec.protocol ? [spec.protocol] : PROTOCOLS;
+    if (spec.port === undefined) for (const p of protocols) set = set.union(PortSet.range(p, 1, 65535));
+    else if (typeof spec.port === 'number') for (const p of protocols) set = set.union(PortSet.range(p, spec.port, spec.endPort ?? spec.port));
     else {
       for (const declared of destination?.ports ?? []) {
-        if (declared.name === spec.port && declared.protocol === spec.protocol) set = set.union(PortSet.range(spec.protocol as PolicyProtocol, declared.number, declared.number));
+        if (declared.name === spec.port && (spec.protocol === undefined || declared.protocol === spec.protocol)) set = set.union(PortSet.range(declared.protocol, declared.number, declared.number));
       }
     }
   }

@@ -22,12 +22,12 @@
  * matches out of what is still undecided.
  */
 import { Bitset } from './bitset';
-import { Endpoint } from './compiled-model';
+import { Endpoint, portsOf } from './compiled-model';
 import { TierPeer, TierPolicy, TierRule } from '../dialects/cluster-network-policy/cluster-policy';
 import { AddressBook, formatRange } from './addresses';
 import { PolicyProtocol, PortSet } from './port-set';
 import { SelectorIndex } from './selector-index';
-import { Labels, isEmptySelector, selectorMatches } from './selectors';
+import { Labels, MATCH_ALL, Selector, isEmptySelector, selectorMatches } from './selectors';
 import { WorkloadInfo } from '../input/objects';
 import { IpAddress, rangeContains } from '../../net/ip';
 
@@ -79,9 +79,10 @@ export class TierIndex {
     this.admin = { ingress: empty(), egress: empty() };
     this.baseline = { ingress: empty(), egress: empty() };
     const sorted = [...policies].sort((a, b) => a.priority - b.priority || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0));
-    const namespacesMatching = (selector: TierPolicy['subject']['namespaceSelector']) => [...namespaces.keys()].filter((ns) => selectorMatches(selector, namespaces.get(ns)!));
+    // A pods peer without a namespace selector means every namespace here (cluster policies name both).
+    const namespacesMatching = (selector: Selector | undefined) => [...namespaces.keys()].filter((ns) => selector === undefined || selectorMatches(selector, namespaces.get(ns)!));
     for (const policy of sorted) {
-      const subjects = index.podsIn(namespacesMatching(policy.subject.namespaceSelector), policy.subject.podSelector);
+      const subjects = index.podsIn(namespacesMatching(policy.subject.namespaces), policy.subject.pods);
       if (subjects.length === 0) continue;
       const compile = (rule: TierRule, direction: Direction): CompiledTierRule => {
         // Fail closed: an Accept that cannot be understood matches nothing, a Deny or Pass everything.
@@ -89,9 +90,9 @@ export class TierIndex {
         const bits = new Bitset(workloads.length);
         const maybe = new Bitset(workloads.length);
         const nodeAddresses: IpAddress[] = [];
-        for (const peer of rule.peers) {
+        for (const peer of rule.peers ?? []) {
           if (peer.kind === 'pods') {
-            for (const w of index.podsIn(namespacesMatching(peer.namespaceSelector), peer.podSelector)) bits.add(w);
+            for (const w of index.podsIn(namespacesMatching(peer.namespaceSelector), peer.podSelector ?? MATCH_ALL)) bits.add(w);
           } else if (peer.kind === 'networks') {
             const cidrs = peer.ranges.map((range) => ({ range, except: [] }));
             workloads.forEach((_, w) => {
@@ -109,7 +110,7 @@ export class TierIndex {
         if (uncertain.length > 0 && !this.noted.has(label)) {
           this.noted.add(label);
           const names = uncertain.slice(0, 4).map((w) => workloads[w].ref).join(', ') + (uncertain.length > 4 ? ` and ${uncertain.length - 4} more` : '');
-          this.notices.push(`${label}: whether its ${rule.peers.filter((p) => p.kind !== 'pods').map(peerText).join(', ')} hold${uncertain.length === 1 ? 's' : ''} ${names} depends on pod addresses the input does not give (${this.addresses.describe(uncertain[0])}); answers read them as not held. Give --pod-cidr (podCidrs), or Pods with status.podIP`);
+          this.notices.push(`${label}: whether its ${(rule.peers ?? []).filter((p) => p.kind !== 'pods').map(peerText).join(', ')} hold${uncertain.length === 1 ? 's' : ''} ${names} depends on pod addresses the input does not give (${this.addresses.describe(uncertain[0])}); answers read them as not held. Give --pod-cidr (podCidrs), or Pods with status.podIP`);
         }
         return { policy, rule, workloads: bits, ...(uncertain.length > 0 ? { maybe } : {}), ...(nodeAddresses.length > 0 ? { nodeAddresses } : {}) };
       };
@@ -154,9 +155,9 @@ export class TierIndex {
     if (compiled.workloads === 'none') return false;
     if (other.kind === 'workload') return compiled.workloads.has(other.index);
     if (compiled.nodeAddresses?.some((a) => a.family === other.ip.family && a.value === other.ip.value)) return true;
-    const everyNodeByCidr = this.addresses.nodes.length === 0 && compiled.rule.peers.some((p) => p.kind === 'nodes' && isEmptySelector(p.selector));
+    const everyNodeByCidr = this.addresses.nodes.length === 0 && (compiled.rule.peers ?? []).some((p) => p.kind === 'nodes' && isEmptySelector(p.selector));
     if (everyNodeByCidr && this.addresses.nodeCidrs.some((r) => rangeContains(r, other.ip))) return true;
-    return compiled.rule.peers.some((p) => p.kind === 'networks' && p.ranges.some((r) => rangeContains(r, other.ip)));
+    return (compiled.rule.peers ?? []).some((p) => p.kind === 'networks' && p.ranges.some((r) => rangeContains(r, other.ip)));
   }
 
   /** Whether a rule may match a workload, depending on pod addresses the input lacks. */
@@ -165,18 +166,8 @@ export class TierIndex {
   }
 
   private ports(compiled: CompiledTierRule, destination: Endpoint): PortSet {
-    if (compiled.rule.ports === null) return PortSet.ALL;
-    let set = PortSet.NONE;
-    for (const port of compiled.rule.ports) {
-      if (port.kind === 'range') set = set.union(PortSet.range(port.protocol, port.from, port.to));
-      else if (destination.kind === 'workload') {
-        // Named ports resolve on the destination pod, as in NetworkPolicy.
-        for (const declared of this.workloads[destination.index].ports) {
-          if (declared.name === port.name) set = set.union(PortSet.range(declared.protocol, declared.number, declared.number));
-        }
-      }
-    }
-    return set;
+    // Named ports resolve on the destination pod, as in NetworkPolicy: one reading for every dialect.
+    return portsOf(compiled.rule, destination.kind === 'workload' ? this.workloads[destination.index] : undefined);
   }
 
   /**
@@ -223,7 +214,7 @@ export class TierIndex {
       return rules.slice(0, stop).find((r) => this.mayMatch(r, other) && this.ports(r, destination).has(protocol, port));
     };
     const depends = (rule: CompiledTierRule | undefined) => (rule && other.kind === 'workload'
-      ? { dependsOn: `pod addresses: ${rule.policy.ref} ${direction}[${rule.rule.index}] (${rule.rule.action}) holds ${this.workloads[other.index].ref} only if its addresses are in ${rule.rule.peers.filter((p) => p.kind !== 'pods').map(peerText).join(', ')}, and ${this.addresses.describe(other.index)}; read as not held` }
+      ? { dependsOn: `pod addresses: ${rule.policy.ref} ${direction}[${rule.rule.index}] (${rule.rule.action}) holds ${this.workloads[other.index].ref} only if its addresses are in ${(rule.rule.peers ?? []).filter((p) => p.kind !== 'pods').map(peerText).join(', ')}, and ${this.addresses.describe(other.index)}; read as not held` }
       : {});
     const describe = (compiled: CompiledTierRule): TierDecision => ({
       tier: compiled.policy.tier,

@@ -67,7 +67,7 @@ export const baselinePass: LintRule = {
 
 /** Whether a rule matches every peer and every port, so that nothing after it is reached. */
 function catchesAll(rule: TierRule): boolean {
-  return rule.ports === null && rule.peers.some((p) => p.kind === 'pods' && isEmptySelector(p.namespaceSelector) && isEmptySelector(p.podSelector));
+  return rule.ports === null && (rule.peers ?? []).some((p) => p.kind === 'pods' && (p.namespaceSelector === undefined || isEmptySelector(p.namespaceSelector)) && (p.podSelector === undefined || isEmptySelector(p.podSelector)));
 }
 
 export const clusterPolicyRuleUnreachable: LintRule = {
@@ -82,7 +82,7 @@ export const clusterPolicyRuleUnreachable: LintRule = {
         if (first < 0) continue;
         for (const rule of rules.slice(first + 1)) {
           // An earlier catch-all over pods still leaves addresses (networks) to later rules.
-          if (rule.peers.every((p) => p.kind === 'pods')) {
+          if ((rule.peers ?? []).every((p) => p.kind === 'pods')) {
             yield { object: policy.source.object, message: `${direction}[${rule.index}] is never reached: ${direction}[${first}] (${rules[first].action}) already matches every pod on every port`, fix: 'Move the narrower rule above the catch-all, or remove it.' };
           }
         }
@@ -98,13 +98,13 @@ export const clusterPolicySubjectSelectsNothing: LintRule = {
   docs: DOCS,
   *check(context) {
     for (const policy of admitted(context)) {
-      const namespaces = context.knownNamespaces().filter((ns) => selectorMatches(policy.subject.namespaceSelector, context.namespaceLabels(ns)));
+      const namespaces = context.knownNamespaces().filter((ns) => selectorMatches(policy.subject.namespaces, context.namespaceLabels(ns)));
       // The one rule for partial input: namespaces whose pods may live elsewhere are not judged.
       const judged = namespaces.filter((ns) => { const c = context.podCertainty(ns); return c.certain || !c.silent; });
       if (namespaces.length === 0 ? !context.options.wholeNamespaces : judged.length === 0) continue;
-      const selects = namespaces.some((ns) => context.workloadsIn(ns).some((w) => !w.hostNetwork && workloadMatches(policy.subject.podSelector, w)));
+      const selects = namespaces.some((ns) => context.workloadsIn(ns).some((w) => !w.hostNetwork && workloadMatches(policy.subject.pods, w)));
       if (selects) continue;
-      const pinned = policy.subject.namespaceSelector.matchLabels[NAMESPACE_NAME_LABEL];
+      const pinned = policy.subject.namespaces.matchLabels[NAMESPACE_NAME_LABEL];
       yield {
         object: policy.source.object,
         message: `its subject selects no workload in ${pinned ? `namespace ${pinned}` : namespaces.length > 0 ? `namespaces ${namespaces.join(', ')}` : 'any namespace of the input'}`,

@@ -17,58 +17,24 @@ import { SourcedObject } from '../../input/loader';
 import { nameOf } from '../../input/objects';
 import { parseLooseCidr, selectorProblems } from '../kubernetes/policy-validation';
 import { PolicyProtocol } from '../../model/port-set';
+import { Rule, RuleAction, RulePeer, RulePort, ModelPolicy, TierName } from '../../model/rules';
 import { MATCH_ALL, Selector, isRecord, parseSelector } from '../../model/selectors';
 import { IpRange } from '../../../net/ip';
 import { portNameProblem } from '../../../net/names';
 
-/** The tiers, in evaluation order around the NetworkPolicy tier. */
-export type Tier = 'Admin' | 'Baseline';
+/** The tiers a cluster policy stands in, around the NetworkPolicy tier. */
+export type Tier = Extract<TierName, 'Admin' | 'Baseline'>;
 /** What a matching rule does (v1alpha1's Allow reads as Accept). */
-export type TierAction = 'Accept' | 'Deny' | 'Pass';
-
-/** A peer of a tier rule. */
-export type TierPeer =
-  | { readonly kind: 'pods'; readonly namespaceSelector: Selector; readonly podSelector: Selector }
-  | { readonly kind: 'networks'; readonly ranges: readonly IpRange[]; readonly text: readonly string[] }
-  /** Nodes by label: their addresses (Node objects of the input, or --node-cidr), and host-network pods on them. */
-  | { readonly kind: 'nodes'; readonly selector: Selector; readonly text: string }
-  /** Experimental or unknown: read, but not modelled (the analyzer says so). */
-  | { readonly kind: 'unmodelled'; readonly what: string };
-
-/** A port match of a tier rule. */
-export type TierPort =
-  | { readonly kind: 'range'; readonly protocol: PolicyProtocol; readonly from: number; readonly to: number }
-  | { readonly kind: 'named'; readonly name: string };
-
-/** One rule: its index in the list, name, action, peers and ports (`null`: every port). */
-export interface TierRule {
-  readonly index: number;
-  readonly name?: string;
-  readonly action: TierAction;
-  /**
-   * The peers. A peer with no field set is, by the reference, an unknown option to "fail
-   * closed" on: an Accept rule then matches nothing, a Deny or Pass rule everything.
-   */
-  readonly peers: readonly TierPeer[];
-  readonly failClosed: boolean;
-  readonly ports: readonly TierPort[] | null;
-}
-
-/** A cluster-scoped policy, whatever its kind and version. */
-export interface TierPolicy {
-  /** `ClusterNetworkPolicy deny-metadata`, `AdminNetworkPolicy x`, `BaselineAdminNetworkPolicy default`. */
-  readonly ref: string;
-  readonly tier: Tier;
-  /** 0-1000, lower first; BaselineAdminNetworkPolicy has none (1001: after Baseline CNPs). */
-  readonly priority: number;
-  /** Pods the policy applies to (host-network pods never). */
-  readonly subject: { readonly namespaceSelector: Selector; readonly podSelector: Selector };
-  readonly ingress: readonly TierRule[];
-  readonly egress: readonly TierRule[];
-  /** Parts read but not modelled (experimental peers, named ports on addresses), for notices. */
-  readonly unmodelled: readonly string[];
-  readonly source: SourcedObject;
-}
+export type TierAction = RuleAction;
+/** A peer of a cluster policy rule (pods always carry both selectors here). */
+export type TierPeer = RulePeer;
+/** A rule of a cluster policy (its peers are never `null`: the CRD requires at least one). */
+export type TierRule = Rule;
+/**
+ * A cluster-scoped policy, whatever its kind and version: a rule set of the Admin or Baseline
+ * tier (BaselineAdminNetworkPolicy has no priority: 1001, after Baseline ClusterNetworkPolicies).
+ */
+export type TierPolicy = ModelPolicy & { readonly tier: Tier; readonly subject: { readonly namespaces: Selector; readonly pods: Selector }; readonly source: SourcedObject };
 
 const GROUP = 'policy.networking.k8s.io/';
 
@@ -130,7 +96,7 @@ export function readClusterPolicy(source: SourcedObject): { policy?: TierPolicy;
   const ingress = readRules('ingress');
   const egress = readRules('egress');
   if (problems.length > 0) return { problems };
-  return { policy: { ref: `${kind} ${name}`, tier, priority, subject: subject!, ingress, egress, unmodelled, source }, problems };
+  return { policy: { ref: `${kind} ${name}`, kind, tier, priority, subject: subject!, isolates: { ingress: false, egress: false }, ingress, egress, unmodelled, source }, problems };
 }
 
 function checkPriority(raw: unknown, problems: string[]): number {
@@ -151,11 +117,11 @@ function readSubject(raw: unknown, problems: string[]): TierPolicy['subject'] | 
   }
   if (keys[0] === 'namespaces') {
     problems.push(...selectorProblems(raw.namespaces, 'spec.subject.namespaces'));
-    return { namespaceSelector: parseSelector(raw.namespaces), podSelector: MATCH_ALL };
+    return { namespaces: parseSelector(raw.namespaces), pods: MATCH_ALL };
   }
   const pods = isRecord(raw.pods) ? raw.pods : {};
   problems.push(...selectorProblems(pods.namespaceSelector, 'spec.subject.pods.namespaceSelector'), ...selectorProblems(pods.podSelector, 'spec.subject.pods.podSelector'));
-  return { namespaceSelector: parseSelector(pods.namespaceSelector), podSelector: parseSelector(pods.podSelector) };
+  return { namespaces: parseSelector(pods.namespaceSelector), pods: parseSelector(pods.podSelector) };
 }
 
 function readRule(raw: unknown, index: number, direction: 'ingress' | 'egress', kind: string, v1alpha2: boolean, problems: string[], unmodelled: string[]): TierRule {
@@ -213,12 +179,12 @@ function readRule(raw: unknown, index: number, direction: 'ingress' | 'egress', 
   return { index, ...(typeof raw.name === 'string' ? { name: raw.name } : {}), action, peers, failClosed, ports };
 }
 
-function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, problems: string[], peers: TierPeer[]): TierPort[] | null {
+function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, problems: string[], peers: TierPeer[]): RulePort[] | null {
   const field = v1alpha2 ? 'protocols' : 'ports';
   const list = raw[field];
   if (list === undefined || list === null) return null;
   if (!Array.isArray(list) || list.length === 0 || list.length > 25) { problems.push(`${at}.${field}: must have 1 to 25 items`); return null; }
-  const ports: TierPort[] = [];
+  const ports: RulePort[] = [];
   list.forEach((entry, i) => {
     const where = `${at}.${field}[${i}]`;
     if (!isRecord(entry)) { problems.push(`${where}: is not a mapping`); return; }
@@ -232,7 +198,7 @@ function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, 
     const named = (name: unknown) => {
       if (typeof name !== 'string' || portNameProblem(name)) { problems.push(`${where}: Invalid value: ${JSON.stringify(name)}: not a port name`); return; }
       if (peers.some((p) => p.kind === 'networks' || p.kind === 'nodes' || p.kind === 'unmodelled')) problems.push(`${where}: networks/nodes/domainNames peer cannot be set with namedPorts since there are no namedPorts for networks/nodes/domainNames`);
-      ports.push({ kind: 'named', name });
+      ports.push({ port: name }); // any protocol: the one the destination declares it with
     };
     if (v1alpha2) {
       if (key === 'destinationNamedPort') { named(entry.destinationNamedPort); return; }
@@ -244,22 +210,22 @@ function readPorts(raw: Record<string, unknown>, at: string, v1alpha2: boolean, 
         const from = number(destination.range.start, `${where}.${key}.destinationPort.range.start`);
         const to = number(destination.range.end, `${where}.${key}.destinationPort.range.end`);
         if (from >= to) problems.push(`${where}.${key}.destinationPort.range: Start port must be less than End port`);
-        ports.push({ kind: 'range', protocol, from, to });
+        ports.push({ protocol, port: from, endPort: to });
       } else {
         const port = number(destination.number, `${where}.${key}.destinationPort.number`);
-        ports.push({ kind: 'range', protocol, from: port, to: port });
+        ports.push({ protocol, port });
       }
       return;
     }
     const protocolOf = (value: unknown): PolicyProtocol => (value === undefined ? 'TCP' : ['TCP', 'UDP', 'SCTP'].includes(value as string) ? value as PolicyProtocol : (problems.push(`${where}: Unsupported protocol ${JSON.stringify(value)}`), 'TCP'));
     if (key === 'portNumber' && isRecord(entry.portNumber)) {
       const port = number(entry.portNumber.port, `${where}.portNumber.port`);
-      ports.push({ kind: 'range', protocol: protocolOf(entry.portNumber.protocol), from: port, to: port });
+      ports.push({ protocol: protocolOf(entry.portNumber.protocol), port });
     } else if (key === 'portRange' && isRecord(entry.portRange)) {
       const from = number(entry.portRange.start, `${where}.portRange.start`);
       const to = number(entry.portRange.end, `${where}.portRange.end`);
       if (from >= to) problems.push(`${where}.portRange: Start port must be less than End port`);
-      ports.push({ kind: 'range', protocol: protocolOf(entry.portRange.protocol), from, to });
+      ports.push({ protocol: protocolOf(entry.portRange.protocol), port: from, endPort: to });
     } else if (key === 'namedPort') {
       named(entry.namedPort);
     } else {
