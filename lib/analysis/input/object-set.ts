@@ -236,7 +236,7 @@ function controllerOwner(object: Record<string, unknown>): { kind: string; name:
 }
 
 /** Kinds the analyzer reads (workloads are found by their pod template). */
-const ANALYZED_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Service', 'EndpointSlice', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
+const ANALYZED_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Service', 'EndpointSlice', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 /**
  * Kinds the lint rules read, or that carry no traffic rule of their own (configuration,
  * access control, storage, scaling): a notice about them would be noise.

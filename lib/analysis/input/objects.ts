@@ -42,6 +42,8 @@ export interface WorkloadInfo {
   readonly podLabelSets?: readonly Labels[];
   /** The ports its serving containers declare. */
   readonly ports: readonly ContainerPortInfo[];
+  /** The service account its pods run as. @default 'default' */
+  readonly serviceAccount?: string;
   /** Whether its pods use the node's network (no NetworkPolicy applies to them). */
   readonly hostNetwork: boolean;
   /**
@@ -178,6 +180,7 @@ export function readWorkload(source: SourcedObject, standInName?: string): Omit<
     ...controllerLabels(source.object, name, readLabels(template.metadata.labels)),
     ports,
     hostNetwork: template.spec.hostNetwork === true,
+    serviceAccount: typeof template.spec.serviceAccountName === 'string' ? template.spec.serviceAccountName : typeof template.spec.serviceAccount === 'string' ? template.spec.serviceAccount : 'default',
     ...(template.spec.hostNetwork === true ? hostAddressesOf(template.spec) : {}),
     ...(source.object.kind === 'Pod' && podStatusAddresses(source.object).length > 0 ? { podAddresses: podStatusAddresses(source.object) } : {}),
     source,

@@ -33,6 +33,8 @@ export interface AddressOptions {
   readonly podCidrs?: readonly string[];
   /** The CIDRs node addresses are in (`--node-cidr`), when the input has no Node objects. @default - not known */
   readonly nodeCidrs?: readonly string[];
+  /** The network plugin (see ModelOptions.cni). @default - inferred from the kinds present */
+  readonly cni?: 'cilium' | 'calico' | 'standard';
 }
 
 /** Reads the Node objects of the input. */

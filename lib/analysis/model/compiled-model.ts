@@ -10,10 +10,12 @@ import { TierPolicy, isClusterPolicy, readClusterPolicy } from '../dialects/clus
 import { TierIndex } from './tiers';
 import { PROTOCOLS, PolicyProtocol, PortSet } from './port-set';
 import { Rule, ModelPolicy } from './rules';
+import { ciliumIdentity, isCiliumPolicy, readCiliumPolicy } from '../dialects/cilium/cilium-policy';
+import { formatRange } from './addresses';
 import { readPolicy } from '../dialects/kubernetes/network-policy';
 import { SelectorIndex } from './selector-index';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
-import { IpAddress, formatIp, parseIp, rangeContains } from '../../net/ip';
+import { IpAddress, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
@@ -30,8 +32,20 @@ export interface ServiceEndpoints {
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: PolicyProtocol }[];
 }
 
-/** A workload (by index) or an address outside the cluster. */
-export type Endpoint = { readonly kind: 'workload'; readonly index: number } | { readonly kind: 'external'; readonly ip: IpAddress; readonly text: string };
+/**
+ * A workload (by index), an address outside the cluster, or a host outside the cluster by DNS
+ * name (with the addresses it resolves to, when the query gives them).
+ */
+export type Endpoint =
+  | { readonly kind: 'workload'; readonly index: number }
+  | {
+    readonly kind: 'external';
+    /** The address (for a host named in a query: the first it resolves to, or 0.0.0.0 when unknown). */
+    readonly ip: IpAddress;
+    readonly text: string;
+    /** A host outside the cluster by DNS name, and every address it resolves to (`resolvesTo`). */
+    readonly host?: { readonly name: string; readonly ips: readonly IpAddress[] };
+  };
 
 /** A policy rule with its peers resolved to workloads. */
 export interface CompiledRule {
@@ -63,6 +77,18 @@ export class CompiledModel {
   public readonly services = new Map<string, ServiceInfo>();
   /** Cluster-scoped policies (Admin and Baseline tiers). */
   public readonly tierPolicies: TierPolicy[] = [];
+  /**
+   * The NetworkPolicy tier's rule sets: NetworkPolicies first (as `policies`), then the allow
+   * rule sets of other dialects (Cilium). Isolation and rule entries index into it.
+   */
+  public readonly unionSets: ModelPolicy[] = [];
+  /** The Deny tier's rule sets (Cilium's ingressDeny/egressDeny), which win over every allow. */
+  public readonly denySets: ModelPolicy[] = [];
+  /** Per workload: the deny rules that apply to it (indexes into `denySets`). */
+  public readonly ingressDenyRules: CompiledRule[][] = [];
+  public readonly egressDenyRules: CompiledRule[][] = [];
+  /** Which policy dialects the input holds (`NetworkPolicy`, `CiliumNetworkPolicy`, ...). */
+  public readonly kinds = new Set<string>();
 
   /** Every rule set the model holds, of every dialect and tier, sorted by reference. */
   public get ruleSets(): readonly ModelPolicy[] {
@@ -97,6 +123,7 @@ export class CompiledModel {
     this.notices.push(...resolved.notices);
     const objects = resolved.objects;
     this.objects = objects;
+    const ciliumSources: SourcedObject[] = [];
     for (const source of objects) {
       const kind = source.object.kind;
       if (kind === 'Node') {
@@ -116,7 +143,11 @@ export class CompiledModel {
           continue;
         }
         const policy = readPolicy(source, this.notices);
-        if (policy) this.policies.push(policy);
+        if (policy) { this.policies.push(policy); this.kinds.add('NetworkPolicy'); }
+        continue;
+      }
+      if (isCiliumPolicy(source.object)) {
+        ciliumSources.push(source);
         continue;
       }
       if (kind === 'Service') {
@@ -136,6 +167,7 @@ export class CompiledModel {
           continue;
         }
         this.tierPolicies.push(policy);
+        this.kinds.add(String(source.object.kind));
         for (const part of policy.unmodelled) this.notices.push(`${policy.ref}: ${part}`);
       }
     }
@@ -178,23 +210,54 @@ export class CompiledModel {
       this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index, this.addresses);
       this.notices.push(...this.tiers.notices);
     }
+    // Cilium, read now that Services and namespaces are known (toServices, namespace labels).
+    // Its policies take effect only where Cilium enforces policy: named, or inferred and said.
+    if (ciliumSources.length > 0 && options.cni !== undefined && options.cni !== 'cilium') {
+      this.notices.push(`${ciliumSources.length} Cilium polic${ciliumSources.length === 1 ? 'y is' : 'ies are'} left out: the network plugin is ${options.cni}, where they have no effect (${ciliumSources.map((s) => describeSourced(s.object)).slice(0, 3).join(', ')}${ciliumSources.length > 3 ? ', ...' : ''})`);
+      ciliumSources.length = 0;
+    } else if (ciliumSources.length > 0 && options.cni === undefined) {
+      this.notices.push('the network plugin is read as Cilium, since the input holds Cilium policies (say --cni / cni to be sure): CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy are enforced beside NetworkPolicy');
+    }
+    for (const source of ciliumSources) {
+      const read = readCiliumPolicy(source, (entry, namespace, at, unmodelled) => this.servicePeers(entry, namespace, at, unmodelled));
+      if (read.problems.length > 0) {
+        this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: its CRD would refuse it (${read.problems.join('; ')}), so it could not exist in a cluster`);
+        continue;
+      }
+      this.kinds.add(String(source.object.kind));
+      for (const part of new Set(read.unmodelled)) this.notices.push(`${describeSourced(source.object)}: ${part}`);
+      for (const policy of read.policies) (policy.tier === 'Deny' ? this.denySets : this.unionSets).push(policy);
+    }
+    const cilium = [...this.unionSets].sort((a, b) => compare(a.ref, b.ref));
+    this.unionSets.length = 0;
+    this.unionSets.push(...this.policies, ...cilium);
+    this.denySets.sort((a, b) => compare(a.ref, b.ref));
+
     this.ingressIsolation = this.workloads.map(() => []);
     this.egressIsolation = this.workloads.map(() => []);
     this.ingressRules = this.workloads.map(() => []);
     this.egressRules = this.workloads.map(() => []);
+    this.ingressDenyRules.push(...this.workloads.map((): CompiledRule[] => []));
+    this.egressDenyRules.push(...this.workloads.map((): CompiledRule[] => []));
+    const subjectsOf = (policy: ModelPolicy, own: string | undefined) => (policy.kind === 'NetworkPolicy' || own === undefined && typeof policy.subject.namespaces !== 'string'
+      ? (own !== undefined ? index.podsIn([own], policy.subject.pods) : index.podsIn([...this.namespaces.keys()].filter((ns) => selectorMatches(policy.subject.namespaces as Selector, this.namespaces.get(ns)!)), policy.subject.pods))
+      : [])
+      // Cilium subjects match on identity labels (namespace, service account), never host-network pods.
+      .concat(policy.kind === 'NetworkPolicy' ? [] : this.ciliumSelect(policy.subject.pods, own));
+    const compileRule = (policyIndex: number, own: string | undefined) => (rule: PolicyRule): CompiledRule => ({
+      policy: policyIndex,
+      rule,
+      workloads: rule.peers === null ? null : this.peerWorkloads(index, rule.peers, own),
+      fixedPorts: rule.ports === null ? PortSet.ALL
+        : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
+    });
     // The NetworkPolicy tier: rule sets that isolate their subject and allow the union of their rules.
-    this.policies.forEach((policy, policyIndex) => {
+    this.unionSets.forEach((policy, policyIndex) => {
       const own = typeof policy.subject.namespaces === 'string' ? policy.subject.namespaces : undefined;
-      const selected = own !== undefined ? index.podsIn([own], policy.subject.pods) : index.podsIn([...this.namespaces.keys()].filter((ns) => selectorMatches(policy.subject.namespaces as Selector, this.namespaces.get(ns)!)), policy.subject.pods);
-      this.notePartialSelection(policy, selected);
+      const selected = policy.kind === 'NetworkPolicy' ? subjectsOf(policy, own) : this.ciliumSelect(policy.subject.pods, own);
+      if (policy.kind === 'NetworkPolicy') this.notePartialSelection(policy as PolicyInfo, selected);
       if (selected.length === 0) return;
-      const compile = (rule: PolicyRule): CompiledRule => ({
-        policy: policyIndex,
-        rule,
-        workloads: rule.peers === null ? null : index.peerWorkloads(rule.peers, own ?? policy.namespace),
-        fixedPorts: rule.ports === null ? PortSet.ALL
-          : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
-      });
+      const compile = compileRule(policyIndex, own);
       const ingress = policy.isolates.ingress ? policy.ingress.map(compile) : [];
       const egress = policy.isolates.egress ? policy.egress.map(compile) : [];
       for (const w of selected) {
@@ -208,6 +271,63 @@ export class CompiledModel {
         }
       }
     });
+    // The Deny tier: its rules apply whether or not the subject is isolated.
+    this.denySets.forEach((policy, policyIndex) => {
+      const own = typeof policy.subject.namespaces === 'string' ? policy.subject.namespaces : undefined;
+      const selected = this.ciliumSelect(policy.subject.pods, own);
+      const compile = compileRule(policyIndex, own);
+      const ingress = policy.ingress.map(compile);
+      const egress = policy.egress.map(compile);
+      for (const w of selected) {
+        this.ingressDenyRules[w].push(...ingress);
+        this.egressDenyRules[w].push(...egress);
+      }
+    });
+  }
+
+  /** The workloads a Cilium endpoint selector picks: by identity labels, in `namespace` when given; never host-network pods. */
+  public ciliumSelect(selector: Selector, namespace: string | undefined): number[] {
+    const found: number[] = [];
+    this.workloads.forEach((w, i) => {
+      if (w.hostNetwork || (namespace !== undefined && w.namespace !== namespace)) return;
+      const identity = ciliumIdentity(w.labels, w.namespace, w.serviceAccount, this.namespaces.get(w.namespace) ?? {});
+      if (selectorMatches(selector, identity)) found.push(i);
+    });
+    return found;
+  }
+
+  /** The workloads a rule's peers match, for every dialect's peer kinds. */
+  private peerWorkloads(index: SelectorIndex, peers: readonly PolicyPeer[], own: string | undefined): Bitset {
+    const bits = index.peerWorkloads(peers, own ?? '');
+    for (const peer of peers) {
+      if (peer.kind === 'endpoints') for (const w of this.ciliumSelect(peer.selector, peer.namespace)) bits.add(w);
+      else if (peer.kind === 'entity') {
+        this.workloads.forEach((w, i) => {
+          // layer3.rst "Entities based": cluster and all hold every pod; host and remote-node the
+          // nodes, with their host-network pods.
+          if (peer.name === 'cluster' || peer.name === 'all' || ((peer.name === 'host' || peer.name === 'remote-node') && w.hostNetwork)) bits.add(i);
+        });
+      }
+    }
+    return bits;
+  }
+
+  /** A Cilium toServices entry as peers: the Service's selector as endpoints, or its EndpointSlice addresses as CIDRs. */
+  private servicePeers(entry: Record<string, unknown>, namespace: string | undefined, at: string, unmodelled: string[]): PolicyPeer[] {
+    const byName = entry.k8sService as { serviceName?: unknown; namespace?: unknown } | undefined;
+    if (!byName || typeof byName.serviceName !== 'string') {
+      unmodelled.push(`${at}: a k8sServiceSelector is not modelled; the entry matches nothing`);
+      return [];
+    }
+    const ns = typeof byName.namespace === 'string' ? byName.namespace : namespace ?? 'default';
+    const service = this.services.get(`${ns}/${byName.serviceName}`);
+    if (!service) {
+      unmodelled.push(`${at}: Service ${ns}/${byName.serviceName} is not in the input; the entry matches nothing`);
+      return [];
+    }
+    if (Object.keys(service.selector).length > 0) return [{ kind: 'endpoints', selector: { matchLabels: service.selector, expressions: [] }, namespace: ns }];
+    // layer3.rst "Services based": a Service without a selector is its EndpointSlice addresses, as CIDRs.
+    return (this.endpoints.get(`${ns}/${service.name}`)?.addresses ?? []).map((a) => parseCidr(`${a}/${a.includes(':') ? 128 : 32}`)).filter((r): r is NonNullable<typeof r> => r !== undefined).map((range) => ({ kind: 'cidr' as const, range, except: [], text: formatRange(range) }));
   }
 
   /**
@@ -256,13 +376,14 @@ export class CompiledModel {
    * no policy isolates it in that direction, else the union of its matching rules' ports.
    */
   public sidePorts(direction: 'ingress' | 'egress', self: number, other: Endpoint): PortSet {
-    if ((direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length === 0) return PortSet.ALL;
+    const denied = this.hasDenyTier ? this.deniedPorts(direction, self, other) : PortSet.NONE;
+    if ((direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length === 0) return PortSet.ALL.minus(denied);
     const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
     let set = PortSet.NONE;
     for (const rule of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self]) {
       if (this.ruleMatchesPeer(rule, other)) set = set.union(this.rulePorts(rule, destination));
     }
-    return set;
+    return set.minus(denied);
   }
 
   /** {@link sidePorts} with the Admin and Baseline tiers applied around the NetworkPolicy tier. */
@@ -277,7 +398,22 @@ export class CompiledModel {
   public ruleMatchesPeer(compiled: CompiledRule, peer: Endpoint): boolean {
     if (compiled.workloads === null) return true;
     if (peer.kind === 'workload') return compiled.workloads.has(peer.index);
-    return compiled.rule.peers!.some((p) => p.kind === 'ipBlock' && ipBlockMatches(p, peer.ip));
+    return compiled.rule.peers!.some((p) => externalMatches(p, peer));
+  }
+
+  /** Whether the input holds Deny-tier rule sets (then answers go pair by pair, as with cluster tiers). */
+  public get hasDenyTier(): boolean {
+    return this.denySets.length > 0;
+  }
+
+  /** The ports a workload's Deny-tier rules take away toward (or from) another endpoint. */
+  public deniedPorts(direction: 'ingress' | 'egress', self: number, other: Endpoint): PortSet {
+    const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
+    let set = PortSet.NONE;
+    for (const rule of (direction === 'ingress' ? this.ingressDenyRules : this.egressDenyRules)[self] ?? []) {
+      if (this.ruleMatchesPeer(rule, other)) set = set.union(this.rulePorts(rule, destination));
+    }
+    return set;
   }
 
   /** The ports a rule allows toward a destination. */
@@ -348,6 +484,38 @@ export function portsOf(rule: Rule, destination: WorkloadInfo | undefined): Port
     }
   }
   return set;
+}
+
+/**
+ * Whether a peer holds an endpoint outside the cluster: an ipBlock, a Cilium CIDR or a
+ * `networks` range by its address (a host named in a query by every address it resolves to),
+ * Cilium's world and all entities, and toFQDNs by the host's name.
+ */
+function externalMatches(p: PolicyPeer, peer: Extract<Endpoint, { kind: 'external' }>): boolean {
+  const ips = peer.host ? peer.host.ips : [peer.ip];
+  const every = (test: (ip: IpAddress) => boolean) => ips.length > 0 && ips.every(test);
+  switch (p.kind) {
+    case 'ipBlock': return every((ip) => ipBlockMatches(p, ip));
+    case 'cidr': return every((ip) => rangeContains(p.range, ip) && !p.except.some((e) => rangeContains(e, ip)));
+    case 'entity': return p.name === 'world' || p.name === 'all';
+    case 'fqdn': return peer.host !== undefined && fqdnMatches(p.text, p.pattern, peer.host.name);
+    default: return false;
+  }
+}
+
+/**
+ * A toFQDNs or DNS-rule match (layer3.rst "DNS based"): a name exactly, or a pattern where `*`
+ * alone is every name, `*` within a label is any run of DNS characters but `.`, and a leading
+ * `**.` is any chain of subdomains.
+ */
+export function fqdnMatches(text: string, pattern: boolean, name: string): boolean {
+  const host = name.toLowerCase().replace(/\.$/, '');
+  const wanted = text.toLowerCase().replace(/\.$/, '');
+  if (!pattern) return host === wanted;
+  if (wanted === '*') return true;
+  const deep = wanted.startsWith('**.');
+  const body = (deep ? wanted.slice(3) : wanted).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('[a-z0-9-]*');
+  return new RegExp(`^${deep ? '(?:[a-z0-9-]+\\.)+' : ''}${body}$`).test(host);
 }
 
 function ipBlockMatches(peer: Extract<PolicyPeer, { kind: 'ipBlock' }>, ip: IpAddress): boolean {

@@ -5,6 +5,8 @@
  *
  * Per direction, traffic meets the tiers in this order:
  * 1. `Admin`: first matching rule by priority decides (Accept and Deny final, Pass goes on);
+ *    then `Deny`: any matching deny rule denies (Cilium's ingressDeny/egressDeny, which win over
+ *    every allow);
  * 2. `NetworkPolicy`: rule sets that isolate a workload; it is allowed only if one of their
  *    rules allows (a union), and nothing after this tier is asked;
  * 3. `Baseline`: first matching rule by priority, for traffic no isolating rule set decided;
@@ -16,7 +18,7 @@ import { Selector } from './selectors';
 import { IpRange } from '../../net/ip';
 
 /** Where a rule set stands in the evaluation order (see the file comment). */
-export type TierName = 'Admin' | 'NetworkPolicy' | 'Baseline';
+export type TierName = 'Admin' | 'Deny' | 'NetworkPolicy' | 'Baseline';
 
 /** What a matching rule does. NetworkPolicy rules only accept. */
 export type RuleAction = 'Accept' | 'Deny' | 'Pass';
@@ -58,6 +60,42 @@ export type RulePeer =
     readonly text: string;
   }
   | {
+    /**
+     * Cilium endpoints: pods whose identity labels (their labels, `io.kubernetes.pod.namespace`,
+     * `io.cilium.k8s.policy.serviceaccount`, `io.cilium.k8s.namespace.labels.*`) the selector
+     * matches, in `namespace` when the rule set is namespaced and the selector names none.
+     */
+    readonly kind: 'endpoints';
+    /** The selector over identity labels (`k8s:` and `any:` prefixes dropped). */
+    readonly selector: Selector;
+    /** The namespace it is held to. @default - every namespace */
+    readonly namespace?: string;
+  }
+  | {
+    /** A Cilium entity: `world`, `cluster`, `host`, `remote-node`, `kube-apiserver`, `all`, ... */
+    readonly kind: 'entity';
+    /** The entity's name. */
+    readonly name: string;
+  }
+  | {
+    /** Cilium CIDRs: addresses outside the cluster only (never pods or nodes, by Cilium's CIDR law). */
+    readonly kind: 'cidr';
+    /** The block. */
+    readonly range: IpRange;
+    /** Blocks inside it that are left out. */
+    readonly except: readonly IpRange[];
+    /** The block as written. */
+    readonly text: string;
+  }
+  | {
+    /** Cilium `toFQDNs`: hosts by DNS name, exact or by pattern (`*.stripe.com`). */
+    readonly kind: 'fqdn';
+    /** `matchName` or `matchPattern`, as written. */
+    readonly text: string;
+    /** Whether `text` is a pattern. */
+    readonly pattern: boolean;
+  }
+  | {
     /** A peer the API server would refuse: it matches nothing. */
     readonly kind: 'invalid';
     /** Why. */
@@ -81,6 +119,33 @@ export interface RulePort {
   readonly port?: number | string;
   /** The last port of a range from `port`. @default - `port` alone */
   readonly endPort?: number;
+  /** Layer 7 rules on these ports (Cilium): a request is allowed if one of them matches. @default - every request */
+  readonly l7?: L7Rules;
+}
+
+/** One HTTP rule: each field an extended POSIX regex matched against the whole value. */
+export interface HttpRule {
+  /** The method, e.g. `GET` or `GET|HEAD`. @default - every method */
+  readonly method?: string;
+  /** The path, e.g. `/v1/.*`. @default - every path */
+  readonly path?: string;
+  /** The Host header. @default - every host */
+  readonly host?: string;
+  /** Headers that must be present (`Name` or `Name: value`). @default - none */
+  readonly headers?: readonly string[];
+}
+
+/** Layer 7 rules of a port: HTTP requests or DNS lookups that are allowed. */
+export interface L7Rules {
+  /** HTTP rules. @default - none */
+  readonly http?: readonly HttpRule[];
+  /** DNS names (`matchName`) and patterns (`matchPattern`) that may be looked up. @default - none */
+  readonly dns?: readonly {
+    /** `matchName` or `matchPattern`, as written. */
+    readonly text: string;
+    /** Whether `text` is a pattern. */
+    readonly pattern: boolean;
+  }[];
 }
 
 /** One rule. `peers`/`ports` null: every peer / every port. */
@@ -89,6 +154,8 @@ export interface Rule {
   readonly index: number;
   /** Its name, where the dialect has one. @default - unnamed */
   readonly name?: string;
+  /** How verdicts name its list, when not `ingress`/`egress` (Cilium's `egressDeny`). @default - the direction */
+  readonly list?: string;
   /** What it does when it matches. */
   readonly action: RuleAction;
   /** The peers it is about; `null` for every peer. */

@@ -165,7 +165,7 @@ function clusterWide(compiled: CompiledModel, index: number): string[] {
   if (compiled.ingressIsolation[index].length === 0) return ['not isolated for ingress: every pod in every namespace may connect'];
   const found: string[] = [];
   for (const rule of compiled.ingressRules[index]) {
-    const where = `${compiled.policies[rule.policy].ref} ingress[${rule.rule.index}]`;
+    const where = `${compiled.unionSets[rule.policy].ref} ingress[${rule.rule.index}]`;
     if (rule.rule.peers === null) { found.push(`${where} admits every pod and address`); continue; }
     for (const peer of rule.rule.peers) {
       if (peer.kind !== 'pods' || peer.namespaceSelector === undefined) continue;

@@ -1,4 +1,5 @@
-import { CompiledModel, Endpoint, ServiceEndpoints, ServiceInfo } from '../model/compiled-model';
+import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, fqdnMatches, portsOf } from '../model/compiled-model';
+import { HttpRule } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
@@ -34,6 +35,13 @@ export interface ModelOptions {
    * @default - not known: the input's Node objects, if any
    */
   readonly nodeCidrs?: readonly string[];
+  /**
+   * The network plugin that enforces policy: `cilium` reads CiliumNetworkPolicy and
+   * CiliumClusterwideNetworkPolicy beside NetworkPolicy; `standard` reads NetworkPolicy (and
+   * the network-policy-api kinds) only, and says so for any Cilium policy in the input.
+   * @default - inferred from the kinds present, with a notice
+   */
+  readonly cni?: 'cilium' | 'calico' | 'standard';
 }
 
 /** A question: may `from` open a connection to `to` on `port`? */
@@ -63,6 +71,10 @@ export interface TrafficQuery {
    * @default true
    */
   readonly serviceTranslation?: boolean;
+  /** An HTTP request on the connection, answered against Cilium's layer 7 rules. @default - none: a port with layer 7 rules is allowed "for some requests" */
+  readonly http?: HttpRequest;
+  /** The addresses `to` resolves to, when `to` is a host name. @default - none known */
+  readonly resolvesTo?: readonly string[];
 }
 
 /** A policy rule that allows the traffic. */
@@ -71,6 +83,20 @@ export interface AllowingRule {
   readonly policy: string;
   /** Index of the rule in its `ingress` or `egress` list. */
   readonly rule: number;
+  /** The list, when not `ingress`/`egress` (Cilium's `egressDeny`). @default - the direction */
+  readonly list?: string;
+}
+
+/** An HTTP request, for Cilium's layer 7 rules. */
+export interface HttpRequest {
+  /** The method, e.g. `GET`. */
+  readonly method: string;
+  /** The path, e.g. `/v1/charges`. */
+  readonly path: string;
+  /** The Host header. @default - none */
+  readonly host?: string;
+  /** Headers sent, as `Name: value`. @default - none */
+  readonly headers?: readonly string[];
 }
 
 /** One side's verdict: the source's egress or the destination's ingress. */
@@ -96,6 +122,14 @@ export interface SideVerdict {
    * @default - nothing
    */
   readonly dependsOn?: string;
+  /** The Deny-tier rule that denied this side (Cilium ingressDeny/egressDeny, which win over every allow). @default - none */
+  readonly deniedBy?: AllowingRule;
+  /**
+   * The layer 7 rules that decide, when the allowing rules admit only some requests on the port
+   * and the query names none: the side is then allowed "for some requests".
+   * @default - none (every request on the port, or the query's request, decided)
+   */
+  readonly someRequestsOnly?: readonly string[];
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -116,6 +150,8 @@ export interface TrafficVerdict {
   readonly ingress: SideVerdict;
   /** One paragraph a human can read. */
   readonly why: string;
+  /** True when `allowed` holds only for some requests on the port (layer 7 rules decide the rest). @default - false */
+  readonly someRequestsOnly?: boolean;
 }
 
 /** Options for {@link NetworkModel.matrix}. */
@@ -216,7 +252,7 @@ export class NetworkModel {
   private readonly compiled: CompiledModel;
 
   private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
-    this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs });
+    this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni });
     this.workloads = this.compiled.workloads;
     this.policies = this.compiled.policies;
     this.namespaces = this.compiled.namespaces;
@@ -231,7 +267,7 @@ export class NetworkModel {
       throw new QueryError(`port ${JSON.stringify(query.port)} is not a port number (1-65535) or a port name.`);
     }
     const from = this.resolveEndpoint(query.from, 'from');
-    const target = this.resolveTarget(query.to);
+    const target = this.resolveTarget(query.to, 'to', query.resolvesTo);
     if (target.kind === 'addresses') return this.checkAddresses(from, target.service, target.endpoints, query.port, protocol);
     const to = target.endpoint;
     let port: number;
@@ -251,14 +287,70 @@ export class NetworkModel {
     if (from.kind === 'external' && to.kind === 'external') {
       throw new QueryError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
     }
-    return this.verdict(from, to, port, protocol, via);
+    return this.verdict(from, to, port, protocol, via, query.http);
   }
 
-  private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string): TrafficVerdict {
-    const egress = this.side(from, to, 'egress', protocol, port);
-    const ingress = this.side(to, from, 'ingress', protocol, port);
-    const verdict = { allowed: egress.allowed && ingress.allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
+  private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string, request?: HttpRequest): TrafficVerdict {
+    const egress = this.side(from, to, 'egress', protocol, port, request);
+    const ingress = this.side(to, from, 'ingress', protocol, port, request);
+    const allowed = egress.allowed && ingress.allowed;
+    const some = allowed && (egress.someRequestsOnly !== undefined || ingress.someRequestsOnly !== undefined);
+    const verdict = { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, ...(some ? { someRequestsOnly: true } : {}) };
     return { ...verdict, why: this.explain(verdict, from, to, via) };
+  }
+
+  /**
+   * Layer 7 (Cilium, layer7.rst): when every rule that allows the port carries HTTP rules, a
+   * request is allowed if one of them matches (method, path and host as anchored extended
+   * regexes, headers present); without a request the side is allowed "for some requests".
+   * Toward a host allowed only by toFQDNs, the address is learned only through the DNS proxy
+   * (layer3.rst "DNS based"): some egress rule must let the pod look the name up (port 53 with
+   * a dns rule matching it), or the connection never happens.
+   */
+  private layer7(base: SideVerdict, allowing: readonly CompiledRule[], direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number, request: HttpRequest | undefined): SideVerdict {
+    if (direction === 'egress' && other.kind === 'external' && other.host) {
+      const byName = allowing.every((r) => (r.rule.peers ?? []).some((p) => p.kind === 'fqdn') && !(r.rule.peers ?? []).some((p) => p.kind !== 'fqdn' && p.kind !== 'unmodelled'));
+      if (byName && !this.dnsProxyAllows(self, other.host.name)) {
+        return { ...base, allowed: false, allowedBy: [], dependsOn: `the DNS proxy: ${base.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ')} allow${base.allowedBy.length === 1 ? 's' : ''} ${other.host.name} by name (toFQDNs), but no egress rule of ${this.workloads[self].ref} lets it look the name up (port 53 with a dns rule matching it), so its address is never learned and the connection is dropped` };
+      }
+    }
+    const l7Of = (compiled: CompiledRule) => {
+      const specs = (compiled.rule.ports ?? []).filter((spec) => portsOf({ ...compiled.rule, ports: [spec] }, destination.kind === 'workload' ? this.workloads[destination.index] : undefined).has(protocol, port));
+      // A port spec without HTTP rules admits every request (layer7.rst).
+      return specs.length === 0 || specs.some((spec) => !spec.l7?.http) ? undefined : specs.flatMap((spec) => spec.l7!.http!);
+    };
+    const rules = allowing.map(l7Of);
+    if (rules.some((r) => r === undefined)) return base;
+    const http = rules.flatMap((r) => r!);
+    const describe = (h: HttpRule) => [h.method ? `method ${h.method}` : '', h.path ? `path ${h.path}` : '', h.host ? `host ${h.host}` : '', ...(h.headers ?? []).map((x) => `header ${x}`)].filter(Boolean).join(' ') || 'any request';
+    if (!request) return { ...base, someRequestsOnly: http.map(describe) };
+    const match = (pattern: string | undefined, value: string | undefined) => pattern === undefined || (value !== undefined && new RegExp(`^(?:${pattern})$`).test(value));
+    const matched = http.find((h) => match(h.method, request.method) && match(h.path, request.path) && match(h.host, request.host)
+      && (h.headers ?? []).every((needed) => (request.headers ?? []).some((sent) => sent.toLowerCase() === needed.toLowerCase() || sent.toLowerCase().startsWith(`${needed.toLowerCase()}:`))));
+    if (matched) return { ...base, someRequestsOnly: undefined };
+    return { ...base, allowed: false, allowedBy: [], dependsOn: `layer 7: ${request.method} ${request.path} matches none of the HTTP rules on ${protocol} ${port} (${http.map(describe).join('; ')}); Cilium answers it with 403` };
+  }
+
+  /** A host named without its addresses, where an address rule on the port could hold them. */
+  private unresolvedHost(direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number): string | undefined {
+    if (other.kind !== 'external' || !other.host || other.host.ips.length > 0) return undefined;
+    for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self]) {
+      const blocks = (compiled.rule.peers ?? []).filter((p) => p.kind === 'ipBlock' || p.kind === 'cidr');
+      if (blocks.length === 0 || !this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+      return `the addresses ${other.host.name} resolves to: ${this.compiled.unionSets[compiled.policy].ref} ${direction}[${compiled.rule.index}] allows addresses (${blocks.map((b) => ('text' in b ? b.text : '')).join(', ')}), and the query gives none; read as not held (give resolvesTo, or --resolves-to)`;
+    }
+    return undefined;
+  }
+
+  /** Whether some egress rule of the workload lets it look `name` up through Cilium's DNS proxy. */
+  private dnsProxyAllows(self: number, name: string): boolean {
+    for (const compiled of this.compiled.egressRules[self]) {
+      for (const spec of compiled.rule.ports ?? []) {
+        const on53 = spec.port === 53 || spec.port === undefined;
+        if (on53 && (spec.l7?.dns ?? []).some((d) => fqdnMatches(d.text, d.pattern, name))) return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -382,7 +474,7 @@ export class NetworkModel {
     const index = this.compiled.byRef.get(ref);
     if (index === undefined) return '';
     const isolating = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[index];
-    const specs = isolating.map((i) => `${this.policies[i].ref}=${JSON.stringify(this.policies[i].source?.object.spec ?? null)}`).sort();
+    const specs = isolating.map((i) => `${this.compiled.unionSets[i].ref}=${JSON.stringify(this.compiled.unionSets[i].source?.object.spec ?? null)}`).sort();
     return [...specs, ...this.compiled.tierPolicies.map((p) => JSON.stringify(p, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))].join('\n');
   }
 
@@ -416,9 +508,19 @@ export class NetworkModel {
     return target.endpoint;
   }
 
-  private resolveTarget(ref: string, role = 'to'): Target {
+  private resolveTarget(ref: string, role = 'to', resolvesTo: readonly string[] = []): Target {
     const ip = parseIp(ref);
     if (ip) return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
+    if (ref.startsWith('entity:')) {
+      // The world entity is any address outside the cluster: the matrix's internet stand-in.
+      if (ref === 'entity:world') return this.resolveTarget(INTERNET_STAND_IN, role);
+      throw new UnknownEndpointError(`${role} "${ref}": only entity:world can be asked about yet (host, remote-node, kube-apiserver and the others are peers in rules, not endpoints of a query).`);
+    }
+    if (ref.startsWith('service:')) {
+      const service = this.findService(ref.slice('service:'.length), role);
+      if (!service) throw new UnknownEndpointError(`unknown ${role} "${ref}": no Service by that name.`);
+      return this.serviceTarget(service, `${service.namespace}/${service.name}`);
+    }
     const parts = ref.split('/');
     // Kinds are matched in any case: shop/StatefulSet/db and shop/statefulset/db are one workload.
     const normalized = parts.length === 3 ? `${parts[0]}/${parts[1].toLowerCase()}/${parts[2]}` : ref;
@@ -435,6 +537,16 @@ export class NetworkModel {
     // unique) leads to the workload it selects, or to its EndpointSlices' addresses.
     const service = this.findService(ref, role);
     if (service) return this.serviceTarget(service, `${service.namespace}/${service.name}`);
+    // A host outside the cluster by DNS name (api.stripe.com), with the addresses it resolves to.
+    if (!ref.includes('/') && ref.includes('.') && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\.?$/i.test(ref)) {
+      const ips = resolvesTo.map((text) => {
+        const parsed = parseIp(text);
+        if (!parsed) throw new QueryError(`resolvesTo "${text}" is not an IP address.`);
+        return parsed;
+      });
+      const name = ref.toLowerCase().replace(/\.$/, '');
+      return { kind: 'endpoint', endpoint: { kind: 'external', ip: ips[0] ?? { family: 4, value: 0n }, text: name, host: { name, ips } }, kindQualified: false };
+    }
     const refs = this.workloads.map((w) => w.ref);
     const close = closestMatches(ref, refs, 3);
     const hint = close.length > 0 ? ` Did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : refs.length === 0 ? ' The input has no workloads.' : '';
@@ -468,9 +580,9 @@ export class NetworkModel {
     return this.compiled.label(endpoint);
   }
 
-  private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number): SideVerdict {
+  private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number, request?: HttpRequest): SideVerdict {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
-    const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.policies[i].ref);
+    const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.compiled.unionSets[i].ref);
     const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
     const tierDepends = tiers?.dependsOn ? { dependsOn: tiers.dependsOn } : {};
     // The Admin tier decides before any NetworkPolicy (Accept and Deny are final; Pass goes on).
@@ -478,6 +590,13 @@ export class NetworkModel {
       return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: tiers.admin.action === 'Accept', allowedBy: [], decidedBy: tiers.admin, ...tierDepends };
     }
     const passedBy = tiers?.admin ? { passedBy: tiers.admin } : {};
+    // The Deny tier (Cilium deny rules) wins over every allow, isolated or not (deny.rst).
+    const destinationOfSide = direction === 'ingress' ? self : other;
+    for (const compiled of (direction === 'ingress' ? this.compiled.ingressDenyRules : this.compiled.egressDenyRules)[self.index] ?? []) {
+      if (!this.compiled.ruleMatchesPeer(compiled, other) || !this.compiled.rulePorts(compiled, destinationOfSide).has(protocol, port)) continue;
+      const deniedBy = { policy: this.compiled.denySets[compiled.policy].ref, rule: compiled.rule.index, list: compiled.rule.list ?? direction };
+      return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: false, allowedBy: [], deniedBy, ...passedBy };
+    }
     if (isolatedBy.length === 0) {
       // Only traffic no NetworkPolicy decided reaches the Baseline tier.
       if (tiers?.baseline) return { applies: true, isolated: false, isolatedBy, allowed: tiers.baseline.action !== 'Deny', allowedBy: [], decidedBy: tiers.baseline, ...passedBy, ...tierDepends };
@@ -485,13 +604,19 @@ export class NetworkModel {
     }
     const destination = direction === 'ingress' ? self : other;
     const allowedBy: AllowingRule[] = [];
+    const allowing: CompiledRule[] = [];
     for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self.index]) {
       if (!this.compiled.ruleMatchesPeer(compiled, other)) continue;
       const ports = this.compiled.rulePorts(compiled, destination);
-      if (ports.has(protocol, port)) allowedBy.push({ policy: this.policies[compiled.policy].ref, rule: compiled.rule.index });
+      if (ports.has(protocol, port)) {
+        allowedBy.push({ policy: this.compiled.unionSets[compiled.policy].ref, rule: compiled.rule.index });
+        allowing.push(compiled);
+      }
     }
-    const ipBlockDepends = allowedBy.length === 0 ? this.ipBlockHoldingPod(direction, self.index, other, destination, protocol, port) : undefined;
-    return { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy, ...(ipBlockDepends ? { dependsOn: ipBlockDepends } : tierDepends) };
+    const ipBlockDepends = allowedBy.length === 0 ? this.ipBlockHoldingPod(direction, self.index, other, destination, protocol, port) ?? this.unresolvedHost(direction, self.index, other, destination, protocol, port) : undefined;
+    const base = { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy, ...(ipBlockDepends ? { dependsOn: ipBlockDepends } : tierDepends) };
+    if (allowing.length === 0) return base;
+    return this.layer7(base, allowing, direction, self.index, other, destination, protocol, port, request);
   }
 
   /**
@@ -526,6 +651,9 @@ export class NetworkModel {
         return `${Dir}: ${selfName} uses hostNetwork; NetworkPolicy does not isolate host-network pods (treated as not isolated).`;
       }
       const tier = (d: TierDecision) => `${d.tier} tier ${d.policy} (priority ${d.priority}) ${d.rule} ${d.action}`;
+      if (side.deniedBy) {
+        return `${Dir}: denied by ${side.deniedBy.policy} ${side.deniedBy.list ?? direction}[${side.deniedBy.rule}], a deny rule, which wins over every allow.`;
+      }
       if (side.decidedBy?.tier === 'Admin') {
         return `${Dir}: decided by the ${tier(side.decidedBy)}: ${side.decidedBy.action === 'Accept' ? 'accepted' : 'denied'} before any NetworkPolicy is looked at.`;
       }
@@ -539,12 +667,13 @@ export class NetworkModel {
       const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)` : '';
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
-        return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}${reached}.`;
+        const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : '';
+        return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}${reached}${some}.`;
       }
       const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : reached;
       return `${Dir}: ${isolated}, and no ${direction} rule of those policies matches ${otherName} on ${target}${external}.`;
     };
-    const head = `${v.allowed ? 'ALLOWED' : 'DENIED'}: ${v.from} -> ${v.to} on ${target}${via}.`;
+    const head = `${v.allowed ? (v.someRequestsOnly ? 'ALLOWED for some requests' : 'ALLOWED') : 'DENIED'}: ${v.from} -> ${v.to} on ${target}${via}.`;
     const depends = [v.egress.dependsOn, v.ingress.dependsOn].filter((d): d is string => d !== undefined).map((d) => `Depends on ${d}.`);
     return [head, sideText(v.egress, 'egress', from, to), sideText(v.ingress, 'ingress', to, from), ...depends].join(' ');
   }

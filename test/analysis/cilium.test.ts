@@ -1,0 +1,256 @@
+/**
+ * Cilium's policies, case by case from Cilium's documentation (Documentation/security/policy/):
+ * each case names the passage it follows. The model reads CiliumNetworkPolicy and
+ * CiliumClusterwideNetworkPolicy beside NetworkPolicy, as Cilium enforces them together.
+ */
+import { describe, expect, test } from 'vitest';
+import { NetworkModel, TrafficQuery } from '../../lib';
+import { Obj, namespace, policy, workload } from '../helpers/k8s';
+
+const cnp = (ns: string, name: string, spec: Obj): Obj => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name, namespace: ns }, spec });
+const ccnp = (name: string, spec: Obj): Obj => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name }, spec });
+const withSa = (w: Obj, sa: string) => { w.spec.template.spec.serviceAccountName = sa; return w; };
+
+const cluster = (): Obj[] => [
+  namespace('shop', { team: 'shop' }), namespace('ops', { team: 'ops' }), namespace('kube-system'),
+  withSa(workload('shop', 'web', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] }), 'web'),
+  withSa(workload('shop', 'api', { app: 'api' }, { ports: [{ name: 'http', containerPort: 8080 }, { name: 'dns', containerPort: 53, protocol: 'UDP' }] }), 'api'),
+  workload('shop', 'db', { app: 'db' }, { ports: [{ name: 'pg', containerPort: 5432 }] }),
+  workload('ops', 'tool', { app: 'tool' }),
+  workload('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }] }),
+];
+const q = (from: string, to: string, port: number | string, extra: Partial<TrafficQuery> = {}): TrafficQuery => ({ from, to, port, ...extra });
+const model = (...extra: Obj[]) => NetworkModel.fromObjects([...cluster(), ...extra], { cni: 'cilium' });
+const allowed = (m: NetworkModel, query: TrafficQuery) => m.check(query).allowed;
+
+const apiFromWeb = cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] });
+const dnsRule = (names: Obj[]) => ({ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: names } }] });
+
+describe('default deny and unions (intro.rst "Policy Enforcement Modes", layer3.rst "Endpoints based")', () => {
+  test('a rule that selects an endpoint and has an ingress section puts it into default deny at ingress', () => {
+    const m = model(apiFromWeb);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(false);
+    expect(m.check(q('ops/tool', 'shop/api', 8080)).why).toContain('Ingress: shop/api is isolated for ingress by CiliumNetworkPolicy shop/api, and no ingress rule of those policies matches ops/tool on TCP 8080');
+  });
+
+  test('egress stays open without an egress section', () => {
+    expect(allowed(model(apiFromWeb), q('shop/api', 'ops/tool', 80))).toBe(true);
+  });
+
+  test('enableDefaultDeny.ingress: false keeps the endpoint open while the policy adds allows (the Rule reference)', () => {
+    const open = cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, enableDefaultDeny: { ingress: false }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] });
+    expect(allowed(model(open), q('ops/tool', 'shop/api', 8080))).toBe(true);
+  });
+
+  test('an empty egress rule puts the endpoint into default deny without allowing anything ("Ingress/Egress Default Deny")', () => {
+    const m = model(cnp('shop', 'deny-egress', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{}] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+    expect(allowed(m, q('shop/web', '203.0.113.7', 443))).toBe(false);
+  });
+
+  test('allows combine across CiliumNetworkPolicy and NetworkPolicy, and both sides must allow', () => {
+    const np = policy('shop', 'api-from-tool', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'ops' } } }] }] });
+    const m = model(apiFromWeb, np);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/db', 'shop/api', 8080))).toBe(false);
+    const webEgress = cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEndpoints: [{ matchLabels: { app: 'db' } }] }] });
+    expect(allowed(model(apiFromWeb, webEgress), q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+});
+
+describe('namespaces and identities (kubernetes.rst "Namespaces", "ServiceAccounts", "Clusterwide Policies")', () => {
+  test('fromEndpoints in a CiliumNetworkPolicy stay in its namespace; an empty selector is every pod of that namespace', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{}] }] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('k8s:io.kubernetes.pod.namespace names another namespace', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops', app: 'tool' } }] }] }));
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('a CiliumClusterwideNetworkPolicy selects in every namespace', () => {
+    const m = model(ccnp('api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'tool' } }] }] }));
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('io.cilium.k8s.policy.serviceaccount selects by the pod\'s service account', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { 'io.cilium.k8s.policy.serviceaccount': 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.policy.serviceaccount': 'web' } }] }] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/db', 'shop/api', 8080))).toBe(false);
+    expect(allowed(m, q('shop/web', 'shop/db', 5432))).toBe(true); // db runs as default: not a subject
+  });
+
+  test('namespace labels work in a clusterwide policy, and are ignored (with a notice) in a namespaced one', () => {
+    const byTeam = { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'ops' } }] }] };
+    expect(allowed(model(ccnp('api', byTeam)), q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(model(ccnp('api', byTeam)), q('shop/web', 'shop/api', 8080))).toBe(false);
+    const namespaced = model(cnp('shop', 'api', byTeam));
+    expect(namespaced.notices.some((n) => n.includes('io.cilium.k8s.namespace.labels.team is ignored in a CiliumNetworkPolicy'))).toBe(true);
+  });
+});
+
+describe('deny rules win (deny.rst)', () => {
+  test('an ingressDeny beats the allow of the same policy, and names the rule', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] }));
+    const verdict = m.check(q('shop/web', 'shop/api', 8080));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.ingress.deniedBy).toEqual({ policy: 'CiliumNetworkPolicy shop/api', rule: 0, list: 'ingressDeny' });
+    expect(verdict.why).toContain('Ingress: denied by CiliumNetworkPolicy shop/api ingressDeny[0], a deny rule, which wins over every allow.');
+    expect(allowed(m, q('shop/db', 'shop/api', 8080))).toBe(true);
+  });
+
+  test('a deny beats a Kubernetes NetworkPolicy allow, and a deny-only policy still puts the direction into default deny', () => {
+    const np = policy('shop', 'web-out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{}] });
+    const deny = cnp('shop', 'no-db', { endpointSelector: { matchLabels: { app: 'web' } }, egressDeny: [{ toEndpoints: [{ matchLabels: { app: 'db' } }] }] });
+    const m = model(np, deny);
+    expect(allowed(m, q('shop/web', 'shop/db', 5432))).toBe(false);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true); // the NetworkPolicy allows it
+    expect(allowed(model(deny), q('shop/web', 'shop/api', 8080))).toBe(false); // default deny from the deny section
+  });
+
+  test('the matrix agrees with check under deny rules', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] }));
+    const cells = new Map(m.matrix().cells.map((c) => [`${c.from} ${c.to}`, c.ports]));
+    expect(cells.get('shop/web shop/api')).toBeUndefined();
+    expect(cells.get('shop/db shop/api')).toBe('all');
+  });
+});
+
+describe('entities and CIDRs (layer3.rst "Entities based", "IP/CIDR based")', () => {
+  const out = (rule: Obj) => model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [rule] }));
+
+  test('world is everything outside the cluster, never a pod', () => {
+    const m = out({ toEntities: ['world'] });
+    expect(allowed(m, q('shop/web', '203.0.113.7', 443))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+    expect(allowed(m, q('shop/web', 'entity:world', 443))).toBe(true);
+  });
+
+  test('cluster is every pod, not the internet; all is both', () => {
+    expect(allowed(out({ toEntities: ['cluster'] }), q('shop/web', 'ops/tool', 80))).toBe(true);
+    expect(allowed(out({ toEntities: ['cluster'] }), q('shop/web', '203.0.113.7', 443))).toBe(false);
+    expect(allowed(out({ toEntities: ['all'] }), q('shop/web', '203.0.113.7', 443))).toBe(true);
+    expect(allowed(out({ toEntities: ['all'] }), q('shop/web', 'ops/tool', 80))).toBe(true);
+  });
+
+  test('toCIDRSet with except; a CIDR never holds a pod, even 0.0.0.0/0', () => {
+    const m = out({ toCIDRSet: [{ cidr: '10.0.0.0/8', except: ['10.96.0.0/12'] }] });
+    expect(allowed(m, q('shop/web', '10.1.2.3', 443))).toBe(true);
+    expect(allowed(m, q('shop/web', '10.96.0.1', 443))).toBe(false);
+    expect(allowed(out({ toCIDR: ['0.0.0.0/0'] }), q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('an unknown entity is refused by the CRD: the policy is left out with a notice', () => {
+    const m = out({ toEntities: ['internet'] });
+    expect(m.notices.some((n) => n.includes('is left out: its CRD would refuse it') && n.includes('"internet" is not a Cilium entity'))).toBe(true);
+  });
+});
+
+describe('ports (layer4.rst)', () => {
+  const out = (rule: Obj) => model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [rule] }));
+
+  test('toPorts without an L3 peer is every peer on those ports', () => {
+    const m = out({ toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] });
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', '203.0.113.7', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/db', 5432))).toBe(false);
+  });
+
+  test('protocol ANY covers UDP; endPort is a range; a name resolves on the destination', () => {
+    expect(allowed(out({ toEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }] }] }), q('shop/web', 'shop/api', 'dns', { protocol: 'UDP' }))).toBe(true);
+    const range = out({ toEndpoints: [{}], toPorts: [{ ports: [{ port: '5000', endPort: 6000, protocol: 'TCP' }] }] });
+    expect(allowed(range, q('shop/web', 'shop/db', 5432))).toBe(true);
+    expect(allowed(range, q('shop/web', 'shop/api', 8080))).toBe(false);
+    expect(allowed(out({ toEndpoints: [{}], toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }] }), q('shop/web', 'shop/api', 8080))).toBe(true);
+  });
+
+  test('toServices by name is the Service\'s selector (layer3.rst "Services based")', () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace: 'shop' }, spec: { selector: { app: 'db' }, ports: [{ port: 5432 }] } };
+    const m = model(svc, cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toServices: [{ k8sService: { serviceName: 'db', namespace: 'shop' } }] }] }));
+    expect(allowed(m, q('shop/web', 'shop/db', 5432))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+});
+
+describe('names and requests (layer3.rst "DNS based", layer7.rst)', () => {
+  const fqdn = (names: Obj[], withDns = true, lookups: Obj[] = [{ matchPattern: '*.stripe.com' }]) => model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [
+    ...(withDns ? [dnsRule(lookups)] : []),
+    { toFQDNs: names, toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
+  ] }));
+
+  test('toFQDNs matchName allows the host by name, on its ports', () => {
+    const m = fqdn([{ matchName: 'api.stripe.com' }]);
+    expect(allowed(m, q('shop/web', 'api.stripe.com', 443))).toBe(true);
+    expect(allowed(m, q('shop/web', 'api.stripe.com', 80))).toBe(false);
+    expect(allowed(m, q('shop/web', 'files.stripe.com', 443))).toBe(false);
+    expect(allowed(m, q('shop/web', 'kube-system/coredns', 53, { protocol: 'UDP' }))).toBe(true);
+  });
+
+  test('matchPattern: * is one label (not none, not two); **. is any chain of subdomains', () => {
+    const one = fqdn([{ matchPattern: '*.stripe.com' }]);
+    expect(allowed(one, q('shop/web', 'api.stripe.com', 443))).toBe(true);
+    expect(allowed(one, q('shop/web', 'stripe.com', 443))).toBe(false);
+    expect(allowed(one, q('shop/web', 'a.b.stripe.com', 443))).toBe(false);
+    expect(allowed(fqdn([{ matchPattern: '**.stripe.com' }], true, [{ matchPattern: '*' }]), q('shop/web', 'a.b.stripe.com', 443))).toBe(true);
+    // The lookup itself must be allowed too: *.stripe.com does not let a.b.stripe.com be resolved.
+    expect(allowed(fqdn([{ matchPattern: '**.stripe.com' }]), q('shop/web', 'a.b.stripe.com', 443))).toBe(false);
+  });
+
+  test('without a DNS rule that lets the name be looked up, the address is never learned: denied, and why says so', () => {
+    const verdict = fqdn([{ matchName: 'api.stripe.com' }], false).check(q('shop/web', 'api.stripe.com', 443));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain('Depends on the DNS proxy: CiliumNetworkPolicy shop/web-out egress[0] allows api.stripe.com by name (toFQDNs), but no egress rule of shop/web lets it look the name up');
+  });
+
+  test('an address rule and a host by name: resolvesTo decides, and without it the verdict says it depends', () => {
+    const np = policy('shop', 'web-out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 443 }] }] });
+    const m = NetworkModel.fromObjects([...cluster(), np]);
+    expect(m.check(q('shop/web', 'api.stripe.com', 443, { resolvesTo: ['198.51.100.7'] })).allowed).toBe(true);
+    expect(m.check(q('shop/web', 'api.stripe.com', 443, { resolvesTo: ['203.0.113.9'] })).allowed).toBe(false);
+    expect(m.check(q('shop/web', 'api.stripe.com', 443)).why).toContain('Depends on the addresses api.stripe.com resolves to');
+  });
+
+  test('HTTP rules: without a request the port is allowed for some requests; a request is matched by method and path', () => {
+    const m = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/v1/.*' }] } }] }] }));
+    const some = m.check(q('shop/web', 'shop/api', 8080));
+    expect(some).toMatchObject({ allowed: true, someRequestsOnly: true });
+    expect(some.why).toMatch(/^ALLOWED for some requests: shop\/web -> shop\/api on TCP 8080\./);
+    expect(some.why).toContain('for some requests only: its layer 7 rules allow method GET path /v1/.*');
+    expect(m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'GET', path: '/v1/charges' } }))).toMatchObject({ allowed: true });
+    expect(m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'GET', path: '/v1/charges' } })).someRequestsOnly).toBeUndefined();
+    const post = m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'POST', path: '/v1/charges' } }));
+    expect(post.allowed).toBe(false);
+    expect(post.why).toContain('POST /v1/charges matches none of the HTTP rules on TCP 8080 (method GET path /v1/.*)');
+  });
+});
+
+describe('what is read, and what is said', () => {
+  test('specs: each rule of a policy counts, and named in verdicts', () => {
+    const two = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'api', namespace: 'shop' }, specs: [
+      { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] },
+      { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'db' } }] }] },
+    ] };
+    const m = model(two);
+    expect(allowed(m, q('shop/db', 'shop/api', 8080))).toBe(true);
+    expect(m.check(q('shop/db', 'shop/api', 8080)).ingress.allowedBy).toEqual([{ policy: 'CiliumNetworkPolicy shop/api specs[1]', rule: 0 }]);
+  });
+
+  test('host policies, L7 kafka and unknown fields get notices; the engine is inferred, or named', () => {
+    const host = ccnp('nodes', { nodeSelector: {}, ingress: [{ fromEntities: ['cluster'] }] });
+    const kafka = cnp('shop', 'k', { endpointSelector: {}, egress: [{ toPorts: [{ ports: [{ port: '9092' }], rules: { kafka: [{ topic: 'x' }] } }], toPeers: [] }] });
+    const inferred = NetworkModel.fromObjects([...cluster(), host, kafka]);
+    expect(inferred.notices).toContain('the network plugin is read as Cilium, since the input holds Cilium policies (say --cni / cni to be sure): CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy are enforced beside NetworkPolicy');
+    expect(inferred.notices.some((n) => n.includes('spec.nodeSelector: host policies (nodeSelector) are not modelled'))).toBe(true);
+    expect(inferred.notices.some((n) => n.includes('L7 kafka rules are not modelled'))).toBe(true);
+    expect(inferred.notices.some((n) => n.includes('unknown field "toPeers" (the API server prunes it)'))).toBe(true);
+    const standard = NetworkModel.fromObjects([...cluster(), apiFromWeb], { cni: 'standard' });
+    expect(standard.check(q('ops/tool', 'shop/api', 8080)).allowed).toBe(true);
+    expect(standard.notices[0]).toMatch(/^1 Cilium policy is left out: the network plugin is standard, where they have no effect/);
+  });
+});
