@@ -36,10 +36,23 @@ const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => pro
 const POD_CIDR = "the cluster's pod CIDRs, comma-separated: CIDR-like peers (ClusterNetworkPolicy networks, ipBlock) that hold or miss them all decide without pod addresses";
 const NODE_CIDR = 'the CIDRs node addresses are in, comma-separated, for nodes peers and host-network pods when the input has no Node objects';
 
-/** `--pod-cidr` and `--node-cidr` as model options. */
-function addressOptions(options: { podCidr?: string; nodeCidr?: string }): ModelOptions {
+/** `--pod-cidr`, `--node-cidr` and `--cni` as model options. */
+function addressOptions(options: { podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }): ModelOptions {
   const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((c) => c.trim()).filter(Boolean));
-  return { ...(options.podCidr !== undefined ? { podCidrs: list(options.podCidr) } : {}), ...(options.nodeCidr !== undefined ? { nodeCidrs: list(options.nodeCidr) } : {}) };
+  return {
+    ...(options.podCidr !== undefined ? { podCidrs: list(options.podCidr) } : {}),
+    ...(options.nodeCidr !== undefined ? { nodeCidrs: list(options.nodeCidr) } : {}),
+    ...(options.cni !== undefined ? { cni: options.cni } : {}),
+  };
+}
+
+const CNI = 'the network plugin that enforces policy: cilium reads CiliumNetworkPolicy beside NetworkPolicy; standard ignores Cilium policies, saying so (default: inferred from the kinds present, with a notice)';
+
+/** `GET:/v1/charges` as an HTTP request. */
+function parseHttp(text: string): { method: string; path: string } {
+  const match = /^([A-Za-z]+):(\/.*)$/.exec(text);
+  if (!match) throw new UsageError(`--http ${text} is not METHOD:/path, e.g. GET:/v1/charges.`);
+  return { method: match[1].toUpperCase(), path: match[2] };
 }
 
 const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, an ingress-nginx controller, a Prometheus (your objects win)';
@@ -167,10 +180,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     });
 
   program.command('reach')
-    .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied).')
+    .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied, 3 allowed for some requests only).')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .requiredOption('--from <ref>', 'source: <namespace>/<name> or an IP address')
-    .requiredOption('--to <ref>', 'destination: <namespace>/<name> or an IP address')
+    .requiredOption('--to <ref>', 'destination: <namespace>/<name>, an IP address, a host name (api.stripe.com), entity:world or service:<namespace>/<name>')
+    .option('--resolves-to <ips>', 'the addresses a host name in --to resolves to, comma-separated')
+    .option('--http <method:path>', 'an HTTP request on the connection, for layer 7 rules, e.g. GET:/v1/charges')
     .requiredOption('--port <n>', 'destination port: a number, or a port name resolved on the destination')
     .option('--protocol <p>', 'TCP, UDP or SCTP (any case)', 'TCP')
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
@@ -178,12 +193,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; http?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const port = parsePort(options.port);
       const protocol = parseProtocolOption(options.protocol);
-      const verdict = (await loadModel(paths, io, options.withCluster, addressOptions(options))).check({ from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation });
-      io.out(options.json ? `${JSON.stringify(verdict, null, 2)}\n` : `${verdict.why}\n`);
-      setExit(verdict.allowed ? 0 : 1);
+      const http = options.http !== undefined ? parseHttp(options.http) : undefined;
+      const resolvesTo = options.resolvesTo?.split(',').map((ip) => ip.trim()).filter(Boolean);
+      const verdict = (await loadModel(paths, io, options.withCluster, addressOptions(options))).check({
+        from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation, ...(http ? { http } : {}), ...(resolvesTo ? { resolvesTo } : {}),
+      });
+      const word = !verdict.allowed ? 'DENIED' : verdict.someRequestsOnly ? 'ALLOWED_SOME_REQUESTS' : 'ALLOWED';
+      io.out(options.json ? `${JSON.stringify({ verdict: word, ...verdict }, null, 2)}\n` : `${verdict.why}\n`);
+      setExit(word === 'DENIED' ? 1 : word === 'ALLOWED_SOME_REQUESTS' ? 3 : 0);
     });
 
   program.command('matrix')
@@ -194,7 +215,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { matrixCsv, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
@@ -211,7 +233,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { toDot, toMermaid, toSvg } = await import('./graph');
       const matrix = model.matrix();
@@ -230,7 +253,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
@@ -274,7 +298,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const exposure = (await loadModel(paths, io, options.withCluster, addressOptions(options))).exposure();
       const { exposureMarkdown, exposureText } = await import('./review');
       if (options.format === 'json') io.out(`${JSON.stringify(exposure, null, 2)}\n`);
@@ -291,7 +316,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
-    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string }) => {
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const inputs = read(paths, io);
       const fixtures = await fixturesFor(options.withCluster);
       const { NetworkModel } = await analyzer();
