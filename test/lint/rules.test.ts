@@ -18,6 +18,7 @@ const app = (extra: Obj = {}) => {
 const svc = (extra: Obj = {}) => service('a', 'web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }], ...extra });
 const isolated = [namespace('a'), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
   policy('a', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] })];
+const cilium = (spec: Obj): Obj => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'a' }, spec: { endpointSelector: { matchLabels: { app: 'web' } }, ...spec } });
 const rules = (hostRule: Obj) => ({ ingressClassName: 'nginx', tls: [{ hosts: ['shop.example.com'], secretName: 's' }], rules: [hostRule] });
 const route = (host: string, path: string, backend = { service: { name: 'web', port: { number: 80 } } }) => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } });
 
@@ -87,6 +88,11 @@ const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> 
   'service-target-port-undeclared': { bad: [app(), svc({ ports: [{ port: 80, targetPort: 'web' }] })], good: [app(), svc()] },
   'session-affinity-timeout': { bad: [service('a', 'x', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } } })], good: [service('a', 'x', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } })] },
   'statefulset-service': { bad: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)), good: [workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' }), service('a', 'db', { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] })].map((o) => (o.kind === 'StatefulSet' ? { ...o, spec: { ...o.spec, serviceName: 'db' } } : o)) },
+  'cilium-fqdn-without-dns-rule': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEndpoints: [{ matchLabels: { 'k8s:k8s-app': 'kube-dns', 'k8s:io.kubernetes.pod.namespace': 'kube-system' } }], toPorts: [{ ports: [{ port: '53', protocol: 'ANY' }], rules: { dns: [{ matchName: 'api.stripe.com' }] } }] }, { toFQDNs: [{ matchName: 'api.stripe.com' }] }] })] },
+  'cilium-policy-selects-nothing': { bad: [workload('a', 'web', { app: 'web' }), cilium({ endpointSelector: { matchLabels: { app: 'wbe' } }, ingress: [{}] })], good: [workload('a', 'web', { app: 'web' }), cilium({ endpointSelector: { matchLabels: { 'k8s:app': 'web' } }, ingress: [{}] })] },
+  'cilium-world-egress-restricted': { bad: [namespace('a', { 'pod-security.kubernetes.io/enforce': 'restricted' }), workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'] }] })], good: [namespace('a', { 'pod-security.kubernetes.io/enforce': 'restricted' }), workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toCIDR: ['198.51.100.0/24'] }] })] },
+  'cilium-deny-shadows-allows': { bad: [workload('a', 'web', { app: 'web' }), cilium({ ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEntities: ['all'] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEntities: ['world'] }] })] },
+  'cilium-policy-unread': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'], icmps: [{ fields: [{ type: 8 }] }] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'] }] })] },
   'legacy-networking-annotation': { bad: [{ ...namespace('a'), metadata: { name: 'a', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } }], good: [namespace('a')] },
   'topology-aware-hints-deprecated': { bad: [service('a', 'x', {}, { 'service.kubernetes.io/topology-aware-hints': 'auto' })], good: [service('a', 'x', {}, { 'service.kubernetes.io/topology-mode': 'Auto' })] },
   // While namespace-without-default-deny runs, it names the open workloads itself.
@@ -111,7 +117,7 @@ describe('lint rules', () => {
     for (const rule of ALL_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io|coredns\.io)\//);
+      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io|coredns\.io|docs\.cilium\.io)\//);
     }
   });
 
