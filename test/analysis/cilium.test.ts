@@ -208,6 +208,15 @@ describe('names and requests (layer3.rst "DNS based", layer7.rst)', () => {
     expect(verdict.why).toContain('Depends on the DNS proxy: CiliumNetworkPolicy shop/web-out egress[0] allows api.stripe.com by name (toFQDNs), but no egress rule of shop/web lets it look the name up');
   });
 
+  test('the matrix shows hosts named by toFQDNs as destinations', () => {
+    const m = fqdn([{ matchName: 'api.stripe.com' }]);
+    expect(m.matrix().endpoints).toContain('api.stripe.com');
+    expect(m.matrix().cells.find((c) => c.from === 'shop/web' && c.to === 'api.stripe.com')?.ports).toBe('TCP 443');
+    expect(m.matrix().cells.some((c) => c.from === 'api.stripe.com')).toBe(false);
+    // Without the lookup rule, the matrix agrees with check: nothing flows.
+    expect(fqdn([{ matchName: 'api.stripe.com' }], false).matrix().cells.find((c) => c.from === 'shop/web' && c.to === 'api.stripe.com')).toBeUndefined();
+  });
+
   test('an address rule and a host by name: resolvesTo decides, and without it the verdict says it depends', () => {
     const np = policy('shop', 'web-out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 443 }] }] });
     const m = NetworkModel.fromObjects([...cluster(), np]);

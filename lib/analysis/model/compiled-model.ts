@@ -381,9 +381,26 @@ export class CompiledModel {
     const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
     let set = PortSet.NONE;
     for (const rule of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self]) {
-      if (this.ruleMatchesPeer(rule, other)) set = set.union(this.rulePorts(rule, destination));
+      if (!this.ruleMatchesPeer(rule, other)) continue;
+      // A host allowed only by name needs the DNS proxy to have let the pod look it up.
+      if (direction === 'egress' && other.kind === 'external' && other.host && onlyByName(rule) && !this.dnsLookupAllowed(self, other.host.name)) continue;
+      set = set.union(this.rulePorts(rule, destination));
     }
     return set.minus(denied);
+  }
+
+  /**
+   * Whether some egress rule of the workload lets it look `name` up through Cilium's DNS proxy
+   * (port 53 with a dns rule matching it): toFQDNs learns addresses only from such lookups
+   * (layer3.rst "DNS based", layer7.rst "DNS Policy and IP Discovery").
+   */
+  public dnsLookupAllowed(self: number, name: string): boolean {
+    for (const compiled of this.egressRules[self]) {
+      for (const spec of compiled.rule.ports ?? []) {
+        if ((spec.port === 53 || spec.port === undefined) && (spec.l7?.dns ?? []).some((d) => fqdnMatches(d.text, d.pattern, name))) return true;
+      }
+    }
+    return false;
   }
 
   /** {@link sidePorts} with the Admin and Baseline tiers applied around the NetworkPolicy tier. */
@@ -484,6 +501,12 @@ export function portsOf(rule: Rule, destination: WorkloadInfo | undefined): Port
     }
   }
   return set;
+}
+
+/** Whether a rule reaches hosts by name only (Cilium toFQDNs). */
+export function onlyByName(compiled: CompiledRule): boolean {
+  const peers = compiled.rule.peers ?? [];
+  return peers.some((p) => p.kind === 'fqdn') && peers.every((p) => p.kind === 'fqdn' || p.kind === 'unmodelled');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, fqdnMatches, portsOf } from '../model/compiled-model';
+import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, onlyByName, portsOf } from '../model/compiled-model';
 import { HttpRule } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
@@ -309,8 +309,8 @@ export class NetworkModel {
    */
   private layer7(base: SideVerdict, allowing: readonly CompiledRule[], direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number, request: HttpRequest | undefined): SideVerdict {
     if (direction === 'egress' && other.kind === 'external' && other.host) {
-      const byName = allowing.every((r) => (r.rule.peers ?? []).some((p) => p.kind === 'fqdn') && !(r.rule.peers ?? []).some((p) => p.kind !== 'fqdn' && p.kind !== 'unmodelled'));
-      if (byName && !this.dnsProxyAllows(self, other.host.name)) {
+      const byName = allowing.every(onlyByName);
+      if (byName && !this.compiled.dnsLookupAllowed(self, other.host.name)) {
         return { ...base, allowed: false, allowedBy: [], dependsOn: `the DNS proxy: ${base.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ')} allow${base.allowedBy.length === 1 ? 's' : ''} ${other.host.name} by name (toFQDNs), but no egress rule of ${this.workloads[self].ref} lets it look the name up (port 53 with a dns rule matching it), so its address is never learned and the connection is dropped` };
       }
     }
@@ -340,17 +340,6 @@ export class NetworkModel {
       return `the addresses ${other.host.name} resolves to: ${this.compiled.unionSets[compiled.policy].ref} ${direction}[${compiled.rule.index}] allows addresses (${blocks.map((b) => ('text' in b ? b.text : '')).join(', ')}), and the query gives none; read as not held (give resolvesTo, or --resolves-to)`;
     }
     return undefined;
-  }
-
-  /** Whether some egress rule of the workload lets it look `name` up through Cilium's DNS proxy. */
-  private dnsProxyAllows(self: number, name: string): boolean {
-    for (const compiled of this.compiled.egressRules[self]) {
-      for (const spec of compiled.rule.ports ?? []) {
-        const on53 = spec.port === 53 || spec.port === undefined;
-        if (on53 && (spec.l7?.dns ?? []).some((d) => fqdnMatches(d.text, d.pattern, name))) return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -423,8 +412,22 @@ export class NetworkModel {
       if (!ip) throw new UnknownEndpointError(`external endpoint "${text}" is not an IP address.`);
       return { kind: 'external', ip, text: formatIp(ip) };
     });
-    const matrix = computeMatrix(this.compiled, externals);
-    return options.externalEndpoints === undefined ? { ...matrix, internet: INTERNET_STAND_IN } : matrix;
+    // Hosts that policies name (Cilium toFQDNs matchName) are outside endpoints too, as destinations.
+    const hosts = options.externalEndpoints === undefined ? this.namedHosts() : [];
+    const hostEndpoints = hosts.map((name): Endpoint => ({ kind: 'external', ip: { family: 4, value: 0n }, text: name, host: { name, ips: [] } }));
+    const matrix = computeMatrix(this.compiled, [...externals, ...hostEndpoints]);
+    const sources = new Set(hosts);
+    const cells = hosts.length > 0 ? matrix.cells.filter((c) => !sources.has(c.from)) : matrix.cells;
+    return options.externalEndpoints === undefined ? { ...matrix, cells, internet: INTERNET_STAND_IN } : matrix;
+  }
+
+  /** Host names the rule sets allow by exact name (Cilium toFQDNs matchName), sorted. */
+  private namedHosts(): string[] {
+    const found = new Set<string>();
+    for (const set of this.compiled.unionSets) {
+      for (const rule of set.egress) for (const peer of rule.peers ?? []) if (peer.kind === 'fqdn' && !peer.pattern) found.add(peer.text);
+    }
+    return [...found].sort();
   }
 
   /**
