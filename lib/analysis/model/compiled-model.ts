@@ -258,17 +258,16 @@ export class CompiledModel {
       if (policy.kind === 'NetworkPolicy') this.notePartialSelection(policy as PolicyInfo, selected);
       if (selected.length === 0) return;
       const compile = compileRule(policyIndex, own);
-      const ingress = policy.isolates.ingress ? policy.ingress.map(compile) : [];
-      const egress = policy.isolates.egress ? policy.egress.map(compile) : [];
+      // A NetworkPolicy has rules only for the directions it isolates; a Cilium rule set's
+      // allows count even where it leaves default deny off (another policy may turn it on).
+      const contributes = (direction: 'ingress' | 'egress') => policy.isolates[direction] || policy.kind !== 'NetworkPolicy';
+      const ingress = contributes('ingress') ? policy.ingress.map(compile) : [];
+      const egress = contributes('egress') ? policy.egress.map(compile) : [];
       for (const w of selected) {
-        if (policy.isolates.ingress) {
-          this.ingressIsolation[w].push(policyIndex);
-          for (const rule of ingress) this.ingressRules[w].push(rule);
-        }
-        if (policy.isolates.egress) {
-          this.egressIsolation[w].push(policyIndex);
-          for (const rule of egress) this.egressRules[w].push(rule);
-        }
+        if (policy.isolates.ingress) this.ingressIsolation[w].push(policyIndex);
+        if (policy.isolates.egress) this.egressIsolation[w].push(policyIndex);
+        for (const rule of ingress) this.ingressRules[w].push(rule);
+        for (const rule of egress) this.egressRules[w].push(rule);
       }
     });
     // The Deny tier: its rules apply whether or not the subject is isolated.
