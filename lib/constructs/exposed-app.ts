@@ -151,7 +151,7 @@ export class ExposedApp extends ServiceWorkload {
       this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
         name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });
-      this.network = new WorkloadNetwork(this, this.networkPolicy, ports);
+      this.network = new WorkloadNetwork(this, this.networkPolicy, ports, { dialect: workload.namespace.dialect, dnsServers: workload.namespace.dnsServers });
       this.network.allowDns(workload.dnsServers);
       for (const source of serviceSpec.allowedSources) this.network.allowFrom(source);
     } catch (error) {

@@ -153,11 +153,12 @@ export class ExternalService extends Construct implements IExternalEgress {
     return serviceFqdn(this.name, this.namespaceName);
   }
 
-  /** The addresses and ports a client must be allowed to reach. */
-  public egressRule(asker: IConstruct): ExternalEgressRule {
-    if (this.hostname !== undefined) {
-      failAt(asker, `cannot write a NetworkPolicy for ${this.node.path}: it is the name ${this.hostname}, and NetworkPolicy matches IP addresses, never names. Allow its address ranges with allowEgressTo(Peer.cidr(...)), or Peer.internet() with its ports.`);
-    }
+  /**
+   * The addresses and ports a client must be allowed to reach: the host by name for the
+   * hostname form, which only a namespace with `NetworkDialect.cilium()` can write.
+   */
+  public egressRule(_asker: IConstruct): ExternalEgressRule {
+    if (this.hostname !== undefined) return { peer: Peer.fqdn(this.hostname), ports: [...this.ports], destination: this.node.path };
     const blocks = this.addresses.map((a) => Cidr.host(a));
     return { peer: blocks.length === 1 ? Peer.cidr(blocks[0]) : Peer.cidrs(blocks), ports: [...this.ports] };
   }

@@ -253,7 +253,7 @@ export class HeadlessStateful extends ServiceWorkload {
       this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
         name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });
-      this.network = new WorkloadNetwork(this, this.networkPolicy, clientPorts);
+      this.network = new WorkloadNetwork(this, this.networkPolicy, clientPorts, { dialect: workload.namespace.dialect, dnsServers: workload.namespace.dnsServers });
       this.network.allowDns(workload.dnsServers);
       if (peerPorts.length > 0) {
         const self = Peer.workload(this);

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { Peer } from '../net/peer';
 import { Port } from '../net/port';
-import { IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { ConnectOptions, IExternalEgress, INetworkedWorkload, PortRef, WorkloadNetwork } from '../policy/workload-network';
+import { failAt } from '../private/errors';
 import { atomically } from '../private/transaction';
 
 /**
@@ -19,12 +20,22 @@ export abstract class NetworkedWorkload extends Construct implements INetworkedW
   /**
    * Both sides of a connection from this workload to `target`: egress here, ingress there,
    * on `port` (a declared port of the target, or its name). For an ExternalService of
-   * addresses, egress to exactly those addresses and ports.
+   * addresses, egress to exactly those addresses and ports; for one named by hostname (in a
+   * `NetworkDialect.cilium()` namespace), egress to that name.
+   *
+   * ```ts
+   * web.connectTo(api, 'http', { http: [{ method: 'GET', path: '/v1/.*' }] });
+   * ```
    * @param port default: every port the target accepts
+   * @param options HTTP rules (Cilium) the connection is limited to
    */
-  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef): void {
+  public connectTo(target: INetworkedWorkload | IExternalEgress, port?: PortRef, options: ConnectOptions = {}): void {
     const ports = port === undefined ? [] : [port];
-    atomically(() => ('network' in target ? this.network.connectTo(target, ports) : this.network.connectToExternal(target, ports)));
+    atomically(() => {
+      if ('network' in target) return this.network.connectTo(target, ports, options);
+      if (options.http !== undefined) failAt(this, 'connectTo(external service, { http }): HTTP rules apply to workloads of ours, whose ingress Cilium can inspect. Leave out http.');
+      return this.network.connectToExternal(target, ports);
+    });
   }
 
   /** Lets `peer` reach this workload on `ports` (ports it accepts; default all of them). */

@@ -120,7 +120,7 @@ export class ScheduledJob extends NetworkedWorkload {
       this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
         name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });
-      this.network = new WorkloadNetwork(this, this.networkPolicy, []);
+      this.network = new WorkloadNetwork(this, this.networkPolicy, [], { dialect: workload.namespace.dialect, dnsServers: workload.namespace.dnsServers });
       this.network.allowDns(workload.dnsServers);
     } catch (error) {
       transaction.rollback();

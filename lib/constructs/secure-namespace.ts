@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
 import { INamespace } from '../workload/namespace-ref';
 import { dns1123LabelProblem, labelsProblem } from '../net/names';
+import { NetworkDialect } from '../net/dialect';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { Port } from '../net/port';
 import { ManagedNetworkPolicy, PolicyType } from '../policy/network-policy';
@@ -59,6 +60,13 @@ export interface SecureNamespaceProps {
    * @default false
    */
   readonly allowWithinNamespace?: boolean;
+  /**
+   * The policy API the workloads here write their intents in. `NetworkDialect.cilium()` adds
+   * what NetworkPolicy cannot say (hosts by name, HTTP rules, the API server as an entity)
+   * as CiliumNetworkPolicy; only for clusters that run Cilium.
+   * @default NetworkDialect.kubernetes()
+   */
+  readonly dialect?: NetworkDialect;
 }
 
 /**
@@ -74,6 +82,8 @@ export class SecureNamespace extends Construct implements INamespace {
   public readonly namespaceName: string;
   /** The DNS servers pods here resolve names with. */
   public readonly dnsServers: readonly Peer[];
+  /** The policy API the workloads here write their intents in. */
+  public readonly dialect: NetworkDialect;
   /** Always true: the `allow-dns` policy lets every pod reach the DNS servers. */
   public readonly allowsDnsForAllPods = true;
   /** The namespace's labels, as written (Pod Security and the implied name label included). */
@@ -112,6 +122,7 @@ export class SecureNamespace extends Construct implements INamespace {
       NetkitLint.of(this);
       this.namespaceName = name;
       this.dnsServers = dnsServers;
+      this.dialect = props.dialect ?? NetworkDialect.kubernetes();
 
       const namespaceLabels = {
         ...labels,

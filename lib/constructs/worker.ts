@@ -70,7 +70,7 @@ export class Worker extends NetworkedWorkload {
       this.networkPolicy = new ManagedNetworkPolicy(this, 'network-policy', {
         name: this.name, namespace: this.namespaceName, podSelector: this.selectorLabels, policyTypes: [PolicyType.INGRESS, PolicyType.EGRESS],
       });
-      this.network = new WorkloadNetwork(this, this.networkPolicy, ports);
+      this.network = new WorkloadNetwork(this, this.networkPolicy, ports, { dialect: workload.namespace.dialect, dnsServers: workload.namespace.dnsServers });
       this.network.allowDns(workload.dnsServers);
     } catch (error) {
       transaction.rollback();

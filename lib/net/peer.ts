@@ -1,6 +1,6 @@
 import { Port } from './port';
 import { Cidr, IpBlockJson } from './cidr';
-import { checkNamespaceName, labelsProblem } from './names';
+import { checkNamespaceName, hostProblem, labelsProblem } from './names';
 import { failValue } from '../private/errors';
 
 /** The label every namespace carries with its own name (set by the API server since 1.21). */
@@ -61,7 +61,15 @@ export const PRIVATE_IPV4_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/
 /** Unique-local and link-local IPv6 ranges. */
 export const PRIVATE_IPV6_RANGES = ['fc00::/7', 'fe80::/10'];
 
-type PeerKind = 'pods' | 'namespace' | 'all-namespaces' | 'workload' | 'cidr' | 'anywhere';
+/** A host by DNS name, or a pattern of names, as {@link Peer.fqdn} and {@link Peer.fqdnPattern} hold it. */
+export interface FqdnSpec {
+  /** The name (`api.stripe.com`) or pattern (`*.stripe.com`). */
+  readonly text: string;
+  /** Whether `text` is a pattern (`matchPattern`) rather than a name (`matchName`). */
+  readonly pattern: boolean;
+}
+
+type PeerKind = 'pods' | 'namespace' | 'all-namespaces' | 'workload' | 'cidr' | 'anywhere' | 'fqdn';
 
 /**
  * The other end of a connection, as a NetworkPolicy sees it: pods by labels, namespaces
@@ -206,7 +214,7 @@ export class Peer {
     });
     const ports = [Port.tcp(port, 'kube-api')];
     return new Peer('cidr', `kube-api.${blocks.map(String).sort().join('+')}`, `the Kubernetes API server (${addresses.join(', ')} on TCP ${port})`,
-      () => blocks.map((b) => ({ ipBlock: b.toIpBlock() })), ports);
+      () => blocks.map((b) => ({ ipBlock: b.toIpBlock() })), ports, undefined, 'kube-apiserver');
   }
 
   /** The pods of an ingress controller; defaults fit ingress-nginx's official chart. */
@@ -220,6 +228,29 @@ export class Peer {
       (policyNamespace) => [podsIn(labels, namespace, policyNamespace)]);
   }
 
+  /**
+   * A host outside the cluster by its DNS name (Cilium `toFQDNs` `matchName`). Only a
+   * namespace with `NetworkDialect.cilium()` can write it: NetworkPolicy matches addresses.
+   */
+  public static fqdn(name: string): Peer {
+    const where = `Peer.fqdn(${JSON.stringify(name)})`;
+    const problem = hostProblem(name);
+    if (problem || name.startsWith('*')) failValue(where, `"${name}" ${problem ?? 'has a wildcard'}; give a DNS name such as api.stripe.com, or use Peer.fqdnPattern("*.stripe.com").`);
+    return new Peer('fqdn', `fqdn.${name}`, `host ${name}`, () => failValue(where, `NetworkPolicy cannot name a host: it matches addresses. Use a SecureNamespace with dialect: NetworkDialect.cilium(), or Peer.cidr(...) with the host's address ranges.`), [], { text: name, pattern: false });
+  }
+
+  /**
+   * Hosts whose DNS names match a pattern (Cilium `toFQDNs` `matchPattern`): `*` is one label
+   * (`*.stripe.com` matches api.stripe.com, not stripe.com), `**.` any chain of subdomains.
+   */
+  public static fqdnPattern(pattern: string): Peer {
+    const where = `Peer.fqdnPattern(${JSON.stringify(pattern)})`;
+    if (!/^(\*\*\.)?[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?(\.[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?)*$/.test(pattern) || pattern === '*') {
+      failValue(where, `"${pattern}" is not a DNS name pattern: use lowercase letters, digits, '-', '.' and '*' (one label), e.g. "*.stripe.com"; "*" alone would allow every host.`);
+    }
+    return new Peer('fqdn', `fqdn.${pattern}`, `hosts ${pattern}`, () => failValue(where, 'NetworkPolicy cannot name hosts: it matches addresses. Use a SecureNamespace with dialect: NetworkDialect.cilium().'), [], { text: pattern, pattern: true });
+  }
+
   private constructor(
     private readonly kind: PeerKind,
     /** A stable key, used to de-duplicate and order policy rules. */
@@ -228,7 +259,16 @@ export class Peer {
     private readonly render: (policyNamespace: string) => PolicyPeerJson[],
     /** The ports the peer comes with (the API server's), used when an intent names none. */
     public readonly defaultPorts: readonly Port[] = [],
+    /** For a host by name: the name or pattern. @default - not a host by name */
+    public readonly fqdnSpec?: FqdnSpec,
+    /** The Cilium entity this peer is (`kube-apiserver`), written as `toEntities` in the Cilium dialect. @default - none */
+    public readonly ciliumEntity?: string,
   ) {}
+
+  /** True for {@link Peer.fqdn} and {@link Peer.fqdnPattern}: hosts by DNS name, which only Cilium can write. */
+  public get isFqdn(): boolean {
+    return this.kind === 'fqdn';
+  }
 
   /** True for IP-block peers, which match addresses and never pods. */
   public get isAddressBlock(): boolean {

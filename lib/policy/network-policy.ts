@@ -22,29 +22,36 @@ export interface PolicyRuleJson {
 }
 
 /**
- * Rules keyed by the intent that wrote them. Adding the same key twice keeps one rule, so
- * a repeated intent changes nothing; rules are written sorted by key, so the YAML does not
- * depend on the order intents were declared in.
+ * Values keyed by the intent that wrote them. Adding the same key twice keeps one value, so
+ * a repeated intent changes nothing; values come out sorted by key, so the YAML does not
+ * depend on the order intents were declared in. Every change can be undone by a failing intent.
  */
-export class RuleSet {
-  private readonly rules = new Map<string, PolicyRuleJson>();
+export class KeyedRules<T> {
+  private readonly rules = new Map<string, T>();
 
-  /** Adds (or replaces) the rule with this key. */
-  public set(key: string, rule: PolicyRuleJson): void {
+  /** Adds (or replaces) the value with this key. */
+  public set(key: string, rule: T): void {
     const before = this.rules.get(key);
     this.rules.set(key, rule);
     recordUndo(() => (before === undefined ? this.rules.delete(key) : this.rules.set(key, before)));
   }
 
-  /** Whether any rule is present. */
+  /** Whether any value is present. */
   public get isEmpty(): boolean {
     return this.rules.size === 0;
   }
 
+  /** The values, sorted by key. */
+  public values(): T[] {
+    return [...this.rules.keys()].sort().map((key) => this.rules.get(key)!);
+  }
+}
+
+/** NetworkPolicy rules keyed by the intent that wrote them (see {@link KeyedRules}). */
+export class RuleSet extends KeyedRules<PolicyRuleJson> {
   /** Rules as NetworkPolicy JSON, `from` or `to` naming the peer field. */
   public render(peerField: 'from' | 'to'): Record<string, unknown>[] {
-    return [...this.rules.keys()].sort().map((key) => {
-      const rule = this.rules.get(key)!;
+    return this.values().map((rule) => {
       const json: Record<string, unknown> = {};
       if (rule.peers.length > 0) json[peerField] = rule.peers;
       if (rule.ports.length > 0) json.ports = rule.ports;

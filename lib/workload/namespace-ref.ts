@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { NetworkDialect } from '../net/dialect';
 import { dns1123LabelProblem } from '../net/names';
 import { NAMESPACE_NAME_LABEL, Peer } from '../net/peer';
 import { failAt } from '../private/errors';
@@ -18,6 +19,8 @@ export interface INamespace {
   readonly allowsDnsForAllPods: boolean;
   /** The namespace's labels, `kubernetes.io/metadata.name` included, where known. */
   readonly namespaceLabels: Readonly<Record<string, string>>;
+  /** The policy API workloads here write their intents in. @default NetworkDialect.kubernetes() */
+  readonly dialect?: NetworkDialect;
 }
 
 /**

@@ -45,6 +45,8 @@ export type Endpoint =
     readonly text: string;
     /** A host outside the cluster by DNS name, and every address it resolves to (`resolvesTo`). */
     readonly host?: { readonly name: string; readonly ips: readonly IpAddress[] };
+    /** A Cilium entity asked about by name (`entity:kube-apiserver`): matched by entity rules only. */
+    readonly entity?: string;
   };
 
 /** A policy rule with its peers resolved to workloads. */
@@ -514,6 +516,9 @@ export function onlyByName(compiled: CompiledRule): boolean {
  * Cilium's world and all entities, and toFQDNs by the host's name.
  */
 function externalMatches(p: PolicyPeer, peer: Extract<Endpoint, { kind: 'external' }>): boolean {
+  // An entity's addresses are not in the input: only entity rules can be judged (policy/language.rst
+  // "Entities Based": host and remote-node are in cluster; kube-apiserver is its own identity).
+  if (peer.entity !== undefined) return p.kind === 'entity' && (p.name === peer.entity || p.name === 'all' || (p.name === 'cluster' && peer.entity !== 'kube-apiserver'));
   const ips = peer.host ? peer.host.ips : [peer.ip];
   const every = (test: (ip: IpAddress) => boolean) => ips.length > 0 && ips.every(test);
   switch (p.kind) {

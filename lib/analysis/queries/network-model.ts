@@ -16,6 +16,9 @@ import { portNameProblem } from '../../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
+
+/** Cilium entities a query can name besides world: single identities, not groups. */
+const QUERY_ENTITIES = ['kube-apiserver', 'host', 'remote-node', 'ingress', 'health', 'init', 'unmanaged'];
 export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved } from './diff';
 export { TierDecision } from '../model/tiers';
 export { SurfaceItem } from './surface';
@@ -296,7 +299,9 @@ export class NetworkModel {
     const allowed = egress.allowed && ingress.allowed;
     const some = allowed && (egress.someRequestsOnly !== undefined || ingress.someRequestsOnly !== undefined);
     const verdict = { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, ...(some ? { someRequestsOnly: true } : {}) };
-    return { ...verdict, why: this.explain(verdict, from, to, via) };
+    const entity = [from, to].find((e): e is Extract<Endpoint, { kind: 'external' }> => e.kind === 'external' && e.entity !== undefined);
+    const entityNote = entity ? ` Only Cilium entity rules (${entity.entity}, cluster, all) were matched against ${entity.text}: its addresses are not in the input, so address rules (ipBlock, toCIDR) that may hold them were not; ask by its address too.` : '';
+    return { ...verdict, why: this.explain(verdict, from, to, via) + entityNote };
   }
 
   /**
@@ -517,7 +522,11 @@ export class NetworkModel {
     if (ref.startsWith('entity:')) {
       // The world entity is any address outside the cluster: the matrix's internet stand-in.
       if (ref === 'entity:world') return this.resolveTarget(INTERNET_STAND_IN, role);
-      throw new UnknownEndpointError(`${role} "${ref}": only entity:world can be asked about yet (host, remote-node, kube-apiserver and the others are peers in rules, not endpoints of a query).`);
+      const entity = ref.slice('entity:'.length);
+      if (!QUERY_ENTITIES.includes(entity)) {
+        throw new UnknownEndpointError(`${role} "${ref}": the entities a query can name are world, ${QUERY_ENTITIES.join(', ')} (cluster and all are groups: ask about one member).`);
+      }
+      return { kind: 'endpoint', endpoint: { kind: 'external', ip: parseIp('0.0.0.0')!, text: ref, entity }, kindQualified: false };
     }
     if (ref.startsWith('service:')) {
       const service = this.findService(ref.slice('service:'.length), role);
