@@ -232,7 +232,8 @@ export class WorkloadNetwork {
   public allowHttpFrom(peer: Peer, ports: readonly Port[], http: readonly HttpRule[]): void {
     const namespace = this.policy.namespaceName;
     const rules = http.map((rule) => Object.fromEntries(Object.entries(rule).filter(([, v]) => v !== undefined)));
-    this.ensureCiliumPolicy().ingressRules.set(`http-from-${peer.key}-${portsKey(ports)}`, {
+    // Keyed by the rules too: a second intent for the same peer adds requests, as intents do.
+    this.ensureCiliumPolicy().ingressRules.set(`http-from-${peer.key}-${portsKey(ports)}-${JSON.stringify(rules)}`, {
       ...ciliumPeerFields(peer.toPolicyPeers(namespace), 'from', namespace),
       toPorts: [{ ports: ciliumPorts(ports), rules: { http: rules } }],
     });
