@@ -133,6 +133,8 @@ export interface SideVerdict {
    * @default - none (every request on the port, or the query's request, decided)
    */
   readonly someRequestsOnly?: readonly string[];
+  /** The layer 7 rule that admitted the query's request (Cilium HTTP rules). @default - none */
+  readonly matchedHttp?: string;
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -332,7 +334,7 @@ export class NetworkModel {
     const match = (pattern: string | undefined, value: string | undefined) => pattern === undefined || (value !== undefined && new RegExp(`^(?:${pattern})$`).test(value));
     const matched = http.find((h) => match(h.method, request.method) && match(h.path, request.path) && match(h.host, request.host)
       && (h.headers ?? []).every((needed) => (request.headers ?? []).some((sent) => sent.toLowerCase() === needed.toLowerCase() || sent.toLowerCase().startsWith(`${needed.toLowerCase()}:`))));
-    if (matched) return { ...base, someRequestsOnly: undefined };
+    if (matched) return { ...base, someRequestsOnly: undefined, matchedHttp: `${request.method} ${request.path} matches the HTTP rule ${describe(matched)}` };
     return { ...base, allowed: false, allowedBy: [], dependsOn: `layer 7: ${request.method} ${request.path} matches none of the HTTP rules on ${protocol} ${port} (${http.map(describe).join('; ')}); Cilium answers it with 403` };
   }
 
@@ -679,7 +681,7 @@ export class NetworkModel {
       const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)` : '';
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
-        const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : '';
+        const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : side.matchedHttp ? `; at layer 7, ${side.matchedHttp}` : '';
         return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}${reached}${some}.`;
       }
       const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : reached;
