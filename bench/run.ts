@@ -3,7 +3,7 @@
  * analyzer at scale, and CLI cold starts. Prints markdown tables (medians). Not run in CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
@@ -124,23 +124,88 @@ function wholeProcessTable(): void {
   }
 }
 
+/**
+ * The analyzer before the one rule model and Cilium came in (issue 23): the promise was no
+ * slowdown beyond 10 % on the 2,000-workload matrix and the check p50, so every run measures
+ * that commit beside today's, in the same process, alternated.
+ */
+const ANALYZER_BASELINE = 'd472cb3';
+
+type ModelClass = Pick<typeof NetworkModel, 'fromObjects'>;
+
+/** NetworkModel of the baseline commit, from a git worktree sharing our node_modules; undefined when git cannot make one. */
+function baselineModel(): { model: ModelClass; cleanup: () => void } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-baseline-'));
+  try {
+    execFileSync('git', ['worktree', 'add', '--detach', dir, ANALYZER_BASELINE], { cwd: root, stdio: 'ignore' });
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const model = (require(join(dir, 'lib', 'index.ts')) as { NetworkModel: ModelClass }).NetworkModel;
+    return { model, cleanup: () => execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' }) };
+  } catch (error) {
+    console.log(`(baseline ${ANALYZER_BASELINE} unavailable: ${(error as Error).message.split('\n')[0]})`);
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+/** Per-query wall times of 2,000 checks, appended to `times`. */
+function timeChecks(model: Pick<NetworkModel, 'check'>, n: number, times: number[]): void {
+  const ref = (i: number) => `ns-${Math.floor(i / 50)}/app-${i}`;
+  for (let q = 0; q < 2000; q++) {
+    const started = performance.now();
+    model.check({ from: ref((q * 7) % n), to: ref((q * 13) % n), port: 8080 });
+    times.push(performance.now() - started);
+  }
+}
+
+/** Check p50s of two models: a warm-up round each, then five rounds alternated. */
+function checkP50s(today: Pick<NetworkModel, 'check'>, baseline: Pick<NetworkModel, 'check'> | undefined, n: number): [number, number | undefined] {
+  const times: number[] = [];
+  const baseTimes: number[] = [];
+  timeChecks(today, n, []);
+  if (baseline) timeChecks(baseline, n, []);
+  for (let round = 0; round < 5; round++) {
+    timeChecks(today, n, times);
+    if (baseline) timeChecks(baseline, n, baseTimes);
+  }
+  return [medianOf(times), baseline ? medianOf(baseTimes) : undefined];
+}
+
 async function analysisTable(): Promise<void> {
   const sizes = quick ? [500] : [500, 2000, 5000];
-  console.log('\n### Analyzer: N workloads and N policies\n');
-  console.log('| N | load | load + full matrix | matrix cells | one check (mean of 2,000) |');
-  console.log('| ---: | ---: | ---: | ---: | ---: |');
-  for (const n of sizes) {
-    const objects = syntheticCluster(n);
-    const iterations = n >= 5000 ? 2 : 3;
-    const load = await median(`load ${n}`, () => NetworkModel.fromObjects(objects), iterations);
-    const full = await median(`load+matrix ${n}`, () => NetworkModel.fromObjects(objects).matrix(), iterations);
-    const model = NetworkModel.fromObjects(objects);
-    const cells = model.matrix().cells.length;
-    const ref = (i: number) => `ns-${Math.floor(i / 50)}/app-${i}`;
-    const started = performance.now();
-    for (let q = 0; q < 2000; q++) model.check({ from: ref((q * 7) % n), to: ref((q * 13) % n), port: 8080 });
-    const check = (performance.now() - started) / 2000;
-    console.log(`| ${n} | ${ms(load)} | ${ms(full)} | ${cells} | ${(check * 1000).toFixed(1)} µs |`);
+  const baseline = baselineModel();
+  console.log(`\n### Analyzer: N workloads and N policies (today vs ${ANALYZER_BASELINE}, before the one rule model, same run)\n`);
+  console.log('| N | load | load + full matrix | baseline | × baseline | matrix cells | check p50 (5 × 2,000 checks) | baseline | × baseline |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  try {
+    for (const n of sizes) {
+      const objects = syntheticCluster(n);
+      const iterations = n >= 5000 ? 2 : 3;
+      const load = await median(`load ${n}`, () => NetworkModel.fromObjects(objects), iterations);
+      // Alternated, so that drift hits both alike.
+      const full: number[] = [];
+      const fullBaseline: number[] = [];
+      for (let i = 0; i < iterations + 1; i++) {
+        let started = performance.now();
+        NetworkModel.fromObjects(objects).matrix();
+        full.push(performance.now() - started);
+        if (!baseline) continue;
+        started = performance.now();
+        baseline.model.fromObjects(objects).matrix();
+        fullBaseline.push(performance.now() - started);
+      }
+      const model = NetworkModel.fromObjects(objects);
+      const cells = model.matrix().cells.length;
+      const [check, checkBaseline] = checkP50s(model, baseline?.model.fromObjects(objects), n);
+      const us = (value: number) => `${(value * 1000).toFixed(1)} µs`;
+      const b = (value: number | undefined, format: (v: number) => string) => (value === undefined ? 'n/a' : format(value));
+      const fullMs = medianOf(full.slice(1));
+      const fullBaseMs = baseline ? medianOf(fullBaseline.slice(1)) : undefined;
+      console.log(`| ${n} | ${ms(load)} | ${ms(fullMs)} | ${b(fullBaseMs, ms)} | ${b(fullBaseMs, (v) => ratio(fullMs, v))} | ${cells} | ${us(check)} | ${b(checkBaseline, us)} | ${b(checkBaseline, (v) => ratio(check, v))} |`);
+    }
+  } finally {
+    baseline?.cleanup();
   }
 }
 
@@ -226,6 +291,7 @@ async function main(): Promise<void> {
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
   if (process.argv.includes('--only-process')) { wholeProcessTable(); return; }
   if (process.argv.includes('--only-cli')) { cliTable(); return; }
+  if (process.argv.includes('--only-analyzer')) { await analysisTable(); return; }
   console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
   wholeProcessTable();
   await synthTable();

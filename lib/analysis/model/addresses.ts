@@ -123,8 +123,19 @@ export class AddressBook {
     return 'depends';
   }
 
-  /** How the workload's addresses are known, for a verdict's words. */
+  private readonly descriptions = new Map<number, string>();
+
+  /** How the workload's addresses are known, for a verdict's words (worded once per workload: denied checks ask often). */
   public describe(index: number): string {
+    let text = this.descriptions.get(index);
+    if (text === undefined) {
+      text = this.describeUncached(index);
+      this.descriptions.set(index, text);
+    }
+    return text;
+  }
+
+  private describeUncached(index: number): string {
     const w = this.workloads[index];
     const known = this.knownAddresses(index);
     if (w.hostNetwork) {

@@ -1,5 +1,5 @@
 import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, onlyByName, portsOf } from '../model/compiled-model';
-import { HttpRule } from '../model/rules';
+import { HttpRule, RulePeer } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
@@ -16,6 +16,10 @@ import { portNameProblem } from '../../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
 export { PublicPath, PathHop, INTERNET_STAND_IN } from './public-paths';
+
+/** An empty object spread into verdicts, allocated once. */
+const NOTHING: Readonly<Record<string, never>> = Object.freeze({});
+const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
 
 /** Cilium entities a query can name besides world: single identities, not groups. */
 const QUERY_ENTITIES = ['kube-apiserver', 'host', 'remote-node', 'ingress', 'health', 'init', 'unmanaged'];
@@ -255,6 +259,8 @@ export class NetworkModel {
   /** Documents skipped while loading, and why. */
   public readonly notices: readonly string[];
   private readonly compiled: CompiledModel;
+  private readonly ingressIpBlockRules: (readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] | undefined)[] = [];
+  private readonly egressIpBlockRules: (readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] | undefined)[] = [];
 
   private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
     this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni });
@@ -301,7 +307,7 @@ export class NetworkModel {
     const allowed = egress.allowed && ingress.allowed;
     const some = allowed && (egress.someRequestsOnly !== undefined || ingress.someRequestsOnly !== undefined);
     const verdict = { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, ...(some ? { someRequestsOnly: true } : {}) };
-    const entity = [from, to].find((e): e is Extract<Endpoint, { kind: 'external' }> => e.kind === 'external' && e.entity !== undefined);
+    const entity = from.kind === 'external' && from.entity !== undefined ? from : to.kind === 'external' && to.entity !== undefined ? to : undefined;
     const entityNote = entity ? ` Only Cilium entity rules (${entity.entity}, cluster, all) were matched against ${entity.text}: its addresses are not in the input, so address rules (ipBlock, toCIDR) that may hold them were not; ask by its address too.` : '';
     return { ...verdict, why: this.explain(verdict, from, to, via) + entityNote };
   }
@@ -598,15 +604,16 @@ export class NetworkModel {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
     const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.compiled.unionSets[i].ref);
     const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
-    const tierDepends = tiers?.dependsOn ? { dependsOn: tiers.dependsOn } : {};
+    const tierDepends = tiers?.dependsOn ? { dependsOn: tiers.dependsOn } : NOTHING;
     // The Admin tier decides before any NetworkPolicy (Accept and Deny are final; Pass goes on).
     if (tiers?.admin && tiers.admin.action !== 'Pass') {
       return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: tiers.admin.action === 'Accept', allowedBy: [], decidedBy: tiers.admin, ...tierDepends };
     }
-    const passedBy = tiers?.admin ? { passedBy: tiers.admin } : {};
+    const passedBy = tiers?.admin ? { passedBy: tiers.admin } : NOTHING;
     // The Deny tier (Cilium deny rules) wins over every allow, isolated or not (deny.rst).
     const destinationOfSide = direction === 'ingress' ? self : other;
-    for (const compiled of (direction === 'ingress' ? this.compiled.ingressDenyRules : this.compiled.egressDenyRules)[self.index] ?? []) {
+    const denyRules = this.compiled.hasDenyTier ? (direction === 'ingress' ? this.compiled.ingressDenyRules : this.compiled.egressDenyRules)[self.index] : undefined;
+    for (const compiled of denyRules ?? NO_RULES) {
       if (!this.compiled.ruleMatchesPeer(compiled, other) || !this.compiled.rulePorts(compiled, destinationOfSide).has(protocol, port)) continue;
       const deniedBy = { policy: this.compiled.denySets[compiled.policy].ref, rule: compiled.rule.index, list: compiled.rule.list ?? direction };
       return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: false, allowedBy: [], deniedBy, ...passedBy };
@@ -628,7 +635,11 @@ export class NetworkModel {
       }
     }
     const ipBlockDepends = allowedBy.length === 0 ? this.ipBlockHoldingPod(direction, self.index, other, destination, protocol, port) ?? this.unresolvedHost(direction, self.index, other, destination, protocol, port) : undefined;
-    const base = { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy, ...passedBy, ...(ipBlockDepends ? { dependsOn: ipBlockDepends } : tierDepends) };
+    // Optional fields set only when present (no spreads: every check builds two of these).
+    const base: { -readonly [K in keyof SideVerdict]: SideVerdict[K] } = { applies: true, isolated: true, isolatedBy, allowed: allowedBy.length > 0, allowedBy };
+    if (tiers?.admin) base.passedBy = tiers.admin;
+    const dependsOn = ipBlockDepends ?? tiers?.dependsOn;
+    if (dependsOn !== undefined) base.dependsOn = dependsOn;
     if (allowing.length === 0) return base;
     return this.layer7(base, allowing, direction, self.index, other, destination, protocol, port, request);
   }
@@ -642,15 +653,33 @@ export class NetworkModel {
    */
   private ipBlockHoldingPod(direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number): string | undefined {
     if (other.kind !== 'workload' || this.workloads[other.index].hostNetwork) return undefined;
-    for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self]) {
-      const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<typeof p, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
-      if (blocks.length === 0 || !this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+    const rules = this.ipBlockRules(direction, self);
+    for (let i = 0; i < rules.length; i++) {
+      const compiled = rules[i][0];
+      if (!this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+      const blocks = rules[i][1];
       const coverage = this.compiled.addresses.coverage(other.index, blocks.map((b) => ({ range: b.cidr, except: b.except })));
       if (coverage === 'no') continue;
       const otherName = this.workloads[other.index].ref;
       return `the network plugin: ${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map((b) => b.text).join(', ')} ${coverage === 'yes' ? 'holds' : 'may hold'} ${otherName}'s addresses (${this.compiled.addresses.describe(other.index)}); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching`;
     }
     return undefined;
+  }
+
+  /** A workload's rules with ipBlock peers, and those peers, found once per workload and direction: every denied check asks. */
+  private ipBlockRules(direction: 'ingress' | 'egress', self: number): readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] {
+    const cache = direction === 'ingress' ? this.ingressIpBlockRules : this.egressIpBlockRules;
+    let found = cache[self];
+    if (found === undefined) {
+      const rules: (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] = [];
+      for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self]) {
+        const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<RulePeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
+        if (blocks.length > 0) rules.push([compiled, blocks]);
+      }
+      cache[self] = rules;
+      found = rules;
+    }
+    return found;
   }
 
   /** @param via how a Service port led to the container port, if it did (empty otherwise) */
