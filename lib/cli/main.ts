@@ -150,7 +150,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--require-rules-both-ways', "Polaris's reading of isolation: a policy selecting the workload needs an ingress and an egress rule")
     .option('--every-load-balancer-is-exposure', 'strict profile: report every LoadBalancer, source ranges or not')
     .option('--system-namespaces <names>', 'comma-separated namespaces not advised to default-deny (default: kube-system,kube-public,kube-node-lease; "" judges them all)')
-    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string }) => {
+    .addOption(new Option('--cni <name>', "the cluster's network plugin, for the rules that judge policies against it (default: not declared)").choices(['cilium', 'calico', 'standard']))
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
@@ -165,6 +166,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         requireRulesBothWays: options.requireRulesBothWays === true,
         everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure === true,
         ...(options.systemNamespaces !== undefined ? { systemNamespaces: options.systemNamespaces.split(',').map((n) => n.trim()).filter(Boolean) } : {}),
+        ...(options.cni !== undefined ? { cni: options.cni } : {}),
       });
       const notices = report.notices;
       const findings = [...inputs.failures.map(unreadableFinding), ...report.findings];

@@ -86,6 +86,8 @@ export interface LintContextOptions {
    * isolation do not advise (their add-ons seldom tolerate it).
    */
   readonly systemNamespaces: ReadonlySet<string>;
+  /** The cluster's network plugin, when declared. @default - not declared */
+  readonly cni?: 'cilium' | 'calico' | 'standard';
 }
 
 /** The namespaces Kubernetes itself creates and runs components in. */

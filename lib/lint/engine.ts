@@ -42,6 +42,12 @@ export interface LintOptions {
   readonly dns?: readonly DnsTarget[];
   /** The rules to run. @default ALL_RULES */
   readonly rules?: readonly LintRule[];
+  /**
+   * The cluster's network plugin, when declared: `cilium-policy-without-cilium` and
+   * `internet-egress-by-address-on-cilium` judge the input against it.
+   * @default - not declared (those two rules stay silent)
+   */
+  readonly cni?: 'cilium' | 'calico' | 'standard';
 }
 
 /** Findings, and the notices about input that was read in a way worth saying. */
@@ -78,6 +84,7 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     requireRulesBothWays: options.requireRulesBothWays ?? false,
     everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure ?? false,
     systemNamespaces: new Set(options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES),
+    ...(options.cni !== undefined ? { cni: options.cni } : {}),
   });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
   const rules = options.rules ?? ALL_RULES;

@@ -92,6 +92,8 @@ const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> 
   'cilium-policy-selects-nothing': { bad: [workload('a', 'web', { app: 'web' }), cilium({ endpointSelector: { matchLabels: { app: 'wbe' } }, ingress: [{}] })], good: [workload('a', 'web', { app: 'web' }), cilium({ endpointSelector: { matchLabels: { 'k8s:app': 'web' } }, ingress: [{}] })] },
   'cilium-world-egress-restricted': { bad: [namespace('a', { 'pod-security.kubernetes.io/enforce': 'restricted' }), workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'] }] })], good: [namespace('a', { 'pod-security.kubernetes.io/enforce': 'restricted' }), workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toCIDR: ['198.51.100.0/24'] }] })] },
   'cilium-deny-shadows-allows': { bad: [workload('a', 'web', { app: 'web' }), cilium({ ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEntities: ['all'] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ ingress: [{ fromEndpoints: [{}] }], ingressDeny: [{ fromEntities: ['world'] }] })] },
+  'cilium-policy-without-cilium': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }] }] })], good: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }] })], options: { cni: 'standard' } },
+  'internet-egress-by-address-on-cilium': { bad: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 443 }] }] })], good: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443 }] }] })], options: { cni: 'cilium' } },
   'cilium-policy-unread': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'], icmps: [{ fields: [{ type: 8 }] }] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'] }] })] },
   'legacy-networking-annotation': { bad: [{ ...namespace('a'), metadata: { name: 'a', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } }], good: [namespace('a')] },
   'topology-aware-hints-deprecated': { bad: [service('a', 'x', {}, { 'service.kubernetes.io/topology-aware-hints': 'auto' })], good: [service('a', 'x', {}, { 'service.kubernetes.io/topology-mode': 'Auto' })] },
@@ -126,5 +128,27 @@ describe('lint rules', () => {
     expect(bad.length).toBeGreaterThan(0);
     for (const finding of bad) expect(finding.fix.length).toBeGreaterThan(10);
     expect(lint(cases[id].good, cases[id].options).filter((f) => f.rule === id)).toEqual([]);
+  });
+});
+
+describe('rules that judge the input against the declared network plugin', () => {
+  const fqdn = [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }] }] })];
+  const internet = [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] })];
+  const ids = (objects: Obj[], options: LintOptions) => lint(objects, options).map((f) => f.rule).filter((r) => r === 'cilium-policy-without-cilium' || r === 'internet-egress-by-address-on-cilium');
+
+  test('stay silent while the plugin is not declared', () => {
+    expect(ids(fqdn, {})).toEqual([]);
+    expect(ids(internet, {})).toEqual([]);
+  });
+
+  test('a Cilium policy on Calico or a standard plugin is an error naming the plugin; on Cilium it is fine', () => {
+    const [finding] = lint(fqdn, { cni: 'calico' }).filter((f) => f.rule === 'cilium-policy-without-cilium');
+    expect(finding.message).toBe('the cluster is declared as running Calico, which does not enforce CiliumNetworkPolicy: its rules do nothing there');
+    expect(ids(fqdn, { cni: 'cilium' })).toEqual([]);
+  });
+
+  test('internet egress by address is pointed at toFQDNs only on Cilium', () => {
+    expect(lint(internet, { cni: 'cilium' }).find((f) => f.rule === 'internet-egress-by-address-on-cilium')?.message).toBe('egress[0] allows every internet address on its ports, where Cilium could allow the hosts the pods call by name');
+    expect(ids(internet, { cni: 'standard' })).toEqual([]);
   });
 });

@@ -124,3 +124,51 @@ export const ciliumPolicyNotRead: LintRule = {
     }
   },
 };
+
+/** The plugin names the options take, as people write them. */
+const PLUGIN_NAMES = { calico: 'Calico', standard: 'a standard NetworkPolicy plugin' } as const;
+
+export const ciliumPolicyWithoutCilium: LintRule = {
+  id: 'cilium-policy-without-cilium',
+  severity: Severity.ERROR,
+  description: 'A Cilium policy (host names, HTTP rules, entities) in input declared for a cluster without Cilium (`cni` / `--cni` calico or standard): nothing enforces it, and traffic its allows were meant for is dropped by the NetworkPolicy default deny. Silent unless the plugin is declared.',
+  docs: `${DOCS}intro/`,
+  *check(context) {
+    const cni = context.options.cni;
+    if (cni === undefined || cni === 'cilium') return;
+    for (const c of ciliumPolicies(context)) {
+      yield {
+        object: c.object,
+        message: `the cluster is declared as running ${PLUGIN_NAMES[cni]}, which does not enforce ${String(c.object.kind)}: its rules do nothing there`,
+        fix: 'Write these intents in NetworkPolicy (SecureNamespace without dialect, host address ranges with Peer.cidr), or declare the cluster as Cilium (cni: \'cilium\', --cni cilium) if it runs Cilium.',
+      };
+    }
+  },
+};
+
+/** Whether an ipBlock covers every IPv4 or IPv6 address. */
+const wholeFamily = (cidr: unknown) => cidr === '0.0.0.0/0' || cidr === '::/0';
+
+export const internetEgressByAddressOnCilium: LintRule = {
+  id: 'internet-egress-by-address-on-cilium',
+  severity: Severity.INFO,
+  description: 'On a cluster declared as Cilium (`cni` / `--cni cilium`), a NetworkPolicy egress rule to every internet address: Cilium can allow the hosts by name instead (toFQDNs; Peer.fqdn with NetworkDialect.cilium()). Silent unless the plugin is declared.',
+  docs: `${DOCS}language/#dns-based`,
+  *check(context) {
+    if (context.options.cni !== 'cilium') return;
+    for (const policy of context.ofKind('NetworkPolicy')) {
+      const egress = dig(policy, 'spec', 'egress');
+      if (!Array.isArray(egress)) continue;
+      const index = egress.findIndex((rule) => {
+        const to = dig(rule, 'to');
+        return Array.isArray(to) && to.some((peer) => wholeFamily(dig(peer, 'ipBlock', 'cidr')));
+      });
+      if (index < 0) continue;
+      yield {
+        object: policy,
+        message: `egress[${index}] allows every internet address${Array.isArray(dig(egress[index], 'ports')) ? ' on its ports' : ''}, where Cilium could allow the hosts the pods call by name`,
+        fix: 'Put the namespace in NetworkDialect.cilium() and allow the hosts with allowEgressTo(Peer.fqdn("api.example.com"), Port.tcp(443)), or write a CiliumNetworkPolicy with toFQDNs.',
+      };
+    }
+  },
+};

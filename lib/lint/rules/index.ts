@@ -31,7 +31,7 @@ import { serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared } from '
 import { statefulSetService } from './statefulset-service';
 import { hostNetwork, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
 import { legacyNetworkingAnnotation } from './legacy-annotations';
-import { ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumWorldEgressRestricted } from './cilium';
+import { ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumPolicyWithoutCilium, ciliumWorldEgressRestricted, internetEgressByAddressOnCilium } from './cilium';
 import { LintRule } from '../types';
 
 /** Every built-in rule, ordered by id. */
@@ -43,5 +43,5 @@ export const ALL_RULES: readonly LintRule[] = [
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
-  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl, legacyNetworkingAnnotation, ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumWorldEgressRestricted,
+  topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl, legacyNetworkingAnnotation, ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumWorldEgressRestricted, ciliumPolicyWithoutCilium, internetEgressByAddressOnCilium,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));
