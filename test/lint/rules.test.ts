@@ -152,3 +152,24 @@ describe('rules that judge the input against the declared network plugin', () =>
     expect(ids(internet, { cni: 'standard' })).toEqual([]);
   });
 });
+
+describe('unknown-field on Cilium policies (lib/lint/schema/cilium-fields.json)', () => {
+  test('a misspelled field deep in a CiliumNetworkPolicy is named with its path and the known names, once', () => {
+    const findings = lint([workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toFQDNs: [{ matchNmae: 'api.stripe.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }], rules: { http: [{ methd: 'GET' }] } }] }] })]);
+    const unknown = findings.filter((f) => f.rule === 'unknown-field').map((f) => `${f.message}; ${f.fix}`);
+    expect(unknown).toEqual([
+      'field spec.egress[0].toFQDNs[0].matchNmae is not in the CiliumNetworkPolicy CRD schema; Did you mean matchName?',
+      'field spec.egress[0].toPorts[0].rules.http[0].methd is not in the CiliumNetworkPolicy CRD schema; Did you mean method?',
+    ]);
+    expect(findings.filter((f) => f.rule === 'cilium-policy-unread' && f.message.includes('unknown field'))).toEqual([]);
+  });
+
+  test('the field tree covers both kinds and the parts netkit writes and reads', () => {
+    const tree = JSON.parse(readFileSync(join(__dirname, '../../lib/lint/schema/cilium-fields.json'), 'utf8'));
+    expect(Object.keys(tree.kinds)).toEqual(['cilium.io/v2/CiliumClusterwideNetworkPolicy', 'cilium.io/v2/CiliumNetworkPolicy']);
+    const rule = tree.types['cilium:policy/api/Rule.IRule'];
+    expect(Object.keys(rule)).toEqual(expect.arrayContaining(['endpointSelector', 'ingress', 'egress', 'ingressDeny', 'egressDeny', 'enableDefaultDeny', 'nodeSelector']));
+    expect(Object.keys(tree.types['cilium:policy/api/EgressRule.IEgressRule'])).toEqual(expect.arrayContaining(['toFQDNs', 'toEntities', 'toEndpoints', 'toCIDRSet', 'toPorts', 'toServices']));
+    expect(Object.keys(tree.types['cilium:policy/api/PortRuleHTTP.IPortRuleHTTP'])).toEqual(['headerMatches', 'headers', 'host', 'method', 'path']);
+  });
+});

@@ -6,7 +6,7 @@ import { LintRule, Severity } from '../types';
 export const unknownField: LintRule = {
   id: 'unknown-field',
   severity: Severity.ERROR,
-  description: 'A field the Kubernetes 1.28 schema does not define (a typo the API server would drop or reject).',
+  description: 'A field the Kubernetes 1.28 schema (or, for CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy, their CRD schema) does not define: a typo the API server would drop or reject.',
   docs: 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation',
   *check(context) {
     for (const source of context.objects) {
@@ -15,7 +15,7 @@ export const unknownField: LintRule = {
         const close = closestMatches(last, field.known, 1);
         yield {
           object: source.object,
-          message: `field ${field.path} is not in the Kubernetes 1.28 schema`,
+          message: `field ${field.path} is not in the ${String(source.object.apiVersion).startsWith('cilium.io/') ? `${String(source.object.kind)} CRD` : 'Kubernetes 1.28'} schema`,
           fix: close.length > 0 ? `Did you mean ${close[0]}?` : `Remove it; the fields there are: ${field.known.join(', ')}.`,
         };
       }
