@@ -188,6 +188,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .requiredOption('--to <ref>', 'destination: <namespace>/<name>, an IP address, a host name (api.stripe.com), entity:world or service:<namespace>/<name>')
     .option('--resolves-to <ips>', 'the addresses a host name in --to resolves to, comma-separated')
     .option('--http <method:path>', 'an HTTP request on the connection, for layer 7 rules, e.g. GET:/v1/charges')
+    .option('--dns <name>', 'a DNS lookup of this name on the connection (to a DNS server, port 53), for Cilium DNS rules')
     .requiredOption('--port <n>', 'destination port: a number, or a port name resolved on the destination')
     .option('--protocol <p>', 'TCP, UDP or SCTP (any case)', 'TCP')
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
@@ -196,13 +197,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; http?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; http?: string; dns?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
       const port = parsePort(options.port);
       const protocol = parseProtocolOption(options.protocol);
       const http = options.http !== undefined ? parseHttp(options.http) : undefined;
       const resolvesTo = options.resolvesTo?.split(',').map((ip) => ip.trim()).filter(Boolean);
       const verdict = (await loadModel(paths, io, options.withCluster, addressOptions(options))).check({
-        from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation, ...(http ? { http } : {}), ...(resolvesTo ? { resolvesTo } : {}),
+        from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation, ...(http ? { http } : {}), ...(options.dns !== undefined ? { dns: options.dns } : {}), ...(resolvesTo ? { resolvesTo } : {}),
       });
       const word = !verdict.allowed ? 'DENIED' : verdict.someRequestsOnly ? 'ALLOWED_SOME_REQUESTS' : 'ALLOWED';
       io.out(options.json ? `${JSON.stringify({ verdict: word, ...verdict }, null, 2)}\n` : `${verdict.why}\n`);

@@ -263,3 +263,106 @@ describe('what is read, and what is said', () => {
     expect(standard.notices[0]).toMatch(/^1 Cilium policy is left out: the network plugin is standard, where they have no effect/);
   });
 });
+
+describe('more of the documentation, passage by passage', () => {
+  const egressOf = (rule: Obj) => model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [rule] }));
+  const ingressOf = (rule: Obj) => model(cnp('shop', 'api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [rule] }));
+
+  test('toCIDR allows the addresses of the block only (language.rst "IP/CIDR based")', () => {
+    const m = egressOf({ toCIDR: ['203.0.113.0/24'] });
+    expect(allowed(m, q('shop/web', '203.0.113.7', 443))).toBe(true);
+    expect(allowed(m, q('shop/web', '198.51.100.1', 443))).toBe(false);
+  });
+
+  test('fromCIDR admits outside clients by address (language.rst "IP/CIDR based", ingress example)', () => {
+    const m = ingressOf({ fromCIDR: ['198.51.100.0/24'] });
+    expect(allowed(m, q('198.51.100.9', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('203.0.113.9', 'shop/api', 8080))).toBe(false);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('fromEntities world admits every outside address and no pod (language.rst "Entities Based": world)', () => {
+    const m = ingressOf({ fromEntities: ['world'] });
+    expect(allowed(m, q('203.0.113.9', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('fromEntities host admits the local node, not remote nodes (language.rst "Entities Based": host, remote-node)', () => {
+    const m = ingressOf({ fromEntities: ['host'] });
+    expect(allowed(m, q('entity:host', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('entity:remote-node', 'shop/api', 8080))).toBe(false);
+    expect(m.check(q('entity:host', 'shop/api', 8080)).why).toContain('Only Cilium entity rules (host, cluster, all) were matched against entity:host');
+  });
+
+  test('toEntities kube-apiserver allows the API server and nothing else outside (language.rst "Access to/from kube-apiserver")', () => {
+    const m = egressOf({ toEntities: ['kube-apiserver'], toPorts: [{ ports: [{ port: '6443', protocol: 'TCP' }] }] });
+    expect(allowed(m, q('shop/web', 'entity:kube-apiserver', 6443))).toBe(true);
+    expect(allowed(m, q('shop/web', 'entity:kube-apiserver', 443))).toBe(false);
+    expect(allowed(m, q('shop/web', '203.0.113.7', 6443))).toBe(false);
+  });
+
+  test('an entity a query cannot be about is refused, naming the ones it can', () => {
+    expect(() => model().check(q('shop/web', 'entity:cluster', 80))).toThrow('to "entity:cluster": the entities a query can name are world, kube-apiserver, host, remote-node, ingress, health, init, unmanaged (cluster and all are groups: ask about one member).');
+  });
+
+  test('matchExpressions in an endpoint selector: NotIn excludes (language.rst "Endpoints Based", selector semantics of Kubernetes)', () => {
+    const m = ingressOf({ fromEndpoints: [{ matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['db'] }] }] });
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/db', 'shop/api', 8080))).toBe(false);
+  });
+
+  test('enableDefaultDeny.egress: false leaves egress open beside the policy\'s egress allows (language.rst "Default deny", the Rule reference)', () => {
+    const m = model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, enableDefaultDeny: { egress: false }, egress: [{ toEndpoints: [{ matchLabels: { app: 'db' } }] }] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', '203.0.113.7', 443))).toBe(true);
+  });
+
+  test('a deny on some ports leaves the allow on the others (deny.rst: deny wins only where it matches)', () => {
+    const m = model(cnp('shop', 'web-out', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEntities: ['world'] }], egressDeny: [{ toEntities: ['world'], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }] }] }] }));
+    expect(allowed(m, q('shop/web', '203.0.113.7', 443))).toBe(true);
+    const denied = m.check(q('shop/web', '203.0.113.7', 80));
+    expect(denied.allowed).toBe(false);
+    expect(denied.why).toContain('denied by CiliumNetworkPolicy shop/web-out egressDeny[0], a deny rule, which wins over every allow');
+  });
+
+  test('HTTP headers and host must match as written (language.rst "HTTP": headers, host)', () => {
+    const m = ingressOf({ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/public', headers: ['X-My-Header: true'], host: 'api\\.example\\.com' }] } }] });
+    const request = (headers: string[], host = 'api.example.com') => ({ http: { method: 'GET', path: '/public', headers, host } });
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, request(['X-My-Header: true'])))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, request([])))).toBe(false);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, request(['X-My-Header: true'], 'evil.example.com')))).toBe(false);
+  });
+
+  test('HTTP rules on the egress side restrict the client\'s requests (language.rst "Layer 7 Examples", egress)', () => {
+    const m = egressOf({ toEndpoints: [{ matchLabels: { app: 'api' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] });
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, { http: { method: 'GET', path: '/x' } }))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, { http: { method: 'DELETE', path: '/x' } }))).toBe(false);
+  });
+
+  test('DNS rules: the proxy answers the names they match and refuses the rest; without a name, some lookups only (language.rst "DNS Policy and IP Discovery")', () => {
+    const m = egressOf(dnsRule([{ matchPattern: '*.stripe.com' }]));
+    const lookup = (name?: string) => m.check(q('shop/web', 'kube-system/coredns', 53, { protocol: 'UDP', ...(name ? { dns: name } : {}) }));
+    expect(lookup('api.stripe.com')).toMatchObject({ allowed: true });
+    expect(lookup('api.stripe.com').why).toContain('at layer 7, the lookup of api.stripe.com matches the DNS rule matchPattern *.stripe.com');
+    expect(lookup('evil.example.com').allowed).toBe(false);
+    expect(lookup('evil.example.com').why).toContain("the lookup of evil.example.com matches none of the DNS rules on UDP 53 (matchPattern *.stripe.com); Cilium's DNS proxy refuses it");
+    expect(lookup()).toMatchObject({ allowed: true, someRequestsOnly: true });
+    expect(allowed(egressOf(dnsRule([{ matchPattern: '*' }])), q('shop/web', 'kube-system/coredns', 53, { protocol: 'UDP' }))).toBe(true);
+    expect(egressOf(dnsRule([{ matchPattern: '*' }])).check(q('shop/web', 'kube-system/coredns', 53, { protocol: 'UDP' })).someRequestsOnly).toBeUndefined();
+  });
+
+  test('an L4 allow on the same port lets every request through beside L7 rules (language.rst "Layer 7 Examples": rules are merged)', () => {
+    const m = model(
+      cnp('shop', 'api-l7', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }] }),
+      cnp('shop', 'api-l4', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }] }),
+    );
+    expect(allowed(m, q('shop/web', 'shop/api', 8080, { http: { method: 'DELETE', path: '/x' } }))).toBe(true);
+    expect(m.check(q('shop/web', 'shop/api', 8080)).someRequestsOnly).toBeUndefined();
+  });
+
+  test('a CiliumClusterwideNetworkPolicy with an empty endpoint selector peer means every pod of every namespace (language.rst "Endpoints Based", clusterwide)', () => {
+    const m = model(ccnp('api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{}] }] }));
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('203.0.113.9', 'shop/api', 8080))).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
-import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, onlyByName, portsOf } from '../model/compiled-model';
-import { HttpRule, RulePeer } from '../model/rules';
+import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, fqdnMatches, onlyByName, portsOf } from '../model/compiled-model';
+import { HttpRule, L7Rules, RulePeer } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
@@ -80,6 +80,12 @@ export interface TrafficQuery {
   readonly serviceTranslation?: boolean;
   /** An HTTP request on the connection, answered against Cilium's layer 7 rules. @default - none: a port with layer 7 rules is allowed "for some requests" */
   readonly http?: HttpRequest;
+  /**
+   * A DNS lookup of this name (the query then is about port 53 of a DNS server): Cilium's DNS
+   * proxy answers names its `dns` rules match and refuses the rest.
+   * @default - no name: a port with DNS rules is allowed "for some requests"
+   */
+  readonly dns?: string;
   /** The addresses `to` resolves to, when `to` is a host name. @default - none known */
   readonly resolvesTo?: readonly string[];
 }
@@ -104,6 +110,12 @@ export interface HttpRequest {
   readonly host?: string;
   /** Headers sent, as `Name: value`. @default - none */
   readonly headers?: readonly string[];
+}
+
+/** What a query asks of layer 7: an HTTP request, or a DNS lookup of a name. */
+interface L7Request {
+  readonly http?: HttpRequest;
+  readonly dns?: string;
 }
 
 /** One side's verdict: the source's egress or the destination's ingress. */
@@ -137,8 +149,8 @@ export interface SideVerdict {
    * @default - none (every request on the port, or the query's request, decided)
    */
   readonly someRequestsOnly?: readonly string[];
-  /** The layer 7 rule that admitted the query's request (Cilium HTTP rules). @default - none */
-  readonly matchedHttp?: string;
+  /** The layer 7 rule that admitted the query's request or lookup (Cilium HTTP or DNS rules). @default - none */
+  readonly matchedL7?: string;
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -298,10 +310,10 @@ export class NetworkModel {
     if (from.kind === 'external' && to.kind === 'external') {
       throw new QueryError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
     }
-    return this.verdict(from, to, port, protocol, via, query.http);
+    return this.verdict(from, to, port, protocol, via, { http: query.http, dns: query.dns });
   }
 
-  private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string, request?: HttpRequest): TrafficVerdict {
+  private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string, request: L7Request = {}): TrafficVerdict {
     const egress = this.side(from, to, 'egress', protocol, port, request);
     const ingress = this.side(to, from, 'ingress', protocol, port, request);
     const allowed = egress.allowed && ingress.allowed;
@@ -320,7 +332,7 @@ export class NetworkModel {
    * (layer3.rst "DNS based"): some egress rule must let the pod look the name up (port 53 with
    * a dns rule matching it), or the connection never happens.
    */
-  private layer7(base: SideVerdict, allowing: readonly CompiledRule[], direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number, request: HttpRequest | undefined): SideVerdict {
+  private layer7(base: SideVerdict, allowing: readonly CompiledRule[], direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number, l7Request: L7Request): SideVerdict {
     if (direction === 'egress' && other.kind === 'external' && other.host) {
       const byName = allowing.every(onlyByName);
       if (byName && !this.compiled.dnsLookupAllowed(self, other.host.name)) {
@@ -329,19 +341,37 @@ export class NetworkModel {
     }
     const l7Of = (compiled: CompiledRule) => {
       const specs = (compiled.rule.ports ?? []).filter((spec) => portsOf({ ...compiled.rule, ports: [spec] }, destination.kind === 'workload' ? this.workloads[destination.index] : undefined).has(protocol, port));
-      // A port spec without HTTP rules admits every request (layer7.rst).
-      return specs.length === 0 || specs.some((spec) => !spec.l7?.http) ? undefined : specs.flatMap((spec) => spec.l7!.http!);
+      // A port spec without L7 rules admits every request (layer7.rst).
+      return specs.length === 0 || specs.some((spec) => !spec.l7?.http && !spec.l7?.dns) ? undefined : specs;
     };
     const rules = allowing.map(l7Of);
     if (rules.some((r) => r === undefined)) return base;
-    const http = rules.flatMap((r) => r!);
+    const specs = rules.flatMap((r) => r!);
+    const dns = specs.flatMap((spec) => spec.l7?.dns ?? []);
+    if (dns.length > 0 && specs.every((spec) => !spec.l7?.http)) return this.dnsLayer(base, dns, protocol, port, l7Request.dns);
+    const http = specs.flatMap((spec) => spec.l7?.http ?? []);
+    const request = l7Request.http;
     const describe = (h: HttpRule) => [h.method ? `method ${h.method}` : '', h.path ? `path ${h.path}` : '', h.host ? `host ${h.host}` : '', ...(h.headers ?? []).map((x) => `header ${x}`)].filter(Boolean).join(' ') || 'any request';
     if (!request) return { ...base, someRequestsOnly: http.map(describe) };
     const match = (pattern: string | undefined, value: string | undefined) => pattern === undefined || (value !== undefined && new RegExp(`^(?:${pattern})$`).test(value));
     const matched = http.find((h) => match(h.method, request.method) && match(h.path, request.path) && match(h.host, request.host)
       && (h.headers ?? []).every((needed) => (request.headers ?? []).some((sent) => sent.toLowerCase() === needed.toLowerCase() || sent.toLowerCase().startsWith(`${needed.toLowerCase()}:`))));
-    if (matched) return { ...base, someRequestsOnly: undefined, matchedHttp: `${request.method} ${request.path} matches the HTTP rule ${describe(matched)}` };
+    if (matched) return { ...base, someRequestsOnly: undefined, matchedL7: `${request.method} ${request.path} matches the HTTP rule ${describe(matched)}` };
     return { ...base, allowed: false, allowedBy: [], dependsOn: `layer 7: ${request.method} ${request.path} matches none of the HTTP rules on ${protocol} ${port} (${http.map(describe).join('; ')}); Cilium answers it with 403` };
+  }
+
+  /**
+   * DNS rules (layer7.rst "DNS Policy and IP Discovery"): the DNS proxy answers lookups of the
+   * names the rules match and refuses the others; `matchPattern: "*"` is every name.
+   */
+  private dnsLayer(base: SideVerdict, dns: NonNullable<L7Rules['dns']>, protocol: PolicyProtocol, port: number, name: string | undefined): SideVerdict {
+    const describe = (d: { text: string; pattern: boolean }) => `${d.pattern ? 'matchPattern' : 'matchName'} ${d.text}`;
+    if (name === undefined) {
+      return dns.some((d) => d.pattern && d.text === '*') ? base : { ...base, someRequestsOnly: dns.map((d) => `DNS lookups of ${describe(d)}`) };
+    }
+    const matched = dns.find((d) => fqdnMatches(d.text, d.pattern, name));
+    if (matched) return { ...base, matchedL7: `the lookup of ${name} matches the DNS rule ${describe(matched)}` };
+    return { ...base, allowed: false, allowedBy: [], dependsOn: `layer 7: the lookup of ${name} matches none of the DNS rules on ${protocol} ${port} (${dns.map(describe).join('; ')}); Cilium's DNS proxy refuses it` };
   }
 
   /** A host named without its addresses, where an address rule on the port could hold them. */
@@ -600,7 +630,7 @@ export class NetworkModel {
     return this.compiled.label(endpoint);
   }
 
-  private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number, request?: HttpRequest): SideVerdict {
+  private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number, request: L7Request = {}): SideVerdict {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
     const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.compiled.unionSets[i].ref);
     const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
@@ -710,7 +740,7 @@ export class NetworkModel {
       const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)` : '';
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
-        const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : side.matchedHttp ? `; at layer 7, ${side.matchedHttp}` : '';
+        const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : side.matchedL7 ? `; at layer 7, ${side.matchedL7}` : '';
         return `${Dir}: ${isolated}; ${rules} allow${side.allowedBy.length === 1 ? 's' : ''} ${otherName} on ${target}${reached}${some}.`;
       }
       const external = other.kind === 'external' ? ` (as an address outside the cluster, ${otherName} can match only ipBlock peers)` : reached;
