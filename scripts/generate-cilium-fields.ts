@@ -10,10 +10,11 @@
  *   npx tsx scripts/generate-cilium-fields.ts --check  # exit 1 if the package now says otherwise
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
+import { writeOrCheck } from './generated-file';
 
 const PACKAGE = '@kubernetes-models/cilium@4.0.0';
 const root = resolve(__dirname, '..');
@@ -94,16 +95,7 @@ if (require.main === module) {
   try {
     const tarball = execFileSync('npm', ['pack', PACKAGE, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()!;
     execFileSync('tar', ['xzf', tarball], { cwd: dir });
-    const generated = generate(join(dir, 'package'));
-    if (process.argv.includes('--check')) {
-      if (readFileSync(target, 'utf8') !== generated) {
-        console.error(`${target} is stale: run npx tsx scripts/generate-cilium-fields.ts`);
-        process.exit(1);
-      }
-    } else {
-      writeFileSync(target, generated);
-      console.log(`wrote ${target} (${generated.length} bytes, from ${PACKAGE})`);
-    }
+    writeOrCheck(target, generate(join(dir, 'package')), 'npx tsx scripts/generate-cilium-fields.ts', PACKAGE);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,9 +7,10 @@
  *   npx tsx scripts/generate-k8s-fields.ts          # rewrite the file
  *   npx tsx scripts/generate-k8s-fields.ts --check  # exit 1 if it is stale
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ts from 'typescript';
+import { writeOrCheck } from './generated-file';
 
 const root = resolve(__dirname, '..');
 const imports = join(root, 'node_modules/cdk8s-plus-28/lib/imports');
@@ -80,15 +81,4 @@ function readJsonNames(converters: string): Map<string, string> {
   return names;
 }
 
-if (require.main === module) {
-  const generated = generate();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(target, 'utf8') !== generated) {
-      console.error(`${target} is stale: run npx tsx scripts/generate-k8s-fields.ts`);
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(target, generated);
-    console.log(`wrote ${target} (${generated.length} bytes)`);
-  }
-}
+if (require.main === module) writeOrCheck(target, generate(), 'npx tsx scripts/generate-k8s-fields.ts');
