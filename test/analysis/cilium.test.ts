@@ -366,3 +366,24 @@ describe('more of the documentation, passage by passage', () => {
     expect(allowed(m, q('203.0.113.9', 'shop/api', 8080))).toBe(false);
   });
 });
+
+describe('exposure and diff on Cilium (the world and all entities are the internet)', () => {
+  const exposed = (rule: Obj) => NetworkModel.fromObjects([
+    ...cluster(),
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'shop' }, spec: { type: 'LoadBalancer', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }], loadBalancerSourceRanges: ['0.0.0.0/0'] } },
+    cnp('shop', 'api-in', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [rule] }),
+  ], { cni: 'cilium' });
+  const reach = (m: NetworkModel) => m.exposure().find((e) => e.workload === 'shop/api')!.reachability;
+
+  test('a LoadBalancer is reachable through fromEntities world or all, not through cluster (language.rst "Entities Based")', () => {
+    expect(reach(exposed({ fromEntities: ['world'] }))).toBe('reachable');
+    expect(reach(exposed({ fromEntities: ['all'] }))).toBe('reachable');
+    expect(reach(exposed({ fromEntities: ['cluster'] }))).toBe('not reachable');
+  });
+
+  test('diff sees a Cilium policy that opens the api to the world', () => {
+    const diff = NetworkModel.diff(exposed({ fromEntities: ['cluster'] }), exposed({ fromEntities: ['world'] }));
+    expect(diff.changes.find((c) => c.to === 'shop/api' && c.change === 'added')).toMatchObject({ from: '203.0.113.7', widened: 'all', reasons: ['all now allowed by CiliumNetworkPolicy shop/api-in ingress[0]'] });
+    expect(diff.changes.find((c) => c.from === 'shop/web' && c.to === 'shop/api')).toMatchObject({ change: 'removed', narrowed: 'all' });
+  });
+});
