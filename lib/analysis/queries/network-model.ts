@@ -112,6 +112,9 @@ export interface HttpRequest {
   readonly headers?: readonly string[];
 }
 
+/** A workload's rules with ipBlock peers, each with those peers. */
+type IpBlockRules = readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[];
+
 /** What a query asks of layer 7: an HTTP request, or a DNS lookup of a name. */
 interface L7Request {
   readonly http?: HttpRequest;
@@ -271,12 +274,15 @@ export class NetworkModel {
   /** Documents skipped while loading, and why. */
   public readonly notices: readonly string[];
   private readonly compiled: CompiledModel;
-  private readonly ingressIpBlockRules: (readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] | undefined)[] = [];
-  private readonly egressIpBlockRules: (readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] | undefined)[] = [];
+  /** Per workload, filled when first asked (dense arrays: a sparse one would turn into a slow dictionary). */
+  private readonly ingressIpBlockRules: (IpBlockRules | undefined)[];
+  private readonly egressIpBlockRules: (IpBlockRules | undefined)[];
 
   private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
     this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni });
     this.workloads = this.compiled.workloads;
+    this.ingressIpBlockRules = new Array<IpBlockRules | undefined>(this.workloads.length).fill(undefined);
+    this.egressIpBlockRules = new Array<IpBlockRules | undefined>(this.workloads.length).fill(undefined);
     this.policies = this.compiled.policies;
     this.namespaces = this.compiled.namespaces;
     this.notices = this.compiled.notices;
@@ -697,7 +703,7 @@ export class NetworkModel {
   }
 
   /** A workload's rules with ipBlock peers, and those peers, found once per workload and direction: every denied check asks. */
-  private ipBlockRules(direction: 'ingress' | 'egress', self: number): readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[] {
+  private ipBlockRules(direction: 'ingress' | 'egress', self: number): IpBlockRules {
     const cache = direction === 'ingress' ? this.ingressIpBlockRules : this.egressIpBlockRules;
     let found = cache[self];
     if (found === undefined) {
