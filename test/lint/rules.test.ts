@@ -173,3 +173,23 @@ describe('unknown-field on Cilium policies (lib/lint/schema/cilium-fields.json)'
     expect(Object.keys(tree.types['cilium:policy/api/PortRuleHTTP.IPortRuleHTTP'])).toEqual(['headerMatches', 'headers', 'host', 'method', 'path']);
   });
 });
+
+describe('cilium-policy-selects-nothing judges peers too', () => {
+  const ns = namespace('a');
+  const web = workload('a', 'web', { app: 'web' });
+  const api = workload('a', 'api', { app: 'api' });
+  const messages = (spec: Obj) => lint([ns, web, api, cilium(spec)]).filter((f) => f.rule === 'cilium-policy-selects-nothing').map((f) => f.message);
+
+  test('a fromEndpoints selector that matches no pod of the policy\'s namespace is named by rule and peer', () => {
+    expect(messages({ ingress: [{ fromEndpoints: [{ matchLabels: { app: 'api' } }, { matchLabels: { app: 'wbe' } }] }] }))
+      .toEqual(['ingress[0] peer 2 (fromEndpoints) selects no workload in namespace a, so it admits nothing']);
+  });
+
+  test('peers that match, empty selectors (every endpoint) and peers in namespaces the input does not hold are not reported', () => {
+    expect(messages({ ingress: [{ fromEndpoints: [{ matchLabels: { app: 'api' } }, {}] }], egress: [{ toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'elsewhere', app: 'x' } }] }] })).toEqual([]);
+  });
+
+  test('deny rules count', () => {
+    expect(messages({ ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'nope' } }] }] })).toEqual(['ingressDeny[0] peer 1 (fromEndpoints) selects no workload in namespace a, so it admits nothing']);
+  });
+});

@@ -5,7 +5,7 @@
 import { fqdnMatches } from '../../analysis/model/compiled-model';
 import { ModelPolicy, RulePeer } from '../../analysis/model/rules';
 import { ciliumIdentity, isCiliumPolicy, readCiliumPolicy } from '../../analysis/dialects/cilium/cilium-policy';
-import { isEmptySelector, selectorMatches } from '../../analysis/model/selectors';
+import { Selector, isEmptySelector, selectorMatches } from '../../analysis/model/selectors';
 import { Json, LintContext, dig } from '../context';
 import { LintRule, RawFinding, Severity } from '../types';
 
@@ -58,16 +58,37 @@ export const ciliumFqdnWithoutDnsRule: LintRule = {
 export const ciliumPolicySelectsNothing: LintRule = {
   id: 'cilium-policy-selects-nothing',
   severity: Severity.WARNING,
-  description: 'A Cilium policy whose endpointSelector selects no workload in the input (a partial-input rule: namespaces with no workload in the input are not judged).',
+  description: 'A Cilium policy whose endpointSelector, or one of whose fromEndpoints/toEndpoints peers, selects no workload in the input (a partial-input rule: namespaces with no workload in the input are not judged).',
   docs: `${DOCS}language/`,
   *check(context) {
+    // Whether a selector over Cilium identities matches a workload of these namespaces; undefined when none of them can be judged.
+    const selectsIn = (selector: Selector, namespaces: readonly string[]): boolean | undefined => {
+      if (!namespaces.some((ns) => { const certainty = context.podCertainty(ns); return certainty.certain || !certainty.silent; })) return undefined;
+      return namespaces.some((ns) => context.workloadsIn(ns).some((w) => !w.hostNetwork && selectorMatches(selector, ciliumIdentity(w.labels, ns, w.serviceAccount, context.namespaceLabels(ns)))));
+    };
+    const findings: RawFinding[] = [];
     for (const c of ciliumPolicies(context)) {
-      for (const p of c.policies.filter((x) => x.tier === 'NetworkPolicy')) {
+      for (const p of c.policies.filter((x) => x.tier === 'NetworkPolicy' || x.tier === 'Deny')) {
+        const where = p.ref.includes(' specs[') ? `${p.ref.slice(p.ref.indexOf(' specs[') + 1)} ` : '';
         const namespaces = typeof p.subject.namespaces === 'string' ? [p.subject.namespaces] : context.knownNamespaces();
-        const judged = namespaces.filter((ns) => { const certainty = context.podCertainty(ns); return certainty.certain || !certainty.silent; });
-        if (judged.length === 0) continue;
-        const selects = namespaces.some((ns) => context.workloadsIn(ns).some((w) => !w.hostNetwork && selectorMatches(p.subject.pods, ciliumIdentity(w.labels, ns, w.serviceAccount, context.namespaceLabels(ns)))));
-        if (!selects) yield { object: c.object, message: `${p.ref.includes(' specs[') ? p.ref.slice(p.ref.indexOf(' specs[') + 1) : 'its'} endpointSelector selects no workload in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : 'the input'}, so it changes nothing`, fix: 'Match the selector to the pods\' labels (with k8s: prefixes or without), or remove the policy.' };
+        if (p.tier === 'NetworkPolicy' && selectsIn(p.subject.pods, namespaces) === false) {
+          yield { object: c.object, message: `${where || 'its '}endpointSelector selects no workload in ${namespaces.length === 1 ? `namespace ${namespaces[0]}` : 'the input'}, so it changes nothing`, fix: 'Match the selector to the pods\' labels (with k8s: prefixes or without), or remove the policy.' };
+          continue;
+        }
+        // Peers (language.rst "Endpoints Based"): an empty selector is every endpoint, so only non-empty ones are judged.
+        for (const direction of ['ingress', 'egress'] as const) {
+          for (const rule of p[direction]) {
+            (rule.peers ?? []).forEach((peer, index) => {
+              if (peer.kind !== 'endpoints' || isEmptySelector(peer.selector)) return;
+              // A selector naming io.kubernetes.pod.namespace is held to that namespace.
+              const pinned = peer.selector.matchLabels['io.kubernetes.pod.namespace'];
+              const scope = peer.namespace !== undefined ? [peer.namespace] : typeof pinned === 'string' ? [pinned] : context.knownNamespaces();
+              if (selectsIn(peer.selector, scope) !== false) return;
+              findings.push({ object: c.object, severity: Severity.WARNING, message: `${where}${rule.list ?? direction}[${rule.index}] peer ${index + 1} (${direction === 'ingress' ? 'from' : 'to'}Endpoints) selects no workload in ${scope.length === 1 ? `namespace ${scope[0]}` : 'the input'}, so it admits nothing`, fix: 'Match the selector to the peers\' labels (a namespaced policy\'s peers are in its own namespace unless the selector names k8s:io.kubernetes.pod.namespace), or remove it.' });
+            });
+            yield* findings.splice(0);
+          }
+        }
       }
     }
   },
