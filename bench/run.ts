@@ -149,25 +149,27 @@ function baselineModel(): { model: ModelClass; cleanup: () => void } | undefined
   }
 }
 
-/** Per-query wall times of 2,000 checks, appended to `times`. */
-function timeChecks(model: Pick<NetworkModel, 'check'>, n: number, times: number[]): void {
+/** Per-query wall times of 2,000 checks, appended to `times`; with `readWhy`, the verdict's words are read too. */
+function timeChecks(model: Pick<NetworkModel, 'check'>, n: number, times: number[], readWhy: boolean): void {
   const ref = (i: number) => `ns-${Math.floor(i / 50)}/app-${i}`;
   for (let q = 0; q < 2000; q++) {
     const started = performance.now();
-    model.check({ from: ref((q * 7) % n), to: ref((q * 13) % n), port: 8080 });
+    const verdict = model.check({ from: ref((q * 7) % n), to: ref((q * 13) % n), port: 8080 });
+    // Today's analyzer words `why` when first read; the baseline words it in every check.
+    if (readWhy && verdict.why.length === 0) throw new Error('no why');
     times.push(performance.now() - started);
   }
 }
 
 /** Check p50s of two models: a warm-up round each, then five rounds alternated. */
-function checkP50s(today: Pick<NetworkModel, 'check'>, baseline: Pick<NetworkModel, 'check'> | undefined, n: number): [number, number | undefined] {
+function checkP50s(today: Pick<NetworkModel, 'check'>, baseline: Pick<NetworkModel, 'check'> | undefined, n: number, readWhy: boolean): [number, number | undefined] {
   const times: number[] = [];
   const baseTimes: number[] = [];
-  timeChecks(today, n, []);
-  if (baseline) timeChecks(baseline, n, []);
+  timeChecks(today, n, [], readWhy);
+  if (baseline) timeChecks(baseline, n, [], readWhy);
   for (let round = 0; round < 5; round++) {
-    timeChecks(today, n, times);
-    if (baseline) timeChecks(baseline, n, baseTimes);
+    timeChecks(today, n, times, readWhy);
+    if (baseline) timeChecks(baseline, n, baseTimes, readWhy);
   }
   return [medianOf(times), baseline ? medianOf(baseTimes) : undefined];
 }
@@ -176,8 +178,8 @@ async function analysisTable(): Promise<void> {
   const sizes = quick ? [500] : [500, 2000, 5000];
   const baseline = baselineModel();
   console.log(`\n### Analyzer: N workloads and N policies (today vs ${ANALYZER_BASELINE}, before the one rule model, same run)\n`);
-  console.log('| N | load | load + full matrix | baseline | × baseline | matrix cells | check p50 (5 × 2,000 checks) | baseline | × baseline |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| N | load | load + full matrix | baseline | × baseline | matrix cells | check p50 (5 × 2,000) | baseline | × baseline | check + reading why, p50 | baseline | × baseline |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   try {
     for (const n of sizes) {
       const objects = syntheticCluster(n);
@@ -197,12 +199,14 @@ async function analysisTable(): Promise<void> {
       }
       const model = NetworkModel.fromObjects(objects);
       const cells = model.matrix().cells.length;
-      const [check, checkBaseline] = checkP50s(model, baseline?.model.fromObjects(objects), n);
+      const baselineModelOf = baseline?.model.fromObjects(objects);
+      const [check, checkBaseline] = checkP50s(model, baselineModelOf, n, false);
+      const [checkWhy, checkWhyBaseline] = checkP50s(model, baselineModelOf, n, true);
       const us = (value: number) => `${(value * 1000).toFixed(1)} µs`;
       const b = (value: number | undefined, format: (v: number) => string) => (value === undefined ? 'n/a' : format(value));
       const fullMs = medianOf(full.slice(1));
       const fullBaseMs = baseline ? medianOf(fullBaseline.slice(1)) : undefined;
-      console.log(`| ${n} | ${ms(load)} | ${ms(fullMs)} | ${b(fullBaseMs, ms)} | ${b(fullBaseMs, (v) => ratio(fullMs, v))} | ${cells} | ${us(check)} | ${b(checkBaseline, us)} | ${b(checkBaseline, (v) => ratio(check, v))} |`);
+      console.log(`| ${n} | ${ms(load)} | ${ms(fullMs)} | ${b(fullBaseMs, ms)} | ${b(fullBaseMs, (v) => ratio(fullMs, v))} | ${cells} | ${us(check)} | ${b(checkBaseline, us)} | ${b(checkBaseline, (v) => ratio(check, v))} | ${us(checkWhy)} | ${b(checkWhyBaseline, us)} | ${b(checkWhyBaseline, (v) => ratio(checkWhy, v))} |`);
     }
   } finally {
     baseline?.cleanup();

@@ -434,6 +434,26 @@ export class CompiledModel {
     return set;
   }
 
+  /**
+   * Whether a rule allows one port toward a destination: `rulePorts(...).has(...)` without
+   * building the set (a check asks this of every rule of both sides).
+   */
+  public ruleAllowsPort(compiled: CompiledRule, destination: Endpoint, protocol: PolicyProtocol, port: number): boolean {
+    if (compiled.fixedPorts !== undefined) return compiled.fixedPorts.has(protocol, port);
+    const declaredPorts = destination.kind === 'workload' ? this.workloads[destination.index].ports : [];
+    for (const spec of compiled.rule.ports ?? []) {
+      if (spec.protocol !== undefined && spec.protocol !== protocol) continue;
+      if (spec.port === undefined) return true;
+      if (typeof spec.port === 'number') {
+        if (port >= spec.port && port <= (spec.endPort ?? spec.port)) return true;
+        continue;
+      }
+      // A name resolves on the destination (portsOf: every declared port of that name and protocol).
+      for (const declared of declaredPorts) if (declared.name === spec.port && declared.protocol === protocol && declared.number === port) return true;
+    }
+    return false;
+  }
+
   /** The ports a rule allows toward a destination. */
   public rulePorts(compiled: CompiledRule, destination: Endpoint): PortSet {
     return compiled.fixedPorts ?? portsOf(compiled.rule, destination.kind === 'workload' ? this.workloads[destination.index] : undefined);

@@ -112,6 +112,20 @@ export interface HttpRequest {
   readonly headers?: readonly string[];
 }
 
+/** What a verdict about a Cilium entity leaves out, in words (empty for other endpoints). */
+function entityNote(from: Endpoint, to: Endpoint): string {
+  const entity = from.kind === 'external' && from.entity !== undefined ? from : to.kind === 'external' && to.entity !== undefined ? to : undefined;
+  return entity ? ` Only Cilium entity rules (${entity.entity}, cluster, all) were matched against ${entity.text}: its addresses are not in the input, so address rules (ipBlock, toCIDR) that may hold them were not; ask by its address too.` : '';
+}
+
+/** Whether a rule has layer 7 rules on any of its ports. */
+function hasL7(compiled: CompiledRule): boolean {
+  const ports = compiled.rule.ports;
+  if (ports === null) return false;
+  for (let i = 0; i < ports.length; i++) if (ports[i].l7 !== undefined) return true;
+  return false;
+}
+
 /** A workload's rules with ipBlock peers, each with those peers. */
 type IpBlockRules = readonly (readonly [CompiledRule, readonly Extract<RulePeer, { kind: 'ipBlock' }>[]])[];
 
@@ -325,9 +339,13 @@ export class NetworkModel {
     const allowed = egress.allowed && ingress.allowed;
     const some = allowed && (egress.someRequestsOnly !== undefined || ingress.someRequestsOnly !== undefined);
     const verdict = { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, ...(some ? { someRequestsOnly: true } : {}) };
-    const entity = from.kind === 'external' && from.entity !== undefined ? from : to.kind === 'external' && to.entity !== undefined ? to : undefined;
-    const entityNote = entity ? ` Only Cilium entity rules (${entity.entity}, cluster, all) were matched against ${entity.text}: its addresses are not in the input, so address rules (ipBlock, toCIDR) that may hold them were not; ask by its address too.` : '';
-    return { ...verdict, why: this.explain(verdict, from, to, via) + entityNote };
+    // `why` is worded when first read (most of a check's cost was the wording, and the matrix
+    // and bulk callers never read it), then kept: the same text every time.
+    let why: string | undefined;
+    return Object.defineProperty(verdict, 'why', {
+      enumerable: true,
+      get: () => (why ??= this.explain(verdict, from, to, via) + entityNote(from, to)),
+    }) as TrafficVerdict;
   }
 
   /**
@@ -345,6 +363,8 @@ export class NetworkModel {
         return { ...base, allowed: false, allowedBy: [], dependsOn: `the DNS proxy: ${base.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ')} allow${base.allowedBy.length === 1 ? 's' : ''} ${other.host.name} by name (toFQDNs), but no egress rule of ${this.workloads[self].ref} lets it look the name up (port 53 with a dns rule matching it), so its address is never learned and the connection is dropped` };
       }
     }
+    // Most rules carry no layer 7 part: then the ports alone decided.
+    if (!allowing.some(hasL7)) return base;
     const l7Of = (compiled: CompiledRule) => {
       const specs = (compiled.rule.ports ?? []).filter((spec) => portsOf({ ...compiled.rule, ports: [spec] }, destination.kind === 'workload' ? this.workloads[destination.index] : undefined).has(protocol, port));
       // A port spec without L7 rules admits every request (layer7.rst).
@@ -385,7 +405,7 @@ export class NetworkModel {
     if (other.kind !== 'external' || !other.host || other.host.ips.length > 0) return undefined;
     for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self]) {
       const blocks = (compiled.rule.peers ?? []).filter((p) => p.kind === 'ipBlock' || p.kind === 'cidr');
-      if (blocks.length === 0 || !this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+      if (blocks.length === 0 || !this.compiled.ruleAllowsPort(compiled, destination, protocol, port)) continue;
       return `the addresses ${other.host.name} resolves to: ${this.compiled.unionSets[compiled.policy].ref} ${direction}[${compiled.rule.index}] allows addresses (${blocks.map((b) => ('text' in b ? b.text : '')).join(', ')}), and the query gives none; read as not held (give resolvesTo, or --resolves-to)`;
     }
     return undefined;
@@ -650,7 +670,7 @@ export class NetworkModel {
     const destinationOfSide = direction === 'ingress' ? self : other;
     const denyRules = this.compiled.hasDenyTier ? (direction === 'ingress' ? this.compiled.ingressDenyRules : this.compiled.egressDenyRules)[self.index] : undefined;
     for (const compiled of denyRules ?? NO_RULES) {
-      if (!this.compiled.ruleMatchesPeer(compiled, other) || !this.compiled.rulePorts(compiled, destinationOfSide).has(protocol, port)) continue;
+      if (!this.compiled.ruleMatchesPeer(compiled, other) || !this.compiled.ruleAllowsPort(compiled, destinationOfSide, protocol, port)) continue;
       const deniedBy = { policy: this.compiled.denySets[compiled.policy].ref, rule: compiled.rule.index, list: compiled.rule.list ?? direction };
       return { applies: true, isolated: isolatedBy.length > 0, isolatedBy, allowed: false, allowedBy: [], deniedBy, ...passedBy };
     }
@@ -664,8 +684,7 @@ export class NetworkModel {
     const allowing: CompiledRule[] = [];
     for (const compiled of (direction === 'ingress' ? this.compiled.ingressRules : this.compiled.egressRules)[self.index]) {
       if (!this.compiled.ruleMatchesPeer(compiled, other)) continue;
-      const ports = this.compiled.rulePorts(compiled, destination);
-      if (ports.has(protocol, port)) {
+      if (this.compiled.ruleAllowsPort(compiled, destination, protocol, port)) {
         allowedBy.push({ policy: this.compiled.unionSets[compiled.policy].ref, rule: compiled.rule.index });
         allowing.push(compiled);
       }
@@ -692,7 +711,7 @@ export class NetworkModel {
     const rules = this.ipBlockRules(direction, self);
     for (let i = 0; i < rules.length; i++) {
       const compiled = rules[i][0];
-      if (!this.compiled.rulePorts(compiled, destination).has(protocol, port)) continue;
+      if (!this.compiled.ruleAllowsPort(compiled, destination, protocol, port)) continue;
       const blocks = rules[i][1];
       const coverage = this.compiled.addresses.coverage(other.index, blocks.map((b) => ({ range: b.cidr, except: b.except })));
       if (coverage === 'no') continue;
