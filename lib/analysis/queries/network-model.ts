@@ -338,14 +338,11 @@ export class NetworkModel {
     const ingress = this.side(to, from, 'ingress', protocol, port, request);
     const allowed = egress.allowed && ingress.allowed;
     const some = allowed && (egress.someRequestsOnly !== undefined || ingress.someRequestsOnly !== undefined);
-    const verdict = { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, ...(some ? { someRequestsOnly: true } : {}) };
-    // `why` is worded when first read (most of a check's cost was the wording, and the matrix
-    // and bulk callers never read it), then kept: the same text every time.
-    let why: string | undefined;
-    return Object.defineProperty(verdict, 'why', {
-      enumerable: true,
-      get: () => (why ??= this.explain(verdict, from, to, via) + entityNote(from, to)),
-    }) as TrafficVerdict;
+    const verdict: Omit<TrafficVerdict, 'why'> = some
+      ? { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, someRequestsOnly: true }
+      : { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
+    (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to);
+    return verdict as TrafficVerdict;
   }
 
   /**
