@@ -17,8 +17,9 @@ export interface INetworkedWorkload extends IPeerWorkload, IConstruct {
 /** A destination outside the cluster that can say which addresses and ports to allow. */
 export interface IExternalEgress {
   /**
-   * The peer and ports a client must be allowed to reach; throws, naming `asker`, when
-   * NetworkPolicy cannot say it (a destination known only by name).
+   * The peer and ports a client must be allowed to reach. A destination known only by name
+   * comes as `Peer.fqdn`, which only a `NetworkDialect.cilium()` namespace can write (the
+   * client's intent refuses it elsewhere, naming `asker`).
    */
   egressRule(asker: IConstruct): ExternalEgressRule;
 }
@@ -85,6 +86,8 @@ export class WorkloadNetwork {
   /** The CiliumNetworkPolicy for Cilium-only intents, created by the first one (`<name>-cilium`). */
   private ensureCiliumPolicy(): ManagedCiliumPolicy {
     if (this.ciliumPolicyOrUndefined) return this.ciliumPolicyOrUndefined;
+    // Every Cilium-only intent refuses a plain namespace with its own words first; this is the floor.
+    if (!this.dialect.isCilium) failAt(this.owner, `namespace ${this.policy.namespaceName} writes plain NetworkPolicy, so no CiliumNetworkPolicy can be written for it. Create it with dialect: NetworkDialect.cilium().`);
     const policy = this.policy;
     const created = new ManagedCiliumPolicy(this.owner, 'cilium-policy', {
       name: `${this.owner.name}-cilium`,
@@ -188,13 +191,13 @@ export class WorkloadNetwork {
   public connectTo(target: INetworkedWorkload, ports: readonly PortRef[] = [], options: ConnectOptions = {}): void {
     const resolved = target.network.resolvePorts(ports, this.owner);
     const portKey = portsKey(resolved);
-    if (options.http !== undefined) checkHttpRules(this.owner, target, options.http);
+    if (options.http !== undefined) target.network.checkHttp(this.owner, options.http);
     this.policy.egressRules.set(`to-${Peer.workload(target).key}-${portKey}`, {
       peers: Peer.workload(target).toPolicyPeers(this.policy.namespaceName),
       ports: resolved.map((p) => p.toPolicyPort()),
     });
     if (options.http !== undefined) {
-      target.network.allowHttpFrom(Peer.workload(this.owner), resolved, options.http);
+      target.network.allowHttpFrom(Peer.workload(this.owner), resolved, options.http, this.owner);
       return;
     }
     target.network.policy.ingressRules.set(`from-${Peer.workload(this.owner).key}-${portKey}`, {
@@ -229,13 +232,42 @@ export class WorkloadNetwork {
    * request through, as Cilium unions an L4 allow with the L7 rules (policy/language.rst
    * "Layer 7 Examples").
    */
-  public allowHttpFrom(peer: Peer, ports: readonly Port[], http: readonly HttpRule[]): void {
+  public allowHttpFrom(peer: Peer, ports: readonly Port[], http: readonly HttpRule[], asker: IConstruct = this.owner): void {
+    this.checkHttp(asker, http, asker === this.owner ? `allowHttpFrom(${peer})` : undefined);
     const namespace = this.policy.namespaceName;
     const rules = http.map((rule) => Object.fromEntries(Object.entries(rule).filter(([, v]) => v !== undefined)));
     // Keyed by the rules too: a second intent for the same peer adds requests, as intents do.
     this.ensureCiliumPolicy().ingressRules.set(`http-from-${peer.key}-${portsKey(ports)}-${JSON.stringify(rules)}`, {
       ...ciliumPeerFields(peer.toPolicyPeers(namespace), 'from', namespace),
       toPorts: [{ ports: ciliumPorts(ports), rules: { http: rules } }],
+    });
+  }
+
+  /** HTTP rules for this workload's ingress must be non-empty, each field a regex Cilium can compile, paths absolute, and its namespace on Cilium. */
+  private checkHttp(asker: IConstruct, http: readonly HttpRule[], intent = `connectTo(${this.owner.node.path}, { http })`): void {
+    if (!this.dialect.isCilium) {
+      failAt(asker, `${intent}: HTTP rules need Cilium, and namespace ${this.policy.namespaceName} writes plain NetworkPolicy, which stops at ports. Create it as new SecureNamespace(scope, id, { dialect: NetworkDialect.cilium() }), or leave out http.`);
+    }
+    if (http.length === 0) failAt(asker, `${intent}: http is empty, which would allow no request at all. Give at least one rule, or leave out http for every request.`);
+    http.forEach((rule, index) => {
+      for (const field of ['method', 'path', 'host'] as const) {
+        const value = rule[field];
+        if (value === undefined) continue;
+        let problem: string | undefined;
+        try {
+          new RegExp(value);
+        } catch {
+          problem = 'is not a valid regular expression';
+        }
+        if (!problem && value === '') problem = 'is empty';
+        if (!problem && field === 'path' && !value.startsWith('/')) problem = 'does not start with "/": Cilium matches the whole path, which always does';
+        if (!problem && field === 'method' && !/^[A-Za-z|()]+$/.test(value)) problem = 'is not a method or alternatives such as "GET|HEAD"';
+        if (problem) failAt(asker, `${intent}: http[${index}].${field} ${JSON.stringify(value)} ${problem}.`);
+      }
+      if (Object.values(rule).every((v) => v === undefined)) failAt(asker, `${intent}: http[${index}] has no field, so it would allow every request. Give a method, path, host or headers.`);
+      for (const header of rule.headers ?? []) {
+        if (!/^[A-Za-z0-9-]+(:.*)?$/.test(header)) failAt(asker, `${intent}: http[${index}].headers entry ${JSON.stringify(header)} is not "Name" or "Name: value".`);
+      }
     });
   }
 
@@ -249,35 +281,6 @@ export class WorkloadNetwork {
       });
     }
   }
-}
-
-/** HTTP rules must be non-empty, each field a regex Cilium can compile, paths absolute, and the target's namespace on Cilium. */
-function checkHttpRules(asker: IConstruct, target: INetworkedWorkload, http: readonly HttpRule[]): void {
-  const intent = `connectTo(${target.node.path}, { http })`;
-  if (!target.network.dialect.isCilium) {
-    failAt(asker, `${intent}: HTTP rules need Cilium, and namespace ${target.network.policy.namespaceName} writes plain NetworkPolicy, which stops at ports. Create it as new SecureNamespace(scope, id, { dialect: NetworkDialect.cilium() }), or leave out http.`);
-  }
-  if (http.length === 0) failAt(asker, `${intent}: http is empty, which would allow no request at all. Give at least one rule, or leave out http for every request.`);
-  http.forEach((rule, index) => {
-    for (const field of ['method', 'path', 'host'] as const) {
-      const value = rule[field];
-      if (value === undefined) continue;
-      let problem: string | undefined;
-      try {
-        new RegExp(value);
-      } catch {
-        problem = 'is not a valid regular expression';
-      }
-      if (!problem && value === '') problem = 'is empty';
-      if (!problem && field === 'path' && !value.startsWith('/')) problem = 'does not start with "/": Cilium matches the whole path, which always does';
-      if (!problem && field === 'method' && !/^[A-Za-z|()]+$/.test(value)) problem = 'is not a method or alternatives such as "GET|HEAD"';
-      if (problem) failAt(asker, `${intent}: http[${index}].${field} ${JSON.stringify(value)} ${problem}.`);
-    }
-    if (Object.values(rule).every((v) => v === undefined)) failAt(asker, `${intent}: http[${index}] has no field, so it would allow every request. Give a method, path, host or headers.`);
-    for (const header of rule.headers ?? []) {
-      if (!/^[A-Za-z0-9-]+(:.*)?$/.test(header)) failAt(asker, `${intent}: http[${index}].headers entry ${JSON.stringify(header)} is not "Name" or "Name: value".`);
-    }
-  });
 }
 
 function portsKey(ports: readonly Port[]): string {

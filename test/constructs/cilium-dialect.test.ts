@@ -150,3 +150,15 @@ describe('ciliumPeerFields', () => {
     expect(fields(Peer.cidr(Cidr.of('203.0.113.0/24')))).toEqual({ fromCIDRSet: [{ cidr: '203.0.113.0/24' }] });
   });
 });
+
+describe('WorkloadNetwork.allowHttpFrom, called directly', () => {
+  test('checks the rules and the dialect as connectTo does, naming the intent', () => {
+    const plain = shop(NetworkDialect.kubernetes());
+    expectNetkitError(() => plain.api.network.allowHttpFrom(Peer.workload(plain.web), [Port.tcp(8080)], [{ method: 'GET' }]),
+      'test/api: allowHttpFrom(shop/web): HTTP rules need Cilium, and namespace shop writes plain NetworkPolicy, which stops at ports. Create it as new SecureNamespace(scope, id, { dialect: NetworkDialect.cilium() }), or leave out http.');
+    expect(objectsOf(plain.chart, 'CiliumNetworkPolicy')).toEqual({});
+    const s = shop();
+    expectNetkitError(() => s.api.network.allowHttpFrom(Peer.workload(s.web), [Port.tcp(8080)], [{ path: 'v1' }]),
+      'test/api: allowHttpFrom(shop/web): http[0].path "v1" does not start with "/": Cilium matches the whole path, which always does.');
+  });
+});
