@@ -5,3 +5,4 @@ export { Selector, SelectorRequirement, Labels, parseSelector, selectorMatches, 
 export { DuplicateObject } from './input/object-set';
 export { WorkloadInfo, PolicyInfo, PolicyRule, PolicyPeer, PolicyPortSpec, ContainerPortInfo } from './input/objects';
 export { loadYaml, LoadLimits, LoadResult, SourcedObject } from './input/loader';
+export { CalicoSelector, SelectorSyntaxError, parseCalicoSelector, calicoSelectorMatches, formatCalicoSelector } from './dialects/calico/selector';

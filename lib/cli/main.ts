@@ -5,8 +5,6 @@ import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
 import { InputError, SourcedObject } from '../analysis/input/loader';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
-import { parseProtocol } from '../analysis/input/objects';
-import { PolicyProtocol } from '../analysis/model/port-set';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
 import { toSarif } from '../lint/sarif';
@@ -36,17 +34,19 @@ const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => pro
 const POD_CIDR = "the cluster's pod CIDRs, comma-separated: CIDR-like peers (ClusterNetworkPolicy networks, ipBlock) that hold or miss them all decide without pod addresses";
 const NODE_CIDR = 'the CIDRs node addresses are in, comma-separated, for nodes peers and host-network pods when the input has no Node objects';
 
-/** `--pod-cidr`, `--node-cidr` and `--cni` as model options. */
-function addressOptions(options: { podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }): ModelOptions {
+/** `--pod-cidr`, `--node-cidr`, `--cni` and `--staged` as model options. */
+function addressOptions(options: { podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }): ModelOptions {
   const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((c) => c.trim()).filter(Boolean));
   return {
     ...(options.podCidr !== undefined ? { podCidrs: list(options.podCidr) } : {}),
     ...(options.nodeCidr !== undefined ? { nodeCidrs: list(options.nodeCidr) } : {}),
     ...(options.cni !== undefined ? { cni: options.cni } : {}),
+    ...(options.staged ? { staged: true } : {}),
   };
 }
 
-const CNI = 'the network plugin that enforces policy: cilium reads CiliumNetworkPolicy beside NetworkPolicy; standard ignores Cilium policies, saying so (default: inferred from the kinds present, with a notice)';
+const CNI = 'the network plugin that enforces policy: cilium reads CiliumNetworkPolicy beside NetworkPolicy; calico reads its tiers and policies, with NetworkPolicy in the default tier; standard reads NetworkPolicy alone, saying so for the others (default: inferred from the kinds present, with a notice)';
+const STAGED = "evaluate Calico's staged policies as if enforced (the offline preview of what they would do); without it they are left out, with a notice";
 
 /** `GET:/v1/charges` as an HTTP request. */
 function parseHttp(text: string): { method: string; path: string } {
@@ -113,11 +113,13 @@ function parseDnsTarget(text: string): DnsTarget {
   return { namespace: match[1], podLabels: match[3] ? { [match[3]]: match[4] } : {}, port };
 }
 
-function parseProtocolOption(text: string): PolicyProtocol {
-  const protocol = parseProtocol(text);
-  if (!protocol) throw new UsageError(`--protocol ${text} is not TCP, UDP or SCTP (in any case); NetworkPolicy filters no other protocol.`);
-  return protocol;
+/** A whole number option within bounds. */
+function numberOption(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${flag} ${text} is not a number ${min}-${max}.`);
+  return value;
 }
+
 
 /** The installed package's version (package.json sits two levels above lib/cli and dist/cli). */
 export function packageVersion(): string {
@@ -151,7 +153,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--every-load-balancer-is-exposure', 'strict profile: report every LoadBalancer, source ranges or not')
     .option('--system-namespaces <names>', 'comma-separated namespaces not advised to default-deny (default: kube-system,kube-public,kube-node-lease; "" judges them all)')
     .addOption(new Option('--cni <name>', "the cluster's network plugin, for the rules that judge policies against it (default: not declared)").choices(['cilium', 'calico', 'standard']))
-    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
@@ -189,21 +191,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--resolves-to <ips>', 'the addresses a host name in --to resolves to, comma-separated')
     .option('--http <method:path>', 'an HTTP request on the connection, for layer 7 rules, e.g. GET:/v1/charges')
     .option('--dns <name>', 'a DNS lookup of this name on the connection (to a DNS server, port 53), for Cilium DNS rules')
-    .requiredOption('--port <n>', 'destination port: a number, or a port name resolved on the destination')
-    .option('--protocol <p>', 'TCP, UDP or SCTP (any case)', 'TCP')
+    .option('--port <n>', 'destination port: a number, or a port name resolved on the destination (required but for ICMP and other protocols without ports)')
+    .option('--protocol <p>', 'TCP, UDP or SCTP (any case); on Calico also ICMP, ICMPv6, UDPLite or a number 1-255', 'TCP')
+    .option('--source-port <n>', 'the source port, for Calico rules that match source ports')
+    .option('--icmp-type <n>', 'the ICMP type (with --protocol ICMP or ICMPv6), for Calico rules that match it')
+    .option('--icmp-code <n>', 'the ICMP code (with --icmp-type)')
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { from: string; to: string; port: string; protocol: string; serviceTranslation: boolean; json?: boolean; http?: string; dns?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
-      const port = parsePort(options.port);
-      const protocol = parseProtocolOption(options.protocol);
+    .option('--staged', STAGED)
+    .action(async (paths: string[], options: { from: string; to: string; port?: string; protocol: string; sourcePort?: string; icmpType?: string; icmpCode?: string; serviceTranslation: boolean; json?: boolean; http?: string; dns?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
+      const port = options.port === undefined ? undefined : parsePort(options.port);
+      const protocol = options.protocol;
+      const sourcePort = options.sourcePort === undefined ? undefined : numberOption('--source-port', options.sourcePort, 1, 65535);
+      const icmp = options.icmpType === undefined && options.icmpCode === undefined ? undefined : {
+        ...(options.icmpType !== undefined ? { type: numberOption('--icmp-type', options.icmpType, 0, 254) } : {}),
+        ...(options.icmpCode !== undefined ? { code: numberOption('--icmp-code', options.icmpCode, 0, 255) } : {}),
+      };
       const http = options.http !== undefined ? parseHttp(options.http) : undefined;
       const resolvesTo = options.resolvesTo?.split(',').map((ip) => ip.trim()).filter(Boolean);
       const verdict = (await loadModel(paths, io, options.withCluster, addressOptions(options))).check({
-        from: options.from, to: options.to, port, protocol, serviceTranslation: options.serviceTranslation, ...(http ? { http } : {}), ...(options.dns !== undefined ? { dns: options.dns } : {}), ...(resolvesTo ? { resolvesTo } : {}),
+        from: options.from, to: options.to, ...(port !== undefined ? { port } : {}), protocol, ...(sourcePort !== undefined ? { sourcePort } : {}), ...(icmp ? { icmp } : {}), serviceTranslation: options.serviceTranslation, ...(http ? { http } : {}), ...(options.dns !== undefined ? { dns: options.dns } : {}), ...(resolvesTo ? { resolvesTo } : {}),
       });
       const word = !verdict.allowed ? 'DENIED' : verdict.someRequestsOnly ? 'ALLOWED_SOME_REQUESTS' : 'ALLOWED';
       io.out(options.json ? `${JSON.stringify({ verdict: word, ...verdict }, null, 2)}\n` : `${verdict.why}\n`);
@@ -219,7 +230,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .option('--staged', STAGED)
+    .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { matrixCsv, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
@@ -237,7 +249,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .option('--staged', STAGED)
+    .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { toDot, toMermaid, toSvg } = await import('./graph');
       const matrix = model.matrix();
@@ -257,7 +270,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .option('--staged', STAGED)
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
@@ -302,7 +316,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .option('--staged', STAGED)
+    .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const exposure = (await loadModel(paths, io, options.withCluster, addressOptions(options))).exposure();
       const { exposureMarkdown, exposureText } = await import('./review');
       if (options.format === 'json') io.out(`${JSON.stringify(exposure, null, 2)}\n`);
@@ -320,7 +335,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .option('--staged', STAGED)
+    .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const inputs = read(paths, io);
       const fixtures = await fixturesFor(options.withCluster);
       const { NetworkModel } = await analyzer();

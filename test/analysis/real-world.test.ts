@@ -79,7 +79,7 @@ describe('protocols', () => {
   });
 
   test('an unknown protocol is refused with a clear error', () => {
-    expect(() => model.check({ from: 'a/web', to: 'a/db', port: 1, protocol: 'ICMP' })).toThrow('protocol "ICMP" is not TCP, UDP or SCTP (NetworkPolicy knows no other; ICMP is not filtered by it). Use one of those, in any case.');
+    expect(() => model.check({ from: 'a/web', to: 'a/db', port: 1, protocol: 'ICMP' })).toThrow('protocol "ICMP" is not TCP, UDP or SCTP (NetworkPolicy knows no other; ICMP is not filtered by it; Calico policies filter ICMP and others, and none is read here: give Calico policies, or say --cni calico / cni: \'calico\'). Use one of those, in any case.');
   });
 });
 

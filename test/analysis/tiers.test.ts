@@ -329,7 +329,7 @@ describe('CIDR-like peers and pods, stated (network-policy-api NetworkPeer: netw
     const egress = policy('a', 'to-ten', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080 }] }] });
     const verdict = NetworkModel.fromObjects([...objects, egress]).check(q('a/web', 'b/api', 8080));
     expect(verdict.allowed).toBe(false);
-    expect(verdict.why).toContain('Depends on the network plugin: a/to-ten egress[0] ipBlock 10.0.0.0/8 holds b/api\'s addresses (its pods are at 10.1.2.3 (status.podIP)); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching.');
+    expect(verdict.why).toContain('Depends on the network plugin: a/to-ten egress[0] ipBlock 10.0.0.0/8 holds b/api\'s addresses (its pods are at 10.1.2.3 (status.podIP or Calico\'s podIP annotations)); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching.');
   });
 });
 

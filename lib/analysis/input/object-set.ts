@@ -16,7 +16,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'IngressClass', 'GatewayClass', 'PriorityClass', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
   'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
   'APIService', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration', 'ClusterIssuer',
-  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy', 'StagedGlobalNetworkPolicy', 'GlobalNetworkSet', 'Tier', 'HostEndpoint',
 ]);
 
 /** An object given more than once: the copy kept (the last) and the ones it replaced. */
@@ -236,7 +237,8 @@ function controllerOwner(object: Record<string, unknown>): { kind: string; name:
 }
 
 /** Kinds the analyzer reads (workloads are found by their pod template). */
-const ANALYZED_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Service', 'EndpointSlice', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
+const ANALYZED_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Service', 'EndpointSlice', 'ClusterNetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy',
+  'GlobalNetworkPolicy', 'StagedNetworkPolicy', 'StagedGlobalNetworkPolicy', 'StagedKubernetesNetworkPolicy', 'Tier', 'NetworkSet', 'GlobalNetworkSet', 'HostEndpoint']);
 /**
  * Kinds the lint rules read, or that carry no traffic rule of their own (configuration,
  * access control, storage, scaling): a notice about them would be noise.

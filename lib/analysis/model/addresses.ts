@@ -35,6 +35,8 @@ export interface AddressOptions {
   readonly nodeCidrs?: readonly string[];
   /** The network plugin (see ModelOptions.cni). @default - inferred from the kinds present */
   readonly cni?: 'cilium' | 'calico' | 'standard';
+  /** Whether Calico's staged policies are evaluated as if enforced (see ModelOptions.staged). @default false */
+  readonly staged?: boolean;
 }
 
 /** Reads the Node objects of the input. */
@@ -51,12 +53,20 @@ export function readNode(object: Record<string, unknown>): NodeInfo | undefined 
   return { name: metadata.name, labels, addresses };
 }
 
-/** The pod IPs a Pod object's status records. */
+/**
+ * The pod IPs a Pod object records: `status.podIP(s)`, and the annotations Calico's CNI plugin
+ * writes (`cni.projectcalico.org/podIP`, `cni.projectcalico.org/podIPs`, comma-separated CIDRs).
+ */
 export function podStatusAddresses(object: Record<string, unknown>): IpAddress[] {
   const status = isRecord(object.status) ? object.status : {};
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  const fromAnnotation = (key: string) => (typeof annotations[key] === 'string' ? (annotations[key] as string).split(',').map((t) => t.trim().replace(/\/\d+$/, '')).filter(Boolean) : []);
   const texts = [
     ...(typeof status.podIP === 'string' ? [status.podIP] : []),
     ...(Array.isArray(status.podIPs) ? status.podIPs.filter(isRecord).map((p) => String(p.ip)) : []),
+    ...fromAnnotation('cni.projectcalico.org/podIP'),
+    ...fromAnnotation('cni.projectcalico.org/podIPs'),
   ];
   const seen = new Set<string>();
   const out: IpAddress[] = [];
@@ -143,7 +153,7 @@ export class AddressBook {
       if (this.nodeCidrs.length > 0) return `it runs on the host network, at node addresses in ${this.nodeCidrs.map(formatRange).join(', ')} (--node-cidr)`;
       return 'it runs on the host network, and the input has no Node objects and no --node-cidr';
     }
-    if (known.length > 0) return `its pods are at ${known.map(formatIp).join(', ')} (status.podIP)`;
+    if (known.length > 0) return `its pods are at ${known.map(formatIp).join(', ')} (status.podIP or Calico's podIP annotations)`;
     if (this.podCidrs.length > 0) return `its pods are somewhere in ${this.podCidrs.map(formatRange).join(', ')} (--pod-cidr)`;
     return 'the input holds no address of its pods (no status.podIP, no --pod-cidr)';
   }

@@ -1,5 +1,5 @@
 import { Bitset } from './bitset';
-import { AddressBook, AddressOptions, NodeInfo, readNode } from './addresses';
+import { AddressBook, AddressOptions, Coverage, NodeInfo, readNode } from './addresses';
 import { SourcedObject } from '../input/loader';
 import { describeSourced, identityProblem, readWorkloads, resolveDuplicates, unmodelledKindsNotice } from '../input/object-set';
 import {
@@ -14,6 +14,10 @@ import { ciliumIdentity, isCiliumPolicy, readCiliumPolicy } from '../dialects/ci
 import { formatRange } from './addresses';
 import { readPolicy } from '../dialects/kubernetes/network-policy';
 import { SelectorIndex } from './selector-index';
+import { OrderedPolicy, OrderedRule, OrderedTiers, TierDefinition, kubernetesRule } from './ordered-tiers';
+import { CalicoPolicy, CalicoTier, CalicoNetworkSet, DEFAULT_TIER, DEFAULT_TIER_ORDER, KUBERNETES_POLICY_ORDER, isCalicoObject, isCalicoStorageObject, readCalicoObject } from '../dialects/calico/calico-policy';
+import { CalicoCompiler } from '../dialects/calico/compile';
+import { applyStaged } from '../dialects/calico/staged';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
 import { IpAddress, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
 
@@ -107,6 +111,16 @@ export class CompiledModel {
   public readonly ingressRules: CompiledRule[][];
   public readonly egressRules: CompiledRule[][];
 
+  /**
+   * On Calico: every policy (Kubernetes NetworkPolicies in the default tier) in ordered tiers,
+   * which then take the place of the NetworkPolicy and Deny tiers.
+   */
+  public readonly ordered?: OrderedTiers;
+  /** On Calico: the policies read, the tiers (the input's, the default, and those named but missing) and the network sets. */
+  public readonly calico?: { readonly policies: readonly CalicoPolicy[]; readonly tiers: readonly TierDefinition[]; readonly networkSets: readonly CalicoNetworkSet[]; readonly compiler: CalicoCompiler };
+  /** ServiceAccount labels by `<namespace>/<name>`. */
+  public readonly serviceAccounts = new Map<string, Labels>();
+
   /** Node objects of the input, with their labels and addresses. */
   public readonly nodes: NodeInfo[] = [];
   /** Where pods and nodes are, as far as the input and the options say. */
@@ -123,11 +137,28 @@ export class CompiledModel {
     });
     const resolved = resolveDuplicates(admitted);
     this.notices.push(...resolved.notices);
-    const objects = resolved.objects;
+    const staged = applyStaged(resolved.objects, options.staged === true);
+    this.notices.push(...staged.notices);
+    const objects = staged.objects;
     this.objects = objects;
     const ciliumSources: SourcedObject[] = [];
+    const calicoSources: SourcedObject[] = [];
+    const calicoStorage: SourcedObject[] = [];
     for (const source of objects) {
       const kind = source.object.kind;
+      if (isCalicoObject(source.object)) {
+        calicoSources.push(source);
+        continue;
+      }
+      if (isCalicoStorageObject(source.object)) {
+        calicoStorage.push(source);
+        continue;
+      }
+      if (kind === 'ServiceAccount') {
+        const name = nameOf(source.object);
+        if (name) this.serviceAccounts.set(`${namespaceOf(source.object)}/${name}`, readLabels((source.object.metadata as Record<string, unknown>)?.labels));
+        continue;
+      }
       if (kind === 'Node') {
         const node = readNode(source.object);
         if (node) this.nodes.push(node);
@@ -230,6 +261,23 @@ export class CompiledModel {
       for (const part of new Set(read.unmodelled)) this.notices.push(`${describeSourced(source.object)}: ${part}`);
       for (const policy of read.policies) (policy.tier === 'Deny' ? this.denySets : this.unionSets).push(policy);
     }
+    // Calico: named, or inferred from its policy kinds and said; its policies and the
+    // Kubernetes NetworkPolicies then go through ordered tiers (ordered-tiers.ts).
+    const calicoPolicyKinds = calicoSources.filter((s) => s.object.kind !== 'NetworkSet' && s.object.kind !== 'GlobalNetworkSet');
+    let onCalico = options.cni === 'calico';
+    if (calicoPolicyKinds.length > 0 && options.cni !== undefined && options.cni !== 'calico') {
+      this.notices.push(`${calicoPolicyKinds.length} Calico object${calicoPolicyKinds.length === 1 ? ' is' : 's are'} left out: the network plugin is ${options.cni}, where they have no effect (${calicoPolicyKinds.map((s) => describeSourced(s.object)).slice(0, 3).join(', ')}${calicoPolicyKinds.length > 3 ? ', ...' : ''})`);
+    } else if (calicoPolicyKinds.length > 0 && options.cni === undefined) {
+      if (ciliumSources.length > 0) {
+        this.notices.push('the input holds both Cilium and Calico policies, and only one plugin enforces policy; read as Cilium, with the Calico objects left out (say --cni calico to read them)');
+      } else {
+        onCalico = true;
+        this.notices.push('the network plugin is read as Calico, since the input holds Calico policies (say --cni / cni to be sure): its tiers, GlobalNetworkPolicies and NetworkPolicies are evaluated in order, Kubernetes NetworkPolicies in the default tier');
+      }
+    }
+    if (calicoStorage.length > 0) {
+      this.notices.push(`${calicoStorage.length} object${calicoStorage.length === 1 ? ' is' : 's are'} in Calico's storage form (crd.projectcalico.org), which is Calico's own and not read: write projectcalico.org/v3 (${calicoStorage.map((s) => describeSourced(s.object)).slice(0, 3).join(', ')}${calicoStorage.length > 3 ? ', ...' : ''})`);
+    }
     const cilium = [...this.unionSets].sort((a, b) => compare(a.ref, b.ref));
     this.unionSets.length = 0;
     this.unionSets.push(...this.policies, ...cilium);
@@ -254,6 +302,7 @@ export class CompiledModel {
         : rule.ports.every((p) => typeof p.port !== 'string') ? portsOf(rule, undefined) : undefined,
     });
     // The NetworkPolicy tier: rule sets that isolate their subject and allow the union of their rules.
+    const kubernetesPolicies: { policy: ModelPolicy; selected: readonly number[]; ingress?: CompiledRule[]; egress?: CompiledRule[] }[] = [];
     this.unionSets.forEach((policy, policyIndex) => {
       const own = typeof policy.subject.namespaces === 'string' ? policy.subject.namespaces : undefined;
       const selected = policy.kind === 'NetworkPolicy' ? subjectsOf(policy, own) : this.ciliumSelect(policy.subject.pods, own);
@@ -265,6 +314,7 @@ export class CompiledModel {
       const contributes = (direction: 'ingress' | 'egress') => policy.isolates[direction] || policy.kind !== 'NetworkPolicy';
       const ingress = contributes('ingress') ? policy.ingress.map(compile) : [];
       const egress = contributes('egress') ? policy.egress.map(compile) : [];
+      if (onCalico && policy.kind === 'NetworkPolicy') kubernetesPolicies.push({ policy, selected, ingress: policy.isolates.ingress ? ingress : undefined, egress: policy.isolates.egress ? egress : undefined });
       for (const w of selected) {
         if (policy.isolates.ingress) this.ingressIsolation[w].push(policyIndex);
         if (policy.isolates.egress) this.egressIsolation[w].push(policyIndex);
@@ -284,6 +334,79 @@ export class CompiledModel {
         this.egressDenyRules[w].push(...egress);
       }
     });
+    if (onCalico) this.readCalico(calicoSources, kubernetesPolicies);
+  }
+
+  /** Calico's objects read and compiled, with the Kubernetes NetworkPolicies, into ordered tiers. */
+  private readCalico(sources: readonly SourcedObject[], kubernetesPolicies: readonly { policy: ModelPolicy; selected: readonly number[]; ingress?: CompiledRule[]; egress?: CompiledRule[] }[]): void {
+    const policies: CalicoPolicy[] = [];
+    const tiers = new Map<string, CalicoTier>();
+    const networkSets: CalicoNetworkSet[] = [];
+    let hostEndpoints = 0;
+    for (const source of sources) {
+      const read = readCalicoObject(source);
+      if (read.kind === 'refused') {
+        this.notices.push(`${describeSourced(source.object)} (${where(source)}) is left out: Calico's API server would refuse it (${read.problems.join('; ')}), so it could not exist in a cluster`);
+      } else if (read.kind === 'policy') {
+        policies.push(read.policy);
+        this.kinds.add(read.policy.kind);
+        for (const notice of new Set(read.notices)) this.notices.push(`${read.policy.ref}: ${notice}`);
+      } else if (read.kind === 'tier') {
+        tiers.set(read.tier.name, read.tier);
+      } else if (read.kind === 'networkSet') {
+        networkSets.push(read.set);
+      } else if (read.kind === 'hostEndpoint') {
+        hostEndpoints++;
+      }
+    }
+    if (hostEndpoints > 0) this.notices.push(`${hostEndpoints} HostEndpoint object${hostEndpoints === 1 ? ' is' : 's are'} not modelled: policies that select host endpoints are read for pod endpoints only, and traffic to or from nodes is not judged by them`);
+    if (!tiers.has(DEFAULT_TIER)) tiers.set(DEFAULT_TIER, { name: DEFAULT_TIER, order: DEFAULT_TIER_ORDER, defaultAction: 'Deny' });
+    for (const policy of policies) {
+      if (tiers.has(policy.tier)) continue;
+      tiers.set(policy.tier, { name: policy.tier, defaultAction: 'Deny' });
+      this.notices.push(`tier ${policy.tier} (of ${policy.ref}) is not in the input: Calico refuses policies in a tier that does not exist; its order is unknown, so it is read as last (after the default tier), ending in Deny`);
+    }
+    const compiler = new CalicoCompiler({ workloads: this.workloads, namespaces: this.namespaces, serviceAccounts: this.serviceAccounts, networkSets, services: this.services, endpoints: this.endpoints, addresses: this.addresses });
+    const entries: { policy: OrderedPolicy; subjects: readonly number[] | Bitset; ingress?: OrderedRule[]; egress?: OrderedRule[] }[] = [];
+    for (const policy of policies.sort((a, b) => compare(a.ref, b.ref))) {
+      const ordered: OrderedPolicy = { ref: policy.ref, tier: policy.tier, ...(policy.order !== undefined ? { order: policy.order } : {}), name: policy.name };
+      const withSelf = (direction: 'ingress' | 'egress') => compiler.rules(policy, ordered, direction).map((rule, i): OrderedRule => {
+        const raw = policy[direction][i];
+        return { ...rule, self: (w: number) => compiler.selfMatches(policy, raw, direction, w) };
+      });
+      entries.push({
+        policy: ordered,
+        subjects: compiler.subjects(policy),
+        ...(policy.types.ingress ? { ingress: withSelf('ingress') } : {}),
+        ...(policy.types.egress ? { egress: withSelf('egress') } : {}),
+      });
+    }
+    for (const k of kubernetesPolicies) {
+      const ordered: OrderedPolicy = { ref: `Kubernetes NetworkPolicy ${k.policy.ref}`, tier: DEFAULT_TIER, order: KUBERNETES_POLICY_ORDER, name: `knp.default.${k.policy.ref.split('/')[1] ?? k.policy.ref}` };
+      const adapt = (direction: 'ingress' | 'egress') => (compiled: CompiledRule) => kubernetesRule(
+        compiled, ordered, direction,
+        (rule, other) => this.ruleMatchesPeer(rule, other),
+        (rule, w) => this.ipBlockCoverage(rule, w),
+        (rule, destination) => this.rulePorts(rule, destination),
+        (w) => this.addresses.describe(w),
+      );
+      entries.push({ policy: ordered, subjects: k.selected, ...(k.ingress ? { ingress: k.ingress.map(adapt('ingress')) } : {}), ...(k.egress ? { egress: k.egress.map(adapt('egress')) } : {}) });
+    }
+    const tierList = [...tiers.values()].map((t): TierDefinition => ({ name: t.name, ...(t.order !== undefined ? { order: t.order } : {}), defaultAction: t.defaultAction }));
+    (this as { ordered?: OrderedTiers }).ordered = new OrderedTiers(this.workloads, tierList, entries);
+    (this as { calico?: CompiledModel['calico'] }).calico = { policies, tiers: tierList, networkSets, compiler };
+    this.notices.push(...compiler.notices);
+    if (this.tierPolicies.some((p) => p.tier === 'Admin') && tierList.some((t) => t.order !== undefined && t.order < 1000)) {
+      this.notices.push(`Calico evaluates tiers ordered below 1000 (${tierList.filter((t) => t.order !== undefined && t.order < 1000).map((t) => t.name).join(', ')}) before the ClusterNetworkPolicy Admin tier (its kube-admin tier is order 1000); netkit evaluates the Admin tier first`);
+    }
+  }
+
+  /** How far a Kubernetes ipBlock holds a workload, as Calico reads it (`nets`, pods included). */
+  private ipBlockCoverage(compiled: CompiledRule, w: number): Coverage {
+    if (this.workloads[w].hostNetwork) return 'no'; // already matched by address in the rule's peers
+    const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
+    if (blocks.length === 0) return 'no';
+    return this.addresses.coverage(w, blocks.map((b) => ({ range: b.cidr, except: b.except })));
   }
 
   /** The workloads a Cilium endpoint selector picks: by identity labels, in `namespace` when given; never host-network pods. */
@@ -404,12 +527,17 @@ export class CompiledModel {
     return false;
   }
 
-  /** {@link sidePorts} with the Admin and Baseline tiers applied around the NetworkPolicy tier. */
+  /** {@link sidePorts} with the Admin and Baseline tiers applied around the NetworkPolicy tier (on Calico, its ordered tiers). */
   public effectiveSidePorts(direction: 'ingress' | 'egress', self: number, other: Endpoint): PortSet {
+    if (this.ordered) {
+      const side = this.ordered.sidePorts(direction, self, other);
+      if (!this.tiers) return side.allowed.union(side.undecided);
+      return this.tiers.sidePorts(direction, self, other, { decided: PortSet.ALL.minus(side.undecided), ports: side.allowed });
+    }
     const networkPolicy = this.sidePorts(direction, self, other);
     if (!this.tiers) return networkPolicy;
     const isolated = (direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length > 0;
-    return this.tiers.sidePorts(direction, self, other, { isolated, ports: networkPolicy });
+    return this.tiers.sidePorts(direction, self, other, { decided: isolated ? PortSet.ALL : PortSet.NONE, ports: networkPolicy });
   }
 
   /** Whether a rule's peers include the endpoint. */

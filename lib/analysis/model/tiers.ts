@@ -172,9 +172,11 @@ export class TierIndex {
 
   /**
    * The ports one side lets through, all tiers applied. `networkPolicy` gives that side's
-   * NetworkPolicy verdict: whether it isolates the pod, and the ports its rules allow.
+   * verdict between the Admin and Baseline tiers: the ports it decides (every port when a
+   * NetworkPolicy isolates the pod; on Calico, those its ordered tiers decide) and, of those,
+   * the ports it allows.
    */
-  public sidePorts(direction: Direction, self: number, other: Endpoint, networkPolicy: { isolated: boolean; ports: PortSet }): PortSet {
+  public sidePorts(direction: Direction, self: number, other: Endpoint, networkPolicy: { decided: PortSet; ports: PortSet }): PortSet {
     const destination: Endpoint = direction === 'ingress' ? { kind: 'workload', index: self } : other;
     let undecided = PortSet.ALL;
     let accepted = PortSet.NONE;
@@ -189,8 +191,8 @@ export class TierIndex {
       undecided = undecided.minus(matched);
     }
     const toNetworkPolicy = undecided.union(passed);
-    if (networkPolicy.isolated) return accepted.union(networkPolicy.ports.intersect(toNetworkPolicy));
-    let open = toNetworkPolicy;
+    accepted = accepted.union(networkPolicy.ports.intersect(networkPolicy.decided).intersect(toNetworkPolicy));
+    let open = toNetworkPolicy.minus(networkPolicy.decided);
     let baselineAccepted = PortSet.NONE;
     for (const rule of this.baseline[direction][self]) {
       if (open.isEmpty) break;

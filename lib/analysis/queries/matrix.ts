@@ -29,7 +29,7 @@ export interface Matrix {
  */
 export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matrix {
   const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
-  if (model.tiers || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints);
+  if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints);
   const raw: { from: number; to: number; ports: string }[] = [];
   const ids = new Map<PortSet, number>();
   const idOf = (set: PortSet) => {

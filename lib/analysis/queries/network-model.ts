@@ -5,6 +5,8 @@ import { Matrix, computeMatrix } from './matrix';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { NetworkDiff, diffModels } from './diff';
 import { TierDecision } from '../model/tiers';
+import { OrderedVerdict, Packet, PROTOCOL_NUMBERS, describeOrdered, portSetProtocol } from '../model/ordered-tiers';
+import { CALICO_PROTOCOLS, protocolName, readCalicoProtocol } from '../dialects/calico/calico-policy';
 import { WorkloadExposure, exposureOf } from './exposure';
 import { SurfaceItem, surfaceOf } from './surface';
 import { PolicyInfo, WorkloadInfo, parseProtocol } from '../input/objects';
@@ -25,6 +27,7 @@ const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
 const QUERY_ENTITIES = ['kube-apiserver', 'host', 'remote-node', 'ingress', 'health', 'init', 'unmanaged'];
 export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved } from './diff';
 export { TierDecision } from '../model/tiers';
+export { OrderedVerdict, OrderedDecision } from '../model/ordered-tiers';
 export { SurfaceItem } from './surface';
 export { WorkloadExposure, InternetRoute, InternetReachability, PUBLIC_ANNOTATION, reachabilityOf } from './exposure';
 
@@ -49,6 +52,24 @@ export interface ModelOptions {
    * @default - inferred from the kinds present, with a notice
    */
   readonly cni?: 'cilium' | 'calico' | 'standard';
+  /**
+   * Whether Calico's staged policies (StagedNetworkPolicy, StagedGlobalNetworkPolicy,
+   * StagedKubernetesNetworkPolicy) are evaluated as if enforced: the offline preview of what
+   * they would do. Off, they are left out with a notice (Calico never enforces them).
+   * @default false
+   */
+  readonly staged?: boolean;
+}
+
+/** A protocol a query may name: TCP, UDP, SCTP, and on Calico ICMP, ICMPv6, UDPLite or a number 1-255. */
+export type QueryProtocol = PolicyProtocol | 'ICMP' | 'ICMPv6' | 'UDPLite' | `${number}`;
+
+/** An ICMP type and code. */
+export interface IcmpQuery {
+  /** The ICMP type (0-254), e.g. 8 for an echo request. @default - any type */
+  readonly type?: number;
+  /** The ICMP code (0-255); needs `type`. @default - any code */
+  readonly code?: number;
 }
 
 /** A question: may `from` open a connection to `to` on `port`? */
@@ -67,10 +88,19 @@ export interface TrafficQuery {
    * The destination port: a number, or a port name resolved on the destination (a container
    * port name, or a Service port name when `to` names a Service). When `to` names a Service,
    * a number is one of its ports and is translated to the container port behind it.
+   * @default - none: required but for ICMP, ICMPv6 and other protocols without ports (Calico)
    */
-  readonly port: number | string;
-  /** TCP, UDP or SCTP, in any case. @default 'TCP' */
+  readonly port?: number | string;
+  /**
+   * TCP, UDP or SCTP, in any case; where Calico policies are read, also ICMP, ICMPv6, UDPLite
+   * or a protocol number (then `port` is left out, except for UDPLite).
+   * @default 'TCP'
+   */
   readonly protocol?: PolicyProtocol | string;
+  /** The source port, for Calico rules that match source ports. @default - not named: such rules are read as not matching, and the verdict says so */
+  readonly sourcePort?: number;
+  /** ICMP type and code, for Calico rules that match them (protocol ICMP or ICMPv6). @default - not named: such rules are read as not matching, and the verdict says so */
+  readonly icmp?: IcmpQuery;
   /**
    * Whether a port that the destination workload does not declare, but a Service of the same
    * name does, is translated through that Service (`--to shop/web --port 80` checks container
@@ -133,6 +163,8 @@ type IpBlockRules = readonly (readonly [CompiledRule, readonly Extract<RulePeer,
 interface L7Request {
   readonly http?: HttpRequest;
   readonly dns?: string;
+  /** The source port (Calico rules may match it). */
+  readonly sourcePort?: number;
 }
 
 /** One side's verdict: the source's egress or the destination's ingress. */
@@ -168,6 +200,12 @@ export interface SideVerdict {
   readonly someRequestsOnly?: readonly string[];
   /** The layer 7 rule that admitted the query's request or lookup (Cilium HTTP or DNS rules). @default - none */
   readonly matchedL7?: string;
+  /**
+   * On Calico: the tiers that applied, the Pass rules the traffic went through, and the rule
+   * (or a tier's end-of-tier default action) that decided.
+   * @default - none (not a Calico cluster)
+   */
+  readonly ordered?: OrderedVerdict;
 }
 
 /** The answer to a {@link TrafficQuery}. */
@@ -178,10 +216,14 @@ export interface TrafficVerdict {
   readonly from: string;
   /** The destination workload (a Service named in the query is resolved to it) or address. */
   readonly to: string;
-  /** The container port checked: the query's port, or the one a Service port leads to. */
+  /** The container port checked: the query's port, or the one a Service port leads to (0 for ICMP and other protocols without ports). */
   readonly port: number;
   /** The protocol checked. */
-  readonly protocol: PolicyProtocol;
+  readonly protocol: QueryProtocol;
+  /** The ICMP type and code checked. @default - none */
+  readonly icmp?: IcmpQuery;
+  /** The source port checked. @default - any */
+  readonly sourcePort?: number;
   /** The source's side: what its egress policies say. */
   readonly egress: SideVerdict;
   /** The destination's side: what its ingress policies say. */
@@ -293,7 +335,7 @@ export class NetworkModel {
   private readonly egressIpBlockRules: (IpBlockRules | undefined)[];
 
   private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
-    this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni });
+    this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni, staged: options.staged });
     this.workloads = this.compiled.workloads;
     this.ingressIpBlockRules = new Array<IpBlockRules | undefined>(this.workloads.length).fill(undefined);
     this.egressIpBlockRules = new Array<IpBlockRules | undefined>(this.workloads.length).fill(undefined);
@@ -305,7 +347,10 @@ export class NetworkModel {
   /** Answers one query, with the policies and rules that decided it. */
   public check(query: TrafficQuery): TrafficVerdict {
     const protocol = parseProtocol(String(query.protocol ?? 'TCP'));
-    if (!protocol) throw new QueryError(`protocol ${JSON.stringify(query.protocol)} is not TCP, UDP or SCTP (NetworkPolicy knows no other; ICMP is not filtered by it). Use one of those, in any case.`);
+    if (!protocol) return this.checkOtherProtocol(query);
+    if (query.icmp !== undefined) throw new QueryError(`icmp is given, but the protocol is ${protocol}: ICMP type and code go with protocol ICMP or ICMPv6.`);
+    this.checkSourcePort(query.sourcePort);
+    if (query.port === undefined) throw new QueryError(`port is required for ${protocol}: a port number (1-65535) or a port name.`);
     if (typeof query.port === 'number' ? !Number.isInteger(query.port) || query.port < 1 || query.port > 65535 : typeof query.port !== 'string' || portNameProblem(query.port) !== undefined) {
       throw new QueryError(`port ${JSON.stringify(query.port)} is not a port number (1-65535) or a port name.`);
     }
@@ -330,7 +375,74 @@ export class NetworkModel {
     if (from.kind === 'external' && to.kind === 'external') {
       throw new QueryError(`from ${query.from} and to ${query.to} are both addresses outside the cluster, where no NetworkPolicy applies. Name a workload as <namespace>/<name> on at least one end.`);
     }
-    return this.verdict(from, to, port, protocol, via, { http: query.http, dns: query.dns });
+    return this.verdict(from, to, port, protocol, via, { http: query.http, dns: query.dns, sourcePort: query.sourcePort });
+  }
+
+  private checkSourcePort(sourcePort: number | undefined): void {
+    if (sourcePort !== undefined && (!Number.isInteger(sourcePort) || sourcePort < 1 || sourcePort > 65535)) throw new QueryError(`sourcePort ${JSON.stringify(sourcePort)} is not a port number (1-65535).`);
+  }
+
+  /** ICMP, ICMPv6, UDPLite or a protocol number: only Calico policies filter them. */
+  private checkOtherProtocol(query: TrafficQuery): TrafficVerdict {
+    const number = readCalicoProtocol(String(query.protocol));
+    if (number === undefined || !this.compiled.ordered) {
+      throw new QueryError(`protocol ${JSON.stringify(query.protocol)} is not TCP, UDP or SCTP${this.compiled.ordered ? `, nor one Calico names (${Object.keys(CALICO_PROTOCOLS).join(', ')}) or a number 1-255` : ' (NetworkPolicy knows no other; ICMP is not filtered by it; Calico policies filter ICMP and others, and none is read here: give Calico policies, or say --cni calico / cni: \'calico\')'}. Use one of those, in any case.`);
+    }
+    const name = protocolName(number);
+    const protocol = name as QueryProtocol;
+    const isIcmp = number === 1 || number === 58;
+    if (query.icmp !== undefined && !isIcmp) throw new QueryError(`icmp is given, but the protocol is ${name}: ICMP type and code go with protocol ICMP or ICMPv6.`);
+    for (const [field, max] of [['type', 254], ['code', 255]] as const) {
+      const v = query.icmp?.[field];
+      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > max)) throw new QueryError(`icmp.${field} ${JSON.stringify(v)} is not 0-${max}.`);
+    }
+    if (query.icmp?.code !== undefined && query.icmp.type === undefined) throw new QueryError('icmp.code is given without icmp.type.');
+    this.checkSourcePort(query.sourcePort);
+    let port = 0;
+    if (number === 136) {
+      if (typeof query.port !== 'number' || !Number.isInteger(query.port) || query.port < 1 || query.port > 65535) throw new QueryError(`port ${JSON.stringify(query.port)} is not a port number (1-65535); UDPLite has ports.`);
+      port = query.port;
+    } else if (query.port !== undefined) {
+      throw new QueryError(`port ${JSON.stringify(query.port)} is given, but ${name} has no ports. Leave port out.`);
+    }
+    const from = this.resolveEndpoint(query.from, 'from');
+    const target = this.resolveTarget(query.to, 'to', query.resolvesTo);
+    if (target.kind === 'addresses') throw new QueryError(`${query.to} is a Service without a selector; ask about one of its addresses for ${name}.`);
+    const to = target.endpoint;
+    if (from.kind === 'external' && to.kind === 'external') throw new QueryError(`from ${query.from} and to ${query.to} are both addresses outside the cluster. Name a workload on at least one end.`);
+    const packet: Packet = { protocol: number, ...(port ? { port } : {}), ...(query.sourcePort !== undefined ? { sourcePort: query.sourcePort } : {}), ...(query.icmp ? { icmp: query.icmp } : {}) };
+    const egress = this.orderedSide(from, to, 'egress', packet);
+    const ingress = this.orderedSide(to, from, 'ingress', packet);
+    const verdict: { -readonly [K in keyof TrafficVerdict]: TrafficVerdict[K] } = { allowed: egress.allowed && ingress.allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, why: '' };
+    if (query.icmp) verdict.icmp = query.icmp;
+    if (query.sourcePort !== undefined) verdict.sourcePort = query.sourcePort;
+    verdict.why = this.explain(verdict, from, to, '');
+    return verdict;
+  }
+
+  /**
+   * One side on Calico: the Admin tier (network-policy-api) first, then the ordered tiers; what
+   * they leave undecided goes to the Baseline tier, then the profile, which allows.
+   */
+  private orderedSide(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', packet: Packet): SideVerdict {
+    if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
+    const ordered = this.compiled.ordered!.decide(direction, self.index, other, packet);
+    const protocol = portSetProtocol(packet.protocol);
+    const tiers = protocol && packet.port !== undefined ? this.compiled.tiers?.decide(direction, self.index, other, protocol, packet.port, ordered.decidedBy !== undefined) : undefined;
+    const isolatedBy = ordered.policies;
+    const dependsOn = tiers?.dependsOn ?? ordered.dependsOn;
+    const base: { -readonly [K in keyof SideVerdict]: SideVerdict[K] } = { applies: true, isolated: ordered.decidedBy !== undefined, isolatedBy, allowed: true, allowedBy: [], ordered };
+    if (dependsOn !== undefined) base.dependsOn = dependsOn;
+    if (tiers?.admin && tiers.admin.action !== 'Pass') return { ...base, allowed: tiers.admin.action === 'Accept', decidedBy: tiers.admin };
+    if (tiers?.admin) base.passedBy = tiers.admin;
+    const decided = ordered.decidedBy;
+    if (decided) {
+      base.allowed = decided.action === 'Allow';
+      if (decided.action === 'Allow') base.allowedBy = [{ policy: decided.policy, rule: Number(/\[(\d+)\]/.exec(decided.rule)?.[1] ?? 0) }];
+      return base;
+    }
+    if (tiers?.baseline) return { ...base, allowed: tiers.baseline.action !== 'Deny', decidedBy: tiers.baseline };
+    return base;
   }
 
   private verdict(from: Endpoint, to: Endpoint, port: number, protocol: PolicyProtocol, via: string, request: L7Request = {}): TrafficVerdict {
@@ -341,6 +453,7 @@ export class NetworkModel {
     const verdict: Omit<TrafficVerdict, 'why'> = some
       ? { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, someRequestsOnly: true }
       : { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
+    if (request.sourcePort !== undefined) (verdict as { sourcePort?: number }).sourcePort = request.sourcePort;
     (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to);
     return verdict as TrafficVerdict;
   }
@@ -655,6 +768,7 @@ export class NetworkModel {
 
   private side(self: Endpoint, other: Endpoint, direction: 'ingress' | 'egress', protocol: PolicyProtocol, port: number, request: L7Request = {}): SideVerdict {
     if (self.kind === 'external') return { applies: false, isolated: false, isolatedBy: [], allowed: true, allowedBy: [] };
+    if (this.compiled.ordered) return this.orderedSide(self, other, direction, request.sourcePort === undefined ? { protocol: PROTOCOL_NUMBERS[protocol], port } : { protocol: PROTOCOL_NUMBERS[protocol], port, sourcePort: request.sourcePort });
     const isolatedBy = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[self.index].map((i) => this.compiled.unionSets[i].ref);
     const tiers = this.compiled.tiers?.decide(direction, self.index, other, protocol, port, isolatedBy.length > 0);
     const tierDepends = tiers?.dependsOn ? { dependsOn: tiers.dependsOn } : NOTHING;
@@ -734,9 +848,23 @@ export class NetworkModel {
     return found;
   }
 
+  /** One side's words on Calico: the deciding rule or end of tier, with the passes before it. */
+  private orderedText(side: SideVerdict, ordered: OrderedVerdict, Dir: string, direction: string, selfName: string, otherName: string, target: string, adminPass: string, tier: (d: TierDecision) => string): string {
+    const passes = ordered.passedBy.length > 0 ? ` after ${ordered.passedBy.map((p) => (p.rule === 'end of tier' ? `tier ${p.tier} passed it on by its default action` : describeOrdered(p))).join(', then ')}` : '';
+    const decided = ordered.decidedBy;
+    if (decided && decided.rule === 'end of tier') {
+      return `${Dir}: in tier ${decided.tier}, ${decided.policy} appl${decided.policy.includes(', ') ? 'y' : 'ies'} to ${selfName} for ${direction}${adminPass}${passes}, and no rule of the tier matches ${otherName} on ${target}, so the tier's default action Deny denies it (end of tier).`;
+    }
+    if (decided) return `${Dir}: decided by ${describeOrdered(decided)}${adminPass}${passes}: ${decided.action === 'Allow' ? 'allowed' : 'denied'}.`;
+    const rest = side.decidedBy ? `the Baseline tier decides: ${tier(side.decidedBy)}, ${side.decidedBy.action === 'Deny' ? 'denied' : 'allowed'}` : "the profile allows it (Calico's Kubernetes profiles allow)";
+    if (ordered.tiers.length === 0) return `${Dir}: no Calico policy applies to ${selfName} for ${direction}${adminPass}, so ${rest}.`;
+    return `${Dir}: ${otherName} on ${target} passed out of ${selfName}'s last tier${adminPass}${passes}, so ${rest}.`;
+  }
+
   /** @param via how a Service port led to the container port, if it did (empty otherwise) */
   private explain(v: Omit<TrafficVerdict, 'why'>, from: Endpoint, to: Endpoint, via: string): string {
-    const target = `${v.protocol} ${v.port}`;
+    const icmp = v.icmp?.type !== undefined ? ` type ${v.icmp.type}${v.icmp.code !== undefined ? ` code ${v.icmp.code}` : ''}` : '';
+    const target = `${v.protocol}${v.port ? ` ${v.port}` : icmp}${v.sourcePort !== undefined ? ` from source port ${v.sourcePort}` : ''}`;
     const sideText = (side: SideVerdict, direction: 'egress' | 'ingress', self: Endpoint, other: Endpoint): string => {
       const selfName = this.label(self);
       const otherName = this.label(other);
@@ -746,6 +874,7 @@ export class NetworkModel {
         return `${Dir}: ${selfName} uses hostNetwork; NetworkPolicy does not isolate host-network pods (treated as not isolated).`;
       }
       const tier = (d: TierDecision) => `${d.tier} tier ${d.policy} (priority ${d.priority}) ${d.rule} ${d.action}`;
+      if (side.ordered && side.decidedBy?.tier !== 'Admin') return this.orderedText(side, side.ordered, Dir, direction, selfName, otherName, target, side.passedBy ? ` (the ${tier(side.passedBy)} passed it on)` : '', tier);
       if (side.deniedBy) {
         return `${Dir}: denied by ${side.deniedBy.policy} ${side.deniedBy.list ?? direction}[${side.deniedBy.rule}], a deny rule, which wins over every allow.`;
       }
