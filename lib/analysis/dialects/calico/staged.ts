@@ -6,7 +6,7 @@
  * policy away.
  */
 import { SourcedObject } from '../../input/loader';
-import { describeSourced } from '../../input/object-set';
+import { CLUSTER_SCOPED_KINDS, describeSourced } from '../../input/object-set';
 import { nameOf, namespaceOf } from '../../input/objects';
 import { isRecord } from '../../model/selectors';
 import { CALICO_API } from './calico-policy';
@@ -35,7 +35,7 @@ export function applyStaged(objects: readonly SourcedObject[], enforce: boolean)
     };
   }
   const key = (apiVersion: string, kind: string, namespace: string, name: string) => `${apiVersion.split('/')[0]}|${kind}|${namespace}|${name}`;
-  const identity = (o: Record<string, unknown>) => key(String(o.apiVersion), String(o.kind), namespaceOf(o), nameOf(o) ?? '');
+  const identity = (o: Record<string, unknown>) => key(String(o.apiVersion), String(o.kind), CLUSTER_SCOPED_KINDS.has(String(o.kind)) ? '' : namespaceOf(o), nameOf(o) ?? '');
   const replaced = new Map<string, SourcedObject | null>();
   const notices: string[] = [`evaluating ${staged.length} staged polic${staged.length === 1 ? 'y' : 'ies'} as if enforced (--staged): ${listed}`];
   for (const source of staged) {
