@@ -19,6 +19,7 @@ const svc = (extra: Obj = {}) => service('a', 'web', { selector: { app: 'web' },
 const isolated = [namespace('a'), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
   policy('a', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] })];
 const cilium = (spec: Obj): Obj => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'p', namespace: 'a' }, spec: { endpointSelector: { matchLabels: { app: 'web' } }, ...spec } });
+const calico = (spec: Obj, name = 'p'): Obj => ({ apiVersion: 'projectcalico.org/v3', kind: 'GlobalNetworkPolicy', metadata: { name }, spec });
 const rules = (hostRule: Obj) => ({ ingressClassName: 'nginx', tls: [{ hosts: ['shop.example.com'], secretName: 's' }], rules: [hostRule] });
 const route = (host: string, path: string, backend = { service: { name: 'web', port: { number: 80 } } }) => ({ host, http: { paths: [{ path, pathType: 'Prefix', backend }] } });
 
@@ -95,6 +96,13 @@ const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> 
   'cilium-policy-without-cilium': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toFQDNs: [{ matchName: 'api.stripe.com' }] }] })], good: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }] })], options: { cni: 'standard' } },
   'internet-egress-by-address-on-cilium': { bad: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ port: 443 }] }] })], good: [workload('a', 'web', { app: 'web' }), policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443 }] }] })], options: { cni: 'cilium' } },
   'cilium-policy-unread': { bad: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'], icmps: [{ fields: [{ type: 8 }] }] }] })], good: [workload('a', 'web', { app: 'web' }), cilium({ egress: [{ toEntities: ['world'] }] })] },
+  'calico-selector-syntax': { bad: [calico({ selector: "app = 'web'" })], good: [calico({ selector: "app == 'web'" })] },
+  'calico-policy-rejected': { bad: [calico({ ingress: [{ action: 'Accept' }] })], good: [calico({ ingress: [{ action: 'Allow' }] })] },
+  'calico-order-tie': { bad: [calico({ order: 1, ingress: [{ action: 'Deny' }] }, 'a'), calico({ order: 1, ingress: [{ action: 'Allow' }] }, 'b')], good: [calico({ order: 1, ingress: [{ action: 'Deny' }] }, 'a'), calico({ order: 2, ingress: [{ action: 'Allow' }] }, 'b')] },
+  'calico-rule-unreachable': { bad: [calico({ ingress: [{ action: 'Deny' }, { action: 'Allow', protocol: 'TCP' }] })], good: [calico({ ingress: [{ action: 'Allow', protocol: 'TCP' }, { action: 'Deny' }] })] },
+  'calico-tier-missing': { bad: [calico({ tier: 'security' })], good: [calico({ tier: 'security' }), { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: 'security' }, spec: { order: 100 } }] },
+  'calico-pass-in-last-tier': { bad: [calico({ ingress: [{ action: 'Pass' }] })], good: [calico({ ingress: [{ action: 'Allow' }] })] },
+  'calico-staged-would-deny': { bad: [workload('a', 'web', { app: 'web' }), { ...calico({ selector: "app == 'web'" }), kind: 'StagedGlobalNetworkPolicy' }], good: [workload('a', 'web', { app: 'web' }), { ...calico({ selector: "app == 'web'", ingress: [{ action: 'Allow' }] }), kind: 'StagedGlobalNetworkPolicy' }] },
   'legacy-networking-annotation': { bad: [{ ...namespace('a'), metadata: { name: 'a', annotations: { 'net.beta.kubernetes.io/network-policy': '{"ingress":{"isolation":"DefaultDeny"}}' } } }], good: [namespace('a')] },
   'topology-aware-hints-deprecated': { bad: [service('a', 'x', {}, { 'service.kubernetes.io/topology-aware-hints': 'auto' })], good: [service('a', 'x', {}, { 'service.kubernetes.io/topology-mode': 'Auto' })] },
   // While namespace-without-default-deny runs, it names the open workloads itself.
@@ -119,7 +127,7 @@ describe('lint rules', () => {
     for (const rule of ALL_RULES) {
       expect(rule.id).toMatch(/^[a-z0-9-]+$/);
       expect(rule.description.length).toBeGreaterThan(20);
-      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io|coredns\.io|docs\.cilium\.io)\//);
+      expect(rule.docs).toMatch(/^https:\/\/(kubernetes\.io|prometheus-operator\.dev|network-policy-api\.sigs\.k8s\.io|coredns\.io|docs\.cilium\.io|docs\.tigera\.io)\//);
     }
   });
 

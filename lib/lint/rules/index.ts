@@ -31,6 +31,7 @@ import { serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared } from '
 import { statefulSetService } from './statefulset-service';
 import { hostNetwork, hostPort, identicalProbes, probePortUndeclared, readinessProbeMissing } from './workload-network';
 import { legacyNetworkingAnnotation } from './legacy-annotations';
+import { calicoOrderTie, calicoPassInLastTier, calicoPolicyRejected, calicoRuleUnreachable, calicoSelectorSyntax, calicoStagedWouldDeny, calicoTierMissing } from './calico';
 import { ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumPolicyWithoutCilium, ciliumWorldEgressRestricted, internetEgressByAddressOnCilium } from './cilium';
 import { LintRule } from '../types';
 
@@ -44,4 +45,5 @@ export const ALL_RULES: readonly LintRule[] = [
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,
   topologyAwareHintsDeprecated, workloadNotIsolated, workloadNotEgressIsolated, dropNetRawCapability, monitorSelectsNothing, podSecurityViolation, clusterScopedWithNamespace, imageNotPinned, baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing, corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbes, corefileNoCache, corefileNoKubernetes, corefilePodsInsecure, corefileSyntax, corefileUnknownPlugin, unknownField, schemaInvalid, unsafeNetworkSysctl, legacyNetworkingAnnotation, ciliumDenyShadowsAllows, ciliumFqdnWithoutDnsRule, ciliumPolicyNotRead, ciliumPolicySelectsNothing, ciliumWorldEgressRestricted, ciliumPolicyWithoutCilium, internetEgressByAddressOnCilium,
+  calicoSelectorSyntax, calicoPolicyRejected, calicoOrderTie, calicoRuleUnreachable, calicoTierMissing, calicoPassInLastTier, calicoStagedWouldDeny,
 ].sort((a, b) => (a.id < b.id ? -1 : 1));
