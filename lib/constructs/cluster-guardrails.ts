@@ -2,6 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetkitLint } from './netkit-lint';
 import { readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';
+import { readCalicoObject } from '../analysis/dialects/calico/calico-policy';
+import { NetworkDialect } from '../net/dialect';
+import { calicoRules, calicoSubject } from '../policy/calico-guardrails';
 import { Cidr } from '../net/cidr';
 import { ClusterPeer, ClusterSubject } from '../net/cluster-peer';
 import { dns1123LabelProblem, dns1123SubdomainProblem } from '../net/names';
@@ -118,8 +121,14 @@ export interface NamespaceIsolationOptions {
 
 /** Props for {@link ClusterGuardrails}. */
 export interface ClusterGuardrailsProps {
-  /** Which API to write. @default ClusterPolicyApi.CLUSTER_NETWORK_POLICY_V1ALPHA2 */
+  /** Which network-policy-api version to write (not with the Calico dialect). @default ClusterPolicyApi.CLUSTER_NETWORK_POLICY_V1ALPHA2 */
   readonly api?: ClusterPolicyApi;
+  /**
+   * `NetworkDialect.calico({ tier, order })` writes Calico GlobalNetworkPolicies in Calico
+   * Tiers (and the Tiers) instead of network-policy-api objects, with the same verdicts.
+   * @default NetworkDialect.kubernetes() (network-policy-api)
+   */
+  readonly dialect?: NetworkDialect;
   /** Prefix of every policy name. @default 'netkit' */
   readonly namePrefix?: string;
   /** Shortcut for {@link ClusterGuardrails.denyCloudMetadata}. @default false */
@@ -143,8 +152,10 @@ const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'];
  * ```
  */
 export class ClusterGuardrails extends Construct {
-  /** The API the policies are written in. */
+  /** The network-policy-api version the policies are written in (unless the dialect is Calico). */
   public readonly api: ClusterPolicyApi;
+  /** The dialect: network-policy-api objects, or Calico's. */
+  public readonly dialect: NetworkDialect;
   private readonly namePrefix: string;
   private readonly written = new Map<string, { tier: GuardrailTier; priority: number; name: string }>();
 
@@ -154,6 +165,10 @@ export class ClusterGuardrails extends Construct {
     const transaction = Transaction.begin(this);
     try {
       this.api = props.api ?? ClusterPolicyApi.CLUSTER_NETWORK_POLICY_V1ALPHA2;
+      this.dialect = props.dialect ?? NetworkDialect.kubernetes();
+      if (this.dialect.isCilium) failAt(this, 'dialect NetworkDialect.cilium() has no cluster-guardrail form here. Leave dialect out (network-policy-api, which Cilium implements) or use NetworkDialect.calico() on Calico.');
+      if (this.dialect.isCalico && props.api !== undefined) failAt(this, `api ${props.api} chooses a network-policy-api version, but dialect ${this.dialect} writes Calico GlobalNetworkPolicies. Leave api out.`);
+      if (this.dialect.calicoTiers) this.checkCalicoTiers(this.dialect.calicoTiers);
       this.namePrefix = props.namePrefix ?? 'netkit';
       const problem = dns1123LabelProblem(this.namePrefix);
       if (problem) failAt(this, `namePrefix "${this.namePrefix}" ${problem}. Use a short name such as "platform".`);
@@ -257,6 +272,7 @@ export class ClusterGuardrails extends Construct {
         rules.forEach((rule, index) => this.checkRule(`${where} ${direction}[${index}]${rule.name ? ` (${rule.name})` : ''}`, direction, options.tier, rule));
       }
 
+      if (this.dialect.isCalico) return this.addCalicoPolicy(id, where, name, options, ingress, egress);
       const json = this.toJson(name, options, ingress, egress);
       // The typed builders should make this impossible; the CRD's own rules are the final word.
       const { problems } = readClusterPolicy({ object: json as unknown as Record<string, unknown> });
@@ -267,6 +283,54 @@ export class ClusterGuardrails extends Construct {
       recordUndo(() => this.written.delete(id));
       return object;
     });
+  }
+
+  /** The Tiers of the Calico dialect: names Calico accepts, the Admin tier before the default tier (1,000,000), the Baseline tier after it. */
+  private checkCalicoTiers(tiers: NonNullable<NetworkDialect['calicoTiers']>): void {
+    for (const name of [tiers.tier, tiers.baselineTier]) {
+      const problem = dns1123LabelProblem(name);
+      if (problem) failAt(this, `Calico tier "${name}" ${problem}. Use a name such as "platform".`);
+      if (name === 'default') failAt(this, 'Calico tier "default" is where Calico puts every NetworkPolicy; guardrails need their own tiers around it. Choose another name.');
+    }
+    if (tiers.tier === tiers.baselineTier) failAt(this, `Calico tier "${tiers.tier}" is named for both the Admin and the Baseline guardrails. Give baselineTier its own name.`);
+    if (!Number.isFinite(tiers.order) || tiers.order >= 1_000_000) failAt(this, `Calico tier order ${tiers.order} is not before the default tier (1,000,000), so namespaces' NetworkPolicies would decide first and the guardrails could be overridden. Use an order below 1,000,000, e.g. 100.`);
+    if (!Number.isFinite(tiers.baselineOrder) || tiers.baselineOrder <= 1_000_000) failAt(this, `Calico baseline tier order ${tiers.baselineOrder} is not after the default tier (1,000,000), so it would decide before namespaces' NetworkPolicies. Use an order above 1,000,000, e.g. 2000000.`);
+  }
+
+  /** One guardrail policy as a Calico GlobalNetworkPolicy in its tier, writing the Tier with the first policy in it. */
+  private addCalicoPolicy(id: string, where: string, name: string, options: GuardrailPolicyOptions, ingress: GuardrailRule[], egress: GuardrailRule[]): ApiObject {
+    const tiers = this.dialect.calicoTiers!;
+    const baseline = options.tier === GuardrailTier.BASELINE;
+    const tier = baseline ? tiers.baselineTier : tiers.tier;
+    const tierId = baseline ? 'calico-baseline-tier' : 'calico-tier';
+    if (!this.node.tryFindChild(tierId)) {
+      const tierJson = { apiVersion: 'projectcalico.org/v3', kind: 'Tier', metadata: { name: tier }, spec: { order: baseline ? tiers.baselineOrder : tiers.order, defaultAction: 'Pass' } };
+      clusterScoped(new ApiObject(this, tierId, tierJson));
+      recordUndo(() => this.node.tryRemoveChild(tierId));
+    }
+    const rules = (list: GuardrailRule[], direction: 'ingress' | 'egress') => list.flatMap((r) => calicoRules({ action: r.action, peers: r.peers.map((p) => p._json), ...(r.ports ? { ports: r.ports } : {}) }, direction));
+    const types = [...(ingress.length > 0 ? ['Ingress'] : []), ...(egress.length > 0 ? ['Egress'] : [])];
+    const json = {
+      apiVersion: 'projectcalico.org/v3',
+      kind: 'GlobalNetworkPolicy',
+      // Calico before 3.28 requires the tier as a name prefix; later versions accept it.
+      metadata: { name: `${tier}.${name}` },
+      spec: {
+        tier,
+        order: options.priority,
+        ...calicoSubject(options.subject._json),
+        types,
+        ...(ingress.length > 0 ? { ingress: rules(ingress, 'ingress') } : {}),
+        ...(egress.length > 0 ? { egress: rules(egress, 'egress') } : {}),
+      },
+    };
+    const read = readCalicoObject({ object: json });
+    if (read.kind === 'refused') failAt(this, `${where}: Calico's API server would refuse it: ${read.problems.join('; ')}.`);
+    const object = clusterScoped(new ApiObject(this, id, json));
+    recordUndo(() => this.node.tryRemoveChild(id));
+    this.written.set(id, { tier: options.tier, priority: options.priority, name });
+    recordUndo(() => this.written.delete(id));
+    return object;
   }
 
   private checkPriority(where: string, options: GuardrailPolicyOptions, baselineV1alpha1: boolean): void {

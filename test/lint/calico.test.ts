@@ -43,10 +43,11 @@ describe('Calico lint', () => {
     expect(of('calico-tier-missing', [...objects, tier('security', { order: 100 })])).toEqual([]);
   });
 
-  test('calico-pass-in-last-tier: in the default tier, and a last tier passing by default', () => {
+  test('calico-pass-in-last-tier: Pass rules in the default tier or a later last tier; not a last tier passing by default', () => {
     expect(of('calico-pass-in-last-tier', [gnp('p', { ingress: [{ action: 'Pass' }] })])).toEqual(['ingress[0] passes, but tier default is the last tier: the traffic goes to the profile, which allows it']);
     expect(of('calico-pass-in-last-tier', [tier('security', { order: 100 }), gnp('p', { tier: 'security', ingress: [{ action: 'Pass' }] })])).toEqual([]);
-    expect(of('calico-pass-in-last-tier', [tier('late', { order: 2_000_000, defaultAction: 'Pass' })])).toEqual(['tier late is the last tier and its defaultAction is Pass, so traffic no rule of it matched is allowed by the profile']);
+    expect(of('calico-pass-in-last-tier', [tier('late', { order: 2_000_000, defaultAction: 'Pass' }), gnp('p', { tier: 'late', ingress: [{ action: 'Deny', protocol: 'TCP' }] })])).toEqual([]);
+    expect(of('calico-pass-in-last-tier', [tier('late', { order: 2_000_000 }), gnp('p', { tier: 'late', ingress: [{ action: 'Pass' }] })])).toEqual(['ingress[0] passes, but tier late is the last tier: the traffic goes to the profile, which allows it']);
   });
 
   test('calico-staged-would-deny names each connection', () => {

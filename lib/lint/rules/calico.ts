@@ -131,15 +131,12 @@ export const calicoTierMissing: LintRule = {
 export const calicoPassInLastTier: LintRule = {
   id: 'calico-pass-in-last-tier',
   severity: Severity.WARNING,
-  description: 'A Pass (a rule, or a Tier whose defaultAction is Pass) in the last tier: there is no tier after it, so the traffic goes to the profile, which on Kubernetes allows it (networkpolicy.md Rule `action`). Usually an Allow was meant, or a missing later tier.',
+  description: 'A Pass rule in the last tier: there is no tier after it, so the traffic goes to the profile, which on Kubernetes allows it (networkpolicy.md Rule `action`): an Allow that does not say so. (A last tier whose defaultAction is Pass is how a baseline tier lets unmatched traffic through, and is not reported.)',
   docs: `${DOCS}networkpolicy#rule`,
   *check(context) {
     const tiers = tierOrders(context);
     const last = [...tiers.entries()].sort(([a, x], [b, y]) => (x ?? Infinity) - (y ?? Infinity) || (a < b ? -1 : 1)).at(-1)?.[0];
     for (const { object, read } of calicoObjects(context)) {
-      if (read.kind === 'tier' && read.tier.name === last && read.tier.defaultAction === 'Pass') {
-        yield { object, message: `tier ${last} is the last tier and its defaultAction is Pass, so traffic no rule of it matched is allowed by the profile`, fix: 'Use defaultAction: Deny (the default), or add the tier the traffic should pass to.' };
-      }
       if (read.kind !== 'policy' || read.policy.tier !== last) continue;
       for (const direction of ['ingress', 'egress'] as const) {
         for (const rule of read.policy[direction].filter((r) => r.action === 'Pass')) {
