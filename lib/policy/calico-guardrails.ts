@@ -38,14 +38,16 @@ export function calicoSelectorText(selector: LabelSelectorJson | undefined): str
   return parts.length === 0 ? 'all()' : parts.join(' && ');
 }
 
-/** The subject as a GlobalNetworkPolicy's `selector` and `namespaceSelector`. */
+/**
+ * The subject as a GlobalNetworkPolicy's `selector` and `namespaceSelector`. Without a
+ * namespace selector, a GlobalNetworkPolicy would also apply to host endpoints (nodes), which
+ * network-policy-api subjects never are: the selector is then held to pods.
+ */
 export function calicoSubject(subject: ClusterPolicySubjectJson): { selector: string; namespaceSelector?: string } {
-  if (subject.namespaces) {
-    const namespaceSelector = calicoSelectorText(subject.namespaces);
-    return { selector: 'all()', ...(namespaceSelector !== 'all()' ? { namespaceSelector } : {}) };
-  }
-  const namespaceSelector = calicoSelectorText(subject.pods?.namespaceSelector);
-  return { selector: calicoSelectorText(subject.pods?.podSelector), ...(namespaceSelector !== 'all()' ? { namespaceSelector } : {}) };
+  const namespaceSelector = calicoSelectorText(subject.namespaces ?? subject.pods?.namespaceSelector);
+  const podSelector = subject.namespaces ? 'all()' : calicoSelectorText(subject.pods?.podSelector);
+  if (namespaceSelector !== 'all()') return { selector: podSelector, namespaceSelector };
+  return { selector: podSelector === 'all()' ? POD : `${podSelector} && ${POD}` };
 }
 
 /** One peer as an EntityRule. */

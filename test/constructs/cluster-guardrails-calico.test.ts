@@ -78,7 +78,7 @@ describe('ClusterGuardrails in the Calico dialect', () => {
     expect(tiers['platform-baseline'].spec).toEqual({ order: 2_000_000, defaultAction: 'Pass' });
     const policy = objectsOf(chart, 'GlobalNetworkPolicy')['platform.netkit-deny-cloud-metadata'];
     expect(policy.spec).toEqual({
-      tier: 'platform', order: 10, selector: 'all()', types: ['Egress'],
+      tier: 'platform', order: 10, selector: "projectcalico.org/orchestrator == 'k8s'", types: ['Egress'],
       egress: [{ action: 'Deny', destination: { nets: ['169.254.169.254/32', 'fd00:ec2::254/128'] } }],
     });
     const why = modelOf(chart).check({ from: 'shop/web', to: '169.254.169.254', port: 80 }).why;

@@ -19,7 +19,7 @@ import { CalicoPolicy, CalicoTier, CalicoNetworkSet, DEFAULT_TIER, DEFAULT_TIER_
 import { CalicoCompiler } from '../dialects/calico/compile';
 import { applyStaged } from '../dialects/calico/staged';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
-import { IpAddress, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
+import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
@@ -481,6 +481,14 @@ export class CompiledModel {
         }
       }
     }
+    // On Calico, single-address nets of its rules and network sets.
+    const single = (r: IpRange) => r.prefix === (r.family === 4 ? 32 : 128);
+    for (const policy of this.calico?.policies ?? []) {
+      for (const rule of [...policy.ingress, ...policy.egress]) {
+        for (const net of [...(rule.source.nets ?? []), ...(rule.destination.nets ?? [])]) if (single(net)) found.add(formatIp({ family: net.family, value: net.base }));
+      }
+    }
+    for (const set of this.calico?.networkSets ?? []) for (const net of set.nets) if (single(net)) found.add(formatIp({ family: net.family, value: net.base }));
     return [...found].sort();
   }
 

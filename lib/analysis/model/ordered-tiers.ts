@@ -166,7 +166,7 @@ export class OrderedTiers {
   }
 
   /** The tiers applying to a workload in one direction, for lint and explanations. */
-  public tiersOf(direction: 'ingress' | 'egress', self: number): readonly { name: string; policies: readonly OrderedPolicy[] }[] {
+  public tiersOf(direction: 'ingress' | 'egress', self: number): readonly { name: string; policies: readonly OrderedPolicy[]; rules: readonly OrderedRule[] }[] {
     return this.applied[direction][self];
   }
 

@@ -6,7 +6,7 @@
  */
 import { CompiledModel } from '../model/compiled-model';
 import { nameOf, namespaceOf, readLabels, servingContainers } from '../input/objects';
-import { PublicPath } from './public-paths';
+import { INTERNET_STAND_IN, PublicPath } from './public-paths';
 import { isEmptySelector, isRecord, labelsSelectWorkload, describeSelector } from '../model/selectors';
 import { NAMESPACE_NAME_LABEL } from '../input/objects';
 import { parseLooseCidr } from '../dialects/kubernetes/policy-validation';
@@ -162,6 +162,7 @@ function podSpecOf(object: Record<string, unknown>): Record<string, unknown> | u
  * namespace by name, which namespaces created later may match.
  */
 function clusterWide(compiled: CompiledModel, index: number): string[] {
+  if (compiled.ordered) return orderedClusterWide(compiled, index);
   if (compiled.ingressIsolation[index].length === 0) return ['not isolated for ingress: every pod in every namespace may connect'];
   const found: string[] = [];
   for (const rule of compiled.ingressRules[index]) {
@@ -173,6 +174,23 @@ function clusterWide(compiled: CompiledModel, index: number): string[] {
       else if (peer.namespaceSelector.matchLabels[NAMESPACE_NAME_LABEL] === undefined) {
         found.push(`${where} admits pods in namespaces labelled ${describeSelector(peer.namespaceSelector)}, including ones created later`);
       }
+    }
+  }
+  return [...new Set(found)];
+}
+
+/**
+ * On Calico: not isolated when no tier applies; else each Allow rule that holds an address
+ * outside the cluster (the internet stand-in), which no namespace of the input bounds.
+ */
+function orderedClusterWide(compiled: CompiledModel, index: number): string[] {
+  const tiers = compiled.ordered!.tiersOf('ingress', index);
+  if (tiers.length === 0) return ['not isolated for ingress: no Calico policy or NetworkPolicy applies to it, so every pod and address may connect'];
+  const outside = compiled.externalEndpoint(INTERNET_STAND_IN);
+  const found: string[] = [];
+  for (const tier of tiers) {
+    for (const rule of tier.rules) {
+      if (rule.action === 'Allow' && rule.peer(outside).match === 'yes') found.push(`tier ${tier.name}, ${rule.policy.ref} ingress[${rule.index}] admits addresses outside the cluster`);
     }
   }
   return [...new Set(found)];

@@ -657,7 +657,12 @@ export class NetworkModel {
     if (index === undefined) return '';
     const isolating = (direction === 'ingress' ? this.compiled.ingressIsolation : this.compiled.egressIsolation)[index];
     const specs = isolating.map((i) => `${this.compiled.unionSets[i].ref}=${JSON.stringify(this.compiled.unionSets[i].source?.object.spec ?? null)}`).sort();
-    return [...specs, ...this.compiled.tierPolicies.map((p) => JSON.stringify(p, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))].join('\n');
+    // On Calico, the Calico policies applying to it (with every tier definition) are part of its side.
+    const calico = this.compiled.calico ? [
+      ...this.compiled.ordered!.tiersOf(direction, index).flatMap((t) => t.policies.map((p) => `${p.ref}=${JSON.stringify(this.compiled.calico!.policies.find((c) => c.ref === p.ref)?.source?.object.spec ?? null)}`)),
+      JSON.stringify(this.compiled.calico.tiers),
+    ] : [];
+    return [...specs, ...calico, ...this.compiled.tierPolicies.map((p) => JSON.stringify(p, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))].join('\n');
   }
 
   /** The ways in this revision declares, whatever the policies say: NodePorts, LoadBalancers, externalIPs, host ports, routes. */
