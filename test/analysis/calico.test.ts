@@ -482,3 +482,13 @@ describe('the plugin, and what is not modelled', () => {
     expect(allowed(m, q('shop/web', 'kube-system/agent', 80))).toBe(true);
   });
 });
+
+describe('pod addresses in why (np.md "EntityRule" nets)', () => {
+  test('when nets decide by a pod address, why says which addresses', () => {
+    const pod: Obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'ops', labels: { app: 'probe' }, annotations: { 'cni.projectcalico.org/podIPs': '10.1.2.3/32,fd00::3/128' } }, spec: { containers: [{ name: 'c', image: 'x:1' }] } };
+    const m = model(pod, gnp('p', { selector: "app == 'api'", ingress: [{ action: 'Deny', source: { nets: ['10.0.0.0/8', 'fd00::/64'] } }] }));
+    const verdict = m.check(q('ops/probe', 'shop/api', 8080));
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain("GlobalNetworkPolicy p (no order: last) ingress[0] Deny (nets 10.0.0.0/8, fd00::/64 hold ops/probe's addresses (its pods are at 10.1.2.3, fd00::3 (status.podIP or Calico's podIP annotations)))");
+  });
+});

@@ -103,6 +103,8 @@ export interface OrderedDecision {
   readonly rule: string;
   /** What it did. */
   readonly action: 'Allow' | 'Deny' | 'Pass';
+  /** What made the rule match, when it was pod addresses (`nets ... hold shop/web's addresses (...)`). @default - none */
+  readonly because?: string;
 }
 
 /** One side's answer from the ordered tiers. */
@@ -124,7 +126,7 @@ const byOrder = (a: { order?: number; name: string }, b: { order?: number; name:
 
 /** How a rule is named in verdicts: `tier security, GlobalNetworkPolicy deny-metadata (order 10) egress[0] Deny`. */
 export function describeOrdered(d: OrderedDecision): string {
-  return `tier ${d.tier}, ${d.policy}${d.order !== undefined ? ` (order ${d.order})` : ' (no order: last)'} ${d.rule} ${d.action}`;
+  return `tier ${d.tier}, ${d.policy}${d.order !== undefined ? ` (order ${d.order})` : ' (no order: last)'} ${d.rule} ${d.action}${d.because ? ` (${d.because})` : ''}`;
 }
 
 /** Every workload's applied tiers per direction. */
@@ -228,7 +230,8 @@ export class OrderedTiers {
           passed = true;
           break;
         }
-        return { ...base, decidedBy: decision(rule, rule.action), passedBy, ...(dependsOn ? { dependsOn } : {}) };
+        const decidedBy = peer.why !== undefined ? { ...decision(rule, rule.action), because: peer.why } : decision(rule, rule.action);
+        return { ...base, decidedBy, passedBy, ...(dependsOn ? { dependsOn } : {}) };
       }
       if (passed) continue;
       const end: OrderedDecision = { tier: tier.name, policy: tier.policies.map((p) => p.ref).join(', '), rule: 'end of tier', action: tier.defaultAction };

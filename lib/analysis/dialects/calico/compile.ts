@@ -206,7 +206,9 @@ export class CalicoCompiler {
     const text = `${negated ? 'notNets' : 'nets'} ${nets.map(formatRange).join(', ')}`;
     if (coverage === 'depends') return { match: 'depends', why: `${text} ${negated ? 'leave out' : 'hold'} ${this.cluster.workloads[index].ref}'s addresses (${this.cluster.addresses.describe(index)})` };
     const inside = coverage === 'yes';
-    return inside !== negated ? YES : NO;
+    if (inside === negated) return NO;
+    // Said in `why` when the rule decides: the addresses are what made it match.
+    return { match: 'yes', why: `${text} ${negated ? 'leave out' : 'hold'} ${this.cluster.workloads[index].ref}'s addresses (${this.cluster.addresses.describe(index)})` };
   }
 
   /** Whether an EntityRule (ports aside) holds an address outside the cluster. */
