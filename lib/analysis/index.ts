@@ -6,3 +6,6 @@ export { DuplicateObject } from './input/object-set';
 export { WorkloadInfo, PolicyInfo, PolicyRule, PolicyPeer, PolicyPortSpec, ContainerPortInfo } from './input/objects';
 export { loadYaml, LoadLimits, LoadResult, SourcedObject } from './input/loader';
 export { CalicoSelector, SelectorSyntaxError, parseCalicoSelector, calicoSelectorMatches, formatCalicoSelector } from './dialects/calico/selector';
+export { FlowEnd, ObservedFlow, FlowInput, MalformedFlowLine, FlowFormatError, readFlows, readFlowsFile } from './input/flows';
+export { ReplayedFlow, ReplayResult, FlowChanges, replayFlows, compareReplays } from './queries/replay';
+export { SuggestedIntent, SuggestResult, SuggestOptions, INTERNET_AT_LARGE, suggestIntents } from './queries/intents';

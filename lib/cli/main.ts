@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
 import { InputError, SourcedObject } from '../analysis/input/loader';
+import type { FlowChanges } from '../analysis/queries/replay';
+import { FlowFormatError, FlowInput, readFlows, readFlowsFile } from '../analysis/input/flows';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
@@ -56,6 +58,17 @@ function parseHttp(text: string): { method: string; path: string } {
 }
 
 const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, an ingress-nginx controller, a Prometheus (your objects win)';
+
+/** Flow records from a file, or standard input for `-`. */
+function readFlowInput(path: string, io: CliIo): FlowInput {
+  if (path === '-') return readFlows(io.stdin ? io.stdin() : readFileSync(0, 'utf8'));
+  try {
+    return readFlowsFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${path}: no such flow file.`);
+    throw error;
+  }
+}
 
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -265,13 +278,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .argument('[new]', 'the new revision: a file or directory')
     .option('--git <rev1..rev2>', 'read both revisions from git, e.g. origin/main..HEAD (no checkout); the arguments are then paths inside the repository (default: the folders of the manifests that changed)')
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); on any change; or never').choices(['widened', 'latent', 'surface', 'any', 'never']).default('widened'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); when an observed flow (--flows) is newly denied (broken); on any change; or never').choices(['widened', 'latent', 'surface', 'broken', 'any', 'never']).default('widened'))
+    .option('--flows <file>', 'observed traffic (Hubble JSON lines, netkit JSON lines or CSV): adds what the change breaks (observed flows newly denied) and newly allows')
     .option('--with-cluster', WITH_CLUSTER)
     .option('--pod-cidr <cidrs>', POD_CIDR)
     .option('--node-cidr <cidrs>', NODE_CIDR)
     .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
     .option('--staged', STAGED)
-    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
+    .action(async (first: string | undefined, second: string | undefined, options: { git?: string; flows?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'broken' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
@@ -301,10 +315,92 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
       const diff = NetworkModel.diff(before, after);
       const lint = diffFindings(lintReport(oldSide.objects).findings, lintReport(newSide.objects).findings);
-      if (options.format === 'json') io.out(`${JSON.stringify(diffJson(diff, lint), null, 2)}\n`);
-      else if (options.format === 'markdown') io.out(diffMarkdown(diff, lint));
-      else io.out(diffText(diff, lint));
-      setExit(diffExitCode(diff, lint, options.failOn));
+      if (options.failOn === 'broken' && options.flows === undefined) throw new UsageError('--fail-on broken needs --flows <file>: the observed traffic to replay.');
+      let flows: FlowChanges | undefined;
+      if (options.flows !== undefined) {
+        const { compareReplays } = await import('../analysis/queries/replay');
+        const input = readFlowInput(options.flows, io);
+        flows = compareReplays(before, after, input);
+        for (const m of input.malformed) io.err(`netkit: notice: ${options.flows}:${m.line}: skipped: ${m.reason}\n`);
+      }
+      if (options.format === 'json') io.out(`${JSON.stringify(diffJson(diff, lint, flows), null, 2)}\n`);
+      else if (options.format === 'markdown') io.out(diffMarkdown(diff, lint, flows));
+      else io.out(diffText(diff, lint, flows));
+      setExit(diffExitCode(diff, lint, options.failOn, flows));
+    });
+
+  program.command('replay')
+    .description('Judge observed traffic against manifests: each distinct flow allowed, denied or unmatched (with why). With --git A..B, the flows the change newly denies (breaks) and newly allows. Exit 0; 1 with --fail-on denied (or broken) when one is; 2: bad input.')
+    .argument('<flows>', 'observed traffic: Hubble JSON lines (hubble observe -o json), netkit JSON lines or CSV (from,to,port,protocol[,count]); - for standard input')
+    .argument('[paths...]', 'manifests: YAML or JSON files or directories (with --git: paths inside the repository)')
+    .option('--git <rev1..rev2>', 'replay against both revisions from git and list what the change breaks and newly allows')
+    .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 when an observed flow is denied (denied), newly denied by the --git change (broken), or never').choices(['denied', 'broken', 'never']).default('never'))
+    .option('--with-cluster', WITH_CLUSTER)
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .option('--staged', STAGED)
+    .action(async (flowsPath: string, paths: string[], options: { git?: string; format: string; failOn: 'denied' | 'broken' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
+      const { replayFlows, compareReplays } = await import('../analysis/queries/replay');
+      const { replayJson, replayMarkdown, replayText, flowChangesJson, flowChangesMarkdown, flowChangesText, flowChangesSummary } = await import('./replay');
+      const { NetworkModel } = await analyzer();
+      const input = readFlowInput(flowsPath, io);
+      const fixtures = await fixturesFor(options.withCluster);
+      const modelOf = (side: { objects: SourcedObject[]; notices: string[] }, prefix = '') => {
+        const model = NetworkModel.fromSources([...fixtures, ...side.objects], side.notices.map((n) => `${prefix}${n}`), addressOptions(options));
+        for (const notice of model.notices) io.err(`netkit: notice: ${prefix}${notice}\n`);
+        return model;
+      };
+      if (options.git !== undefined) {
+        const match = /^(.+?)\.\.(.+)$/.exec(options.git);
+        if (!match) throw new UsageError(`--git ${options.git} is not <rev1>..<rev2>, e.g. origin/main..HEAD.`);
+        if (options.failOn === 'denied') throw new UsageError('--fail-on denied judges one revision; with --git use --fail-on broken.');
+        const { changedManifestFolders, readGitRevision } = await import('./review');
+        const folders = paths.length > 0 ? paths : changedManifestFolders(match[1], match[2]);
+        const before = modelOf(folders.length > 0 ? readGitRevision(match[1], folders) : { objects: [], notices: [] }, 'old: ');
+        const after = modelOf(folders.length > 0 ? readGitRevision(match[2], folders) : { objects: [], notices: [] }, 'new: ');
+        const changes = compareReplays(before, after, input);
+        if (options.format === 'json') io.out(`${JSON.stringify({ flows: flowChangesJson(changes), malformed: input.malformed, replies: input.replies }, null, 2)}\n`);
+        else if (options.format === 'markdown') io.out(`**netkit replay ${options.git}**: ${flowChangesSummary(changes)}.\n\n${flowChangesMarkdown(changes).join('\n').trimEnd()}\n`);
+        else io.out(`${[`${flowChangesSummary(changes)}.`, ...flowChangesText(changes)].join('\n')}\n`);
+        setExit(options.failOn === 'broken' && changes.broken.length > 0 ? 1 : 0);
+        return;
+      }
+      if (paths.length === 0) throw new UsageError('replay needs manifests to judge the flows against (files or directories), or --git <rev1>..<rev2>.');
+      if (options.failOn === 'broken') throw new UsageError('--fail-on broken compares two revisions: give --git <rev1>..<rev2>.');
+      const result = replayFlows(modelOf(read(paths, io)), input);
+      if (options.format === 'json') io.out(`${JSON.stringify(replayJson(result), null, 2)}\n`);
+      else if (options.format === 'markdown') io.out(replayMarkdown(result));
+      else io.out(replayText(result));
+      setExit(options.failOn === 'denied' && result.flows.some((f) => f.verdict === 'denied') ? 1 : 0);
+    });
+
+  program.command('suggest')
+    .description('The least set of intents that allows exactly the observed flows the manifests deny today, as netkit TypeScript (connectTo, allowFrom, allowEgressTo), NetworkPolicy YAML or JSON.')
+    .argument('<flows>', 'observed traffic: Hubble JSON lines, netkit JSON lines or CSV; - for standard input')
+    .argument('[paths...]', 'manifests: YAML or JSON files or directories that declare the workloads')
+    .addOption(new Option('--format <f>', 'output format').choices(['ts', 'yaml', 'json']).default('ts'))
+    .addOption(new Option('--dialect <d>', 'write hosts by name (Hubble destination names) as Peer.fqdn: cilium (default: cilium when the manifests hold Cilium policies)').choices(['kubernetes', 'cilium']))
+    .option('--with-cluster', WITH_CLUSTER)
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .action(async (flowsPath: string, paths: string[], options: { format: 'ts' | 'yaml' | 'json'; dialect?: 'kubernetes' | 'cilium'; withCluster?: boolean; cni?: 'cilium' | 'calico' | 'standard' }) => {
+      if (paths.length === 0) throw new UsageError('suggest needs the manifests that declare the workloads (files or directories): flows are matched to them.');
+      const { suggestIntents } = await import('../analysis/queries/intents');
+      const { suggestTypeScript } = await import('./replay');
+      const { NetworkModel } = await analyzer();
+      const input = readFlowInput(flowsPath, io);
+      const side = read(paths, io);
+      const model = NetworkModel.fromSources([...(await fixturesFor(options.withCluster)), ...side.objects], side.notices, addressOptions(options));
+      for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
+      for (const m of input.malformed) io.err(`netkit: notice: ${flowsPath}:${m.line}: skipped: ${m.reason}\n`);
+      const result = suggestIntents(model, input, options.dialect ? { dialect: options.dialect } : {});
+      if (options.format === 'json') io.out(`${JSON.stringify({ intents: result.intents, policies: result.policies, notices: result.notices }, null, 2)}\n`);
+      else if (options.format === 'yaml') {
+        const { stringify } = await import('yaml');
+        io.out(result.policies.map((p) => stringify(p)).join('---\n'));
+        for (const notice of result.notices) io.err(`netkit: notice: ${notice}\n`);
+      } else io.out(suggestTypeScript(result));
     });
 
   program.command('exposure')
@@ -372,7 +468,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
       // --help and --version exit 0; every usage mistake is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError) {
+    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError || error instanceof FlowFormatError) {
       io.err(`netkit: ${error.message}\n`);
       return 2;
     }

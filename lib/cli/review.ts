@@ -8,6 +8,8 @@ import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/queries
 import { reachabilityOf } from '../analysis/queries/exposure';
 import { Finding } from '../lint/types';
 import { formatFinding } from '../lint/engine';
+import type { FlowChanges } from '../analysis/queries/replay';
+import { flowChangesJson, flowChangesMarkdown, flowChangesSummary, flowChangesText } from './replay';
 
 /** Findings a change introduces and the ones it fixes. */
 export interface LintDiff {
@@ -107,32 +109,35 @@ export function readGitRevision(rev: string, paths: readonly string[], cwd = pro
 }
 
 /** What `--fail-on` accepts. */
-export const FAIL_ON = ['widened', 'latent', 'surface', 'any', 'never'] as const;
+export const FAIL_ON = ['widened', 'latent', 'surface', 'broken', 'any', 'never'] as const;
 export type FailOn = typeof FAIL_ON[number];
 
 /**
  * The exit code `--fail-on` asks for: `widened`, connectivity that now flows; `latent`, that
  * or a rule that widened where the other side still blocks; `surface`, a way in added
- * (NodePort, LoadBalancer, externalIPs, host port, route); `any`, any change at all.
+ * (NodePort, LoadBalancer, externalIPs, host port, route); `broken`, an observed flow newly
+ * denied (`--flows`); `any`, any change at all.
  */
-export function diffExitCode(diff: NetworkDiff, lint: LintDiff, failOn: FailOn): number {
+export function diffExitCode(diff: NetworkDiff, lint: LintDiff, failOn: FailOn, flows?: FlowChanges): number {
   switch (failOn) {
     case 'never': return 0;
+    case 'broken': return flows !== undefined && flows.broken.length > 0 ? 1 : 0;
     case 'widened': return diff.widened ? 1 : 0;
     case 'latent': return diff.widened || diff.latent.length > 0 ? 1 : 0;
     case 'surface': return diff.surface.added.length > 0 ? 1 : 0;
-    default: return changedAnything(diff, lint) ? 1 : 0;
+    default: return changedAnything(diff, lint, flows) ? 1 : 0;
   }
 }
 
-function changedAnything(diff: NetworkDiff, lint: LintDiff): boolean {
-  return diff.changes.length > 0 || diff.latent.length > 0 || diff.surface.added.length + diff.surface.removed.length > 0
+function changedAnything(diff: NetworkDiff, lint: LintDiff, flows?: FlowChanges): boolean {
+  return (flows !== undefined && flows.broken.length + flows.newlyAllowed.length > 0) || diff.changes.length > 0 || diff.latent.length > 0 || diff.surface.added.length + diff.surface.removed.length > 0
     || diff.workloads.added.length > 0 || diff.workloads.removed.length > 0 || lint.new.length > 0 || lint.fixed.length > 0;
 }
 
 /** The JSON contract of `netkit diff --format json`. */
-export function diffJson(diff: NetworkDiff, lint: LintDiff): unknown {
+export function diffJson(diff: NetworkDiff, lint: LintDiff, flows?: FlowChanges): unknown {
   return {
+    ...(flows ? { flows: flowChangesJson(flows) } : {}),
     changes: diff.changes.map((c) => ({ change: c.change, from: c.from, to: c.to, before: c.before, after: c.after, why: c.reasons })),
     latent: diff.latent,
     surface: diff.surface,
@@ -145,8 +150,9 @@ export function diffJson(diff: NetworkDiff, lint: LintDiff): unknown {
 const widenedOf = (diff: NetworkDiff) => diff.changes.filter((c) => c.widened !== '');
 const narrowedOf = (diff: NetworkDiff) => diff.changes.filter((c) => c.narrowed !== '');
 
-function summary(diff: NetworkDiff, lint: LintDiff): string {
+function summary(diff: NetworkDiff, lint: LintDiff, flows?: FlowChanges): string {
   const parts = [
+    ...(flows ? [flowChangesSummary(flows)] : []),
     `${widenedOf(diff).length} connection(s) widened`,
     `${narrowedOf(diff).length} narrowed`,
     `${diff.latent.length} latent widening(s)`,
@@ -159,11 +165,11 @@ function summary(diff: NetworkDiff, lint: LintDiff): string {
 }
 
 /** Plain text, one line per change. */
-export function diffText(diff: NetworkDiff, lint: LintDiff): string {
-  if (!changedAnything(diff, lint)) {
-    return 'No change to what may connect, to the rules (no latent widening), to the exposure surface or to lint findings.\n';
+export function diffText(diff: NetworkDiff, lint: LintDiff, flows?: FlowChanges): string {
+  if (!changedAnything(diff, lint, flows)) {
+    return `No change to what may connect, to the rules (no latent widening), to the exposure surface${flows ? ', to observed flows' : ''} or to lint findings.\n`;
   }
-  const lines = [`${summary(diff, lint)}.`];
+  const lines = [`${summary(diff, lint, flows)}.`, ...(flows ? flowChangesText(flows) : [])];
   const sign = { added: '+', removed: '-', changed: '~' } as const;
   for (const c of diff.changes) {
     lines.push(`${sign[c.change]} ${c.from} -> ${c.to}: ${c.before || 'nothing'} => ${c.after || 'nothing'}${c.reasons.length > 0 ? ` (${c.reasons.join('; ')})` : ''}`);
@@ -194,8 +200,8 @@ function surfaceText(i: NetworkDiff['surface']['added'][number]): string {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A pull-request comment: a summary line, then tables of widened and narrowed connections. */
-export function diffMarkdown(diff: NetworkDiff, lint: LintDiff): string {
-  const lines = [`**netkit diff**: ${summary(diff, lint)}.`, ''];
+export function diffMarkdown(diff: NetworkDiff, lint: LintDiff, flows?: FlowChanges): string {
+  const lines = [`**netkit diff**: ${summary(diff, lint, flows)}.`, '', ...(flows ? flowChangesMarkdown(flows) : [])];
   const table = (title: string, rows: NetworkDiff['changes'], ports: (c: NetworkDiff['changes'][number]) => string) => {
     if (rows.length === 0) return;
     lines.push(`### ${title}`, '', '| from | to | before | after | ports | why |', '| --- | --- | --- | --- | --- | --- |');

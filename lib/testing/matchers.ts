@@ -1,5 +1,7 @@
 import { NetworkModel, TrafficQuery } from '../analysis/queries/network-model';
 import { reachabilityOf } from '../analysis/queries/exposure';
+import { replayFlows } from '../analysis/queries/replay';
+import type { FlowInput } from '../analysis/input/flows';
 
 /** What the traffic matchers accept: a model, a cdk8s chart or app, or YAML text. */
 export type TrafficSubject = NetworkModel | ChartLike | string;
@@ -56,8 +58,30 @@ function toExposeOnly(this: { isNot: boolean }, received: TrafficSubject, expect
   };
 }
 
-/** `expect(chart).toAllowTraffic({ from, to, port })`, `.toDenyTraffic(...)` and `.toExposeOnly([...])`. */
+/**
+ * Passes when every observed flow (flow records as text: Hubble JSON lines, netkit JSON lines
+ * or CSV; or read with `readFlows`) is allowed; a flow whose end matches no workload, and a
+ * malformed line, fail it too (nothing is skipped silently).
+ */
+function toAllowFlows(this: { isNot: boolean }, received: TrafficSubject, flows: FlowInput | string): MatcherResult {
+  const result = replayFlows(modelOf(received), flows);
+  const failing = result.flows.filter((f) => f.verdict !== 'allowed');
+  const pass = failing.length === 0 && result.malformed.length === 0;
+  return {
+    pass,
+    message: () => (this.isNot
+      ? `expected some of the ${result.flows.length} observed flow(s) not to be allowed, but every one is`
+      : `expected every observed flow to be allowed; ${failing.length} of ${result.flows.length} are not${result.malformed.length > 0 ? `, and ${result.malformed.length} line(s) are malformed` : ''}:\n${[
+        ...failing.map((f) => `  ${f.verdict.toUpperCase()} ${f.from} -> ${f.to} ${f.protocol}${f.port ? ` ${f.port}` : ''} (x${f.count}): ${f.why}`),
+        ...result.malformed.map((m) => `  line ${m.line}: ${m.reason}`),
+      ].join('\n')}`),
+  };
+}
+
+/** `expect(chart).toAllowTraffic({ from, to, port })`, `.toDenyTraffic(...)`, `.toExposeOnly([...])` and `.toAllowFlows(flows)`. */
 export const netkitMatchers = {
+  /** Passes when every observed flow is allowed (none unmatched, no malformed line). */
+  toAllowFlows,
   /** Passes when the source's egress and the destination's ingress both allow the traffic. */
   toAllowTraffic: trafficMatcher(true),
   /** Passes when a policy on either side denies the traffic. */
@@ -74,4 +98,6 @@ export interface NetkitMatchers<R = unknown> {
   toDenyTraffic(query: TrafficQuery): R;
   /** Passes when exactly these workloads (`<namespace>/<name>`) can be reached from the internet. */
   toExposeOnly(workloads: readonly string[]): R;
+  /** Passes when every observed flow (Hubble JSON lines, netkit JSON lines or CSV, or `readFlows` output) is allowed. */
+  toAllowFlows(flows: FlowInput | string): R;
 }

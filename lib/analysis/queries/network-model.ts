@@ -344,6 +344,16 @@ export class NetworkModel {
     this.notices = this.compiled.notices;
   }
 
+  /** The policy kinds the model read (`NetworkPolicy`, `CiliumNetworkPolicy`, `GlobalNetworkPolicy`, ...). */
+  public get policyKinds(): ReadonlySet<string> {
+    return this.compiled.kinds;
+  }
+
+  /** Whether a protocol other than TCP, UDP and SCTP is judged here (ICMP and others, by Calico policies). */
+  public judgesProtocol(protocol: string): boolean {
+    return parseProtocol(protocol) !== undefined || (this.compiled.ordered !== undefined && readCalicoProtocol(protocol) !== undefined);
+  }
+
   /** Answers one query, with the policies and rules that decided it. */
   public check(query: TrafficQuery): TrafficVerdict {
     const protocol = parseProtocol(String(query.protocol ?? 'TCP'));

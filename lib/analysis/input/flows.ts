@@ -1,0 +1,300 @@
+/**
+ * Observed traffic, read from what teams already export:
+ * - Hubble: `hubble observe -o json`, one `{"flow": {...}}` per line (Cilium's flow.proto as
+ *   JSON: `IP.source/destination`, `l4.TCP|UDP|SCTP.destination_port`, `l4.ICMPv4|ICMPv6`,
+ *   `source`/`destination` with `namespace`, `labels` (`k8s:key=value`), `pod_name`,
+ *   `workloads`, `is_reply`, `verdict`);
+ * - netkit JSON lines: `{"from", "to", "port", "protocol", "count"}`;
+ * - netkit CSV with the header `from,to,port,protocol[,count]`.
+ * An end in netkit's formats is `<namespace>/<name>` (or `<namespace>/<kind>/<name>`), pod labels
+ * as `<namespace>:<key>=<value>[;<key>=<value>]` (or `{ "namespace", "labels" }` in JSON), or an
+ * IP address. Records are folded into distinct flows with counts; a malformed line is reported
+ * with its number and skipped; replies are counted apart (they carry no verdict of their own).
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { Labels } from '../model/selectors';
+import { parseIp } from '../../net/ip';
+
+/** One end of an observed flow, as the input names it. */
+export interface FlowEnd {
+  /** `<namespace>/<name>` or `<namespace>/<kind>/<name>` of a workload (netkit formats; Hubble's `workloads`). @default - none */
+  readonly workload?: string;
+  /** The pod's namespace. @default - none */
+  readonly namespace?: string;
+  /** The pod's labels. @default - none */
+  readonly labels?: Labels;
+  /** The pod's name (Hubble). @default - none */
+  readonly pod?: string;
+  /** The address. @default - none */
+  readonly ip?: string;
+  /** DNS names the address was looked up as (Hubble's `destination_names`). @default - none */
+  readonly names?: readonly string[];
+  /** A Cilium reserved identity (`world`, `host`, `kube-apiserver`, ...) from Hubble labels. @default - none */
+  readonly reserved?: string;
+}
+
+/** A distinct observed flow: both ends, protocol and destination port, with how often it was seen. */
+export interface ObservedFlow {
+  /** The source. */
+  readonly from: FlowEnd;
+  /** The destination. */
+  readonly to: FlowEnd;
+  /** `TCP`, `UDP`, `SCTP`, `ICMPv4`, `ICMPv6`, ... */
+  readonly protocol: string;
+  /** The destination port (none for ICMP). @default - none */
+  readonly port?: number;
+  /** How many records were folded into it. */
+  readonly count: number;
+  /** What the network plugin did, when the record says (Hubble `verdict`: FORWARDED, DROPPED, ...). @default - not recorded */
+  readonly observed?: string;
+  /** The line of the first record. */
+  readonly line: number;
+}
+
+/** A line that could not be read. */
+export interface MalformedFlowLine {
+  /** 1-based line number. */
+  readonly line: number;
+  /** Why it was skipped. */
+  readonly reason: string;
+}
+
+/** What reading flow records gave. */
+export interface FlowInput {
+  /** The format detected. */
+  readonly format: 'hubble' | 'jsonl' | 'csv';
+  /** Distinct flows, in order of first appearance. */
+  readonly flows: ObservedFlow[];
+  /** Lines skipped. */
+  readonly malformed: MalformedFlowLine[];
+  /** Records marked as replies (Hubble `is_reply: true`), counted apart. */
+  readonly replies: number;
+  /** Records read (replies and malformed lines excluded). */
+  readonly records: number;
+}
+
+/** A flow file netkit cannot read at all. */
+export class FlowFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowFormatError';
+  }
+}
+
+export const FLOW_FORMATS = 'Hubble JSON lines (hubble observe -o json), netkit JSON lines ({"from", "to", "port", "protocol", "count"}) and netkit CSV (header from,to,port,protocol[,count])';
+
+/** Folds lines into distinct flows. */
+class FlowReader {
+  public format?: 'hubble' | 'jsonl' | 'csv';
+  private readonly byKey = new Map<string, { flow: ObservedFlow; count: number }>();
+  public readonly malformed: MalformedFlowLine[] = [];
+  public replies = 0;
+  public records = 0;
+  private csvColumns?: Record<string, number>;
+  private lineNumber = 0;
+
+  public line(text: string): void {
+    this.lineNumber++;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line.trim() === '' || line.startsWith('#')) return;
+    if (this.format === undefined) this.detect(line);
+    try {
+      const read = this.format === 'csv' ? this.csv(line) : this.json(line);
+      if (read === 'header' || read === 'skip') return;
+      if (read === 'reply') { this.replies++; return; }
+      this.add(read.flow, read.count);
+    } catch (error) {
+      if (error instanceof FlowFormatError) throw error;
+      this.malformed.push({ line: this.lineNumber, reason: (error as Error).message });
+    }
+  }
+
+  private detect(line: string): void {
+    const trimmed = line.trim();
+    if (trimmed.startsWith('{')) {
+      let value: unknown;
+      try { value = JSON.parse(trimmed); } catch { throw new FlowFormatError(`line ${this.lineNumber} starts like JSON but is not JSON; netkit reads ${FLOW_FORMATS}`); }
+      this.format = isObject(value) && ('flow' in value || 'IP' in value || 'l4' in value) ? 'hubble' : 'jsonl';
+      return;
+    }
+    const header = trimmed.split(',').map((c) => c.trim().toLowerCase());
+    if (header.includes('from') && header.includes('to') && header.includes('protocol')) {
+      this.format = 'csv';
+      return;
+    }
+    throw new FlowFormatError(`the first line is neither JSON nor a CSV header naming from, to, port and protocol; netkit reads ${FLOW_FORMATS}`);
+  }
+
+  private csv(line: string): 'header' | { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
+    const cells = line.split(',').map((c) => c.trim());
+    if (this.csvColumns === undefined) {
+      this.csvColumns = Object.fromEntries(cells.map((c, i) => [c.toLowerCase(), i]));
+      for (const column of ['from', 'to', 'protocol']) if (this.csvColumns[column] === undefined) throw new FlowFormatError(`the CSV header has no "${column}" column; it needs from,to,port,protocol[,count]`);
+      return 'header';
+    }
+    const cell = (name: string) => (this.csvColumns![name] === undefined ? undefined : cells[this.csvColumns![name]]);
+    return netkitRecord({ from: cell('from'), to: cell('to'), port: cell('port'), protocol: cell('protocol'), count: cell('count') });
+  }
+
+  private json(line: string): 'skip' | 'reply' | { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
+    let value: unknown;
+    try { value = JSON.parse(line); } catch (error) { throw new Error(`not JSON (${(error as Error).message})`); }
+    if (!isObject(value)) throw new Error('not a JSON object');
+    return this.format === 'hubble' ? hubbleRecord(value) : netkitRecord(value);
+  }
+
+  private add(flow: Omit<ObservedFlow, 'count' | 'line'>, count: number): void {
+    this.records++;
+    const key = `${endKey(flow.from)}\u0001${endKey(flow.to)}\u0001${flow.protocol}\u0001${flow.port ?? ''}\u0001${flow.observed ?? ''}`;
+    const found = this.byKey.get(key);
+    if (found) found.count += count;
+    else this.byKey.set(key, { flow: { ...flow, count: 0, line: this.lineNumber }, count });
+  }
+
+  public result(): FlowInput {
+    return {
+      format: this.format ?? 'jsonl',
+      flows: [...this.byKey.values()].map((e) => ({ ...e.flow, count: e.count })),
+      malformed: this.malformed,
+      replies: this.replies,
+      records: this.records,
+    };
+  }
+}
+
+/** Reads flow records from text. Throws {@link FlowFormatError} when the format is none netkit reads. */
+export function readFlows(text: string): FlowInput {
+  const reader = new FlowReader();
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf('\n', start);
+    reader.line(text.slice(start, end < 0 ? text.length : end));
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return reader.result();
+}
+
+/** Reads a flow file in chunks (flow exports are often larger than a string may be). */
+export function readFlowsFile(path: string): FlowInput {
+  const reader = new FlowReader();
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8 << 20);
+    let rest = '';
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      const text = rest + buffer.toString('utf8', 0, n);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        reader.line(text.slice(start, end));
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest !== '') reader.line(rest);
+  } finally {
+    closeSync(fd);
+  }
+  return reader.result();
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function endKey(end: FlowEnd): string {
+  if (end.workload) return `w:${end.workload}`;
+  if (end.labels && end.namespace !== undefined) return `l:${end.namespace}:${Object.keys(end.labels).sort().map((k) => `${k}=${end.labels![k]}`).join(',')}`;
+  return `a:${end.ip ?? ''}:${end.reserved ?? ''}:${(end.names ?? []).join(',')}`;
+}
+
+const PROTOCOL_NAMES: Record<string, string> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP', icmp: 'ICMPv4', icmpv4: 'ICMPv4', icmpv6: 'ICMPv6' };
+
+/** A netkit record (JSON line or CSV row). */
+function netkitRecord(raw: Record<string, unknown>): { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
+  const from = netkitEnd(raw.from, 'from');
+  const to = netkitEnd(raw.to, 'to');
+  const protocol = PROTOCOL_NAMES[String(raw.protocol ?? '').toLowerCase()];
+  if (!protocol) throw new Error(`protocol ${JSON.stringify(raw.protocol)} is not TCP, UDP, SCTP, ICMPv4 or ICMPv6`);
+  const portRaw = raw.port === undefined || raw.port === '' ? undefined : Number(raw.port);
+  if (protocol.startsWith('ICMP')) {
+    if (portRaw !== undefined) throw new Error(`port ${JSON.stringify(raw.port)} is given for ${protocol}, which has no ports`);
+  } else if (portRaw === undefined || !Number.isInteger(portRaw) || portRaw < 1 || portRaw > 65535) {
+    throw new Error(`port ${JSON.stringify(raw.port)} is not a port number (1-65535)`);
+  }
+  const count = raw.count === undefined || raw.count === '' ? 1 : Number(raw.count);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`count ${JSON.stringify(raw.count)} is not a whole number of at least 1`);
+  return { flow: { from, to, protocol, ...(portRaw !== undefined ? { port: portRaw } : {}), ...(typeof raw.verdict === 'string' ? { observed: raw.verdict.toUpperCase() } : {}) }, count };
+}
+
+function netkitEnd(raw: unknown, field: string): FlowEnd {
+  if (isObject(raw)) {
+    if (typeof raw.namespace !== 'string' || !isObject(raw.labels)) throw new Error(`${field} is an object without namespace and labels`);
+    return { namespace: raw.namespace, labels: Object.fromEntries(Object.entries(raw.labels).map(([k, v]) => [k, String(v)])) };
+  }
+  if (typeof raw !== 'string' || raw === '') throw new Error(`${field} is missing`);
+  if (parseIp(raw)) return { ip: raw };
+  const labelled = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?):(.+)$/.exec(raw);
+  if (labelled) {
+    const labels: Record<string, string> = {};
+    for (const pair of labelled[3].split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new Error(`${field} ${JSON.stringify(raw)}: labels are key=value pairs separated by ";"`);
+      labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+    return { namespace: labelled[1], labels };
+  }
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/([A-Za-z]+\/)?[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(raw)) return { workload: raw };
+  throw new Error(`${field} ${JSON.stringify(raw)} is not <namespace>/<name>, <namespace>:<key>=<value>[;...] or an IP address`);
+}
+
+/** A Hubble flow line. */
+function hubbleRecord(raw: Record<string, any>): 'skip' | 'reply' | { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
+  const flow = isObject(raw.flow) ? raw.flow : raw;
+  if (!isObject(flow.IP)) {
+    // Lost-event and node-status lines carry no flow.
+    if (raw.lost_events || raw.node_status || raw.debug_event) return 'skip';
+    throw new Error('a Hubble flow without IP addresses (an L2 or debug event)');
+  }
+  if (flow.is_reply === true) return 'reply';
+  const l4 = isObject(flow.l4) ? flow.l4 : {};
+  let protocol: string | undefined;
+  let port: number | undefined;
+  for (const name of ['TCP', 'UDP', 'SCTP'] as const) {
+    if (isObject(l4[name])) { protocol = name; port = Number(l4[name].destination_port); }
+  }
+  if (isObject(l4.ICMPv4)) protocol = 'ICMPv4';
+  if (isObject(l4.ICMPv6)) protocol = 'ICMPv6';
+  if (!protocol) throw new Error('a Hubble flow without a layer 4 protocol');
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`destination_port ${JSON.stringify(port)} is not a port number`);
+  const from = hubbleEnd(flow.source, String(flow.IP.source ?? ''), flow.source_names);
+  const to = hubbleEnd(flow.destination, String(flow.IP.destination ?? ''), flow.destination_names);
+  return { flow: { from, to, protocol, ...(port !== undefined ? { port } : {}), ...(typeof flow.verdict === 'string' ? { observed: flow.verdict } : {}) }, count: 1 };
+}
+
+function hubbleEnd(raw: unknown, ip: string, names: unknown): FlowEnd {
+  const endpoint = isObject(raw) ? raw : {};
+  const labels: Record<string, string> = {};
+  let reserved: string | undefined;
+  for (const label of Array.isArray(endpoint.labels) ? endpoint.labels : []) {
+    if (typeof label !== 'string') continue;
+    const text = label.replace(/^(k8s|container|any):/, '');
+    if (label.startsWith('reserved:')) { reserved = label.slice('reserved:'.length).split('=')[0]; continue; }
+    // Cilium's identity labels describe the namespace and account, not the pod.
+    if (text.startsWith('io.cilium.') || text.startsWith('io.kubernetes.pod.namespace')) continue;
+    const eq = text.indexOf('=');
+    if (eq > 0) labels[text.slice(0, eq)] = text.slice(eq + 1);
+  }
+  const namespace = typeof endpoint.namespace === 'string' && endpoint.namespace !== '' ? endpoint.namespace : undefined;
+  const workload = Array.isArray(endpoint.workloads) && isObject(endpoint.workloads[0]) && typeof endpoint.workloads[0].name === 'string' && namespace ? `${namespace}/${endpoint.workloads[0].name}` : undefined;
+  return {
+    ...(workload ? { workload } : {}),
+    ...(namespace ? { namespace, labels } : {}),
+    ...(typeof endpoint.pod_name === 'string' && endpoint.pod_name !== '' ? { pod: endpoint.pod_name } : {}),
+    ...(ip ? { ip } : {}),
+    ...(Array.isArray(names) && names.length > 0 ? { names: names.map(String) } : {}),
+    ...(reserved ? { reserved } : {}),
+  };
+}
