@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { netkitApp, plusApp } from './charts';
 import * as netkit from '../lib';
 import { syntheticCluster } from './clusters';
+import { flowsCsv, writeFlowsHubble } from './flows';
 import { NetworkModel } from '../lib';
 
 const root = resolve(__dirname, '..');
@@ -290,18 +291,65 @@ function diffTable(): void {
   }
 }
 
+/** One `netkit` process: wall time and peak RSS (reported by bench/rss-hook.cjs). */
+function netkitProcess(args: string[]): { ms: number; rssKiB: number } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['--require', join(root, 'bench/rss-hook.cjs'), join(root, 'bin/netkit'), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - started;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`netkit ${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, rssKiB: Number(/NETKIT_BENCH_MAXRSS_KIB (\d+)/.exec(result.stderr)?.[1] ?? 0) };
+}
+
+/**
+ * `netkit replay` as a process: observed flow records (about a tenth distinct) against the
+ * bench apps, as netkit CSV and as Hubble JSON lines, beside the parse-only floor of the
+ * same file (reading it and splitting lines; JSON.parse of each line for Hubble).
+ */
+function replayTable(): void {
+  ensureCompiled();
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-replay-'));
+  try {
+    const apps = quick ? 500 : 2000;
+    const manifests = join(dir, 'apps.k8s.yaml');
+    writeFileSync(manifests, netkitApp(netkit, apps).synthYaml());
+    const runs = quick ? 1 : 3;
+    const rows = quick ? [['csv', 100_000], ['hubble', 20_000]] as const : [['csv', 1_000_000], ['hubble', 200_000], ['hubble', 1_000_000]] as const;
+    console.log(`\n### Replaying observed flows (\`netkit replay --format json\`, ${apps.toLocaleString('en')} apps, whole process, median of ${runs})\n`);
+    console.log('| format | records | distinct | file | parse-only floor | replay | peak RSS |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [format, records] of rows) {
+      const file = join(dir, `flows.${format}`);
+      const distinct = records / 10;
+      if (format === 'csv') writeFileSync(file, flowsCsv(apps, distinct, records));
+      else writeFlowsHubble(file, apps, distinct, records);
+      // Read in chunks (a large export is more than one string may hold), split lines, parse each.
+      const floorScript = `const fs=require('fs');const fd=fs.openSync(${JSON.stringify(file)},'r');const b=Buffer.alloc(8<<20);let rest='',n=0,k;while((k=fs.readSync(fd,b,0,b.length,null))>0){const t=rest+b.toString('utf8',0,k);const ls=t.split('\\n');rest=ls.pop();for(const l of ls)if(l)n+=${format === 'csv' ? 'l.split(",").length' : 'JSON.parse(l)?1:0'};}`;
+      const floor = alternated([['-e', floorScript]], runs)[0];
+      const results = Array.from({ length: runs }, () => netkitProcess(['replay', file, manifests, '--format', 'json']));
+      const time = medianOf(results.map((r) => r.ms));
+      const rss = Math.max(...results.map((r) => r.rssKiB));
+      console.log(`| ${format} | ${records.toLocaleString('en')} | ${distinct.toLocaleString('en')} | ${(statSync(file).size / 1048576).toFixed(0)} MiB | ${ms(floor)} | ${ms(time)} | ${(rss / 1024).toFixed(0)} MiB |`);
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
   if (process.argv.includes('--only-process')) { wholeProcessTable(); return; }
   if (process.argv.includes('--only-cli')) { cliTable(); return; }
   if (process.argv.includes('--only-analyzer')) { await analysisTable(); return; }
+  if (process.argv.includes('--only-replay')) { replayTable(); return; }
   console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
   wholeProcessTable();
   await synthTable();
   await analysisTable();
   cliTable();
   diffTable();
+  replayTable();
 }
 
 if (require.main === module) void main();

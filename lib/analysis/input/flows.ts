@@ -86,23 +86,51 @@ export const FLOW_FORMATS = 'Hubble JSON lines (hubble observe -o json), netkit 
 /** Folds lines into distinct flows. */
 class FlowReader {
   public format?: 'hubble' | 'jsonl' | 'csv';
-  private readonly byKey = new Map<string, { flow: ObservedFlow; count: number }>();
+  private readonly byKey = new Map<FlowEnd, Map<FlowEnd, Map<number, { flow: ObservedFlow; count: number }>>>();
+  private readonly codes = new Map<string, number>();
+
+  /** A small number per protocol or verdict name. */
+  private code(text: string): number {
+    let code = this.codes.get(text);
+    if (code === undefined) {
+      code = this.codes.size + 1;
+      if (code >= 64) throw new Error(`more than 63 distinct protocols and verdicts (${text})`);
+      this.codes.set(text, code);
+    }
+    return code;
+  }
+  private readonly order: { flow: ObservedFlow; count: number }[] = [];
+  private readonly ends = new Map<string, FlowEnd>();
+  private readonly canonical = new WeakSet<FlowEnd>();
   public readonly malformed: MalformedFlowLine[] = [];
   public replies = 0;
   public records = 0;
   private csvColumns?: Record<string, number>;
+  /** Hubble ends by what identifies them (pods of one workload share one). */
+  private readonly hubbleEnds = new Map<string, FlowEnd>();
+  private readonly csvSeen = new Map<string, { entry: { count: number }; count: number }>();
   private lineNumber = 0;
 
   public line(text: string): void {
     this.lineNumber++;
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (line.trim() === '' || line.startsWith('#')) return;
+    // Cheap tests first: exports run to millions of lines.
+    const first = line.charCodeAt(0);
+    if (line.length === 0 || first === 35 /* # */ || ((first === 32 || first === 9) && line.trim() === '')) return;
     if (this.format === undefined) this.detect(line);
+    // Captures repeat the same record many times: a CSV line seen before is not parsed again.
+    const seen = this.format === 'csv' ? this.csvSeen.get(line) : undefined;
+    if (seen !== undefined) {
+      this.records++;
+      seen.entry.count += seen.count;
+      return;
+    }
     try {
       const read = this.format === 'csv' ? this.csv(line) : this.json(line);
       if (read === 'header' || read === 'skip') return;
       if (read === 'reply') { this.replies++; return; }
-      this.add(read.flow, read.count);
+      const entry = this.add(read.flow, read.count);
+      if (this.format === 'csv' && this.csvSeen.size < 1_000_000) this.csvSeen.set(line, { entry, count: read.count });
     } catch (error) {
       if (error instanceof FlowFormatError) throw error;
       this.malformed.push({ line: this.lineNumber, reason: (error as Error).message });
@@ -140,21 +168,46 @@ class FlowReader {
     let value: unknown;
     try { value = JSON.parse(line); } catch (error) { throw new Error(`not JSON (${(error as Error).message})`); }
     if (!isObject(value)) throw new Error('not a JSON object');
-    return this.format === 'hubble' ? hubbleRecord(value) : netkitRecord(value);
+    return this.format === 'hubble' ? hubbleRecord(value, this.hubbleEnds) : netkitRecord(value);
   }
 
-  private add(flow: Omit<ObservedFlow, 'count' | 'line'>, count: number): void {
+  /** One object per distinct end, so that flows are keyed by identity, not by long strings. */
+  private intern(end: FlowEnd): FlowEnd {
+    if (this.canonical.has(end)) return end;
+    const key = endKey(end);
+    let found = this.ends.get(key);
+    if (found === undefined) {
+      found = end;
+      this.ends.set(key, end);
+      this.canonical.add(end);
+    }
+    return found;
+  }
+
+  private add(flow: Omit<ObservedFlow, 'count' | 'line'>, count: number): { flow: ObservedFlow; count: number } {
     this.records++;
-    const key = `${endKey(flow.from)}\u0001${endKey(flow.to)}\u0001${flow.protocol}\u0001${flow.port ?? ''}\u0001${flow.observed ?? ''}`;
-    const found = this.byKey.get(key);
+    const from = this.intern(flow.from);
+    const to = this.intern(flow.to);
+    let byTo = this.byKey.get(from);
+    if (byTo === undefined) { byTo = new Map(); this.byKey.set(from, byTo); }
+    let byTarget = byTo.get(to);
+    if (byTarget === undefined) { byTarget = new Map(); byTo.set(to, byTarget); }
+    // A number, not a string: built for every record.
+    const target = (flow.port ?? 0) + 65536 * (this.code(flow.protocol) + 64 * (flow.observed === undefined ? 0 : this.code(flow.observed)));
+    let found = byTarget.get(target);
     if (found) found.count += count;
-    else this.byKey.set(key, { flow: { ...flow, count: 0, line: this.lineNumber }, count });
+    else {
+      found = { flow: { ...flow, from, to, count: 0, line: this.lineNumber }, count };
+      byTarget.set(target, found);
+      this.order.push(found);
+    }
+    return found;
   }
 
   public result(): FlowInput {
     return {
       format: this.format ?? 'jsonl',
-      flows: [...this.byKey.values()].map((e) => ({ ...e.flow, count: e.count })),
+      flows: this.order.map((e) => ({ ...e.flow, count: e.count })),
       malformed: this.malformed,
       replies: this.replies,
       records: this.records,
@@ -251,7 +304,7 @@ function netkitEnd(raw: unknown, field: string): FlowEnd {
 }
 
 /** A Hubble flow line. */
-function hubbleRecord(raw: Record<string, any>): 'skip' | 'reply' | { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
+function hubbleRecord(raw: Record<string, any>, ends: Map<string, FlowEnd>): 'skip' | 'reply' | { flow: Omit<ObservedFlow, 'count' | 'line'>; count: number } {
   const flow = isObject(raw.flow) ? raw.flow : raw;
   if (!isObject(flow.IP)) {
     // Lost-event and node-status lines carry no flow.
@@ -269,9 +322,33 @@ function hubbleRecord(raw: Record<string, any>): 'skip' | 'reply' | { flow: Omit
   if (isObject(l4.ICMPv6)) protocol = 'ICMPv6';
   if (!protocol) throw new Error('a Hubble flow without a layer 4 protocol');
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`destination_port ${JSON.stringify(port)} is not a port number`);
-  const from = hubbleEnd(flow.source, String(flow.IP.source ?? ''), flow.source_names);
-  const to = hubbleEnd(flow.destination, String(flow.IP.destination ?? ''), flow.destination_names);
+  const from = cachedHubbleEnd(ends, flow.source, String(flow.IP.source ?? ''), flow.source_names);
+  const to = cachedHubbleEnd(ends, flow.destination, String(flow.IP.destination ?? ''), flow.destination_names);
   return { flow: { from, to, protocol, ...(port !== undefined ? { port } : {}), ...(typeof flow.verdict === 'string' ? { observed: flow.verdict } : {}) }, count: 1 };
+}
+
+/**
+ * A Hubble end, read once per identity: a pod end by namespace, labels and owner (its address
+ * and pod name are the first seen; matching uses neither when labels are there), any other
+ * end by its address and names too.
+ */
+function cachedHubbleEnd(ends: Map<string, FlowEnd>, raw: unknown, ip: string, names: unknown): FlowEnd {
+  const endpoint = isObject(raw) ? raw : {};
+  const owner = Array.isArray(endpoint.workloads) && isObject(endpoint.workloads[0]) ? String(endpoint.workloads[0].name) : '';
+  const namespace = typeof endpoint.namespace === 'string' ? endpoint.namespace : '';
+  // Cilium's security identity stands for the labels (pods with the same labels share it), so
+  // a pod end is keyed by it when the flow carries one; reserved identities (world, host) are
+  // addresses, keyed by the address too.
+  const identity = typeof endpoint.identity === 'number' && endpoint.identity > 255 && namespace !== '' ? endpoint.identity : undefined;
+  const labels = identity === undefined && Array.isArray(endpoint.labels) ? endpoint.labels.join('\u0001') : '';
+  const key = identity !== undefined ? `i\u0002${identity}\u0002${namespace}\u0002${owner}`
+    : namespace !== '' && labels !== '' ? `p\u0002${namespace}\u0002${labels}\u0002${owner}` : `a\u0002${ip}\u0002${labels}\u0002${Array.isArray(names) ? names.join(',') : ''}\u0002${namespace}`;
+  let end = ends.get(key);
+  if (end === undefined) {
+    end = hubbleEnd(endpoint, ip, names);
+    if (ends.size < 1_000_000) ends.set(key, end);
+  }
+  return end;
 }
 
 function hubbleEnd(raw: unknown, ip: string, names: unknown): FlowEnd {
