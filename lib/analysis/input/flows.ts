@@ -11,7 +11,9 @@
  * IP address. Records are folded into distinct flows with counts; a malformed line is reported
  * with its number and skipped; replies are counted apart (they carry no verdict of their own).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Labels } from '../model/selectors';
 import { parseIp } from '../../net/ip';
 
@@ -228,29 +230,164 @@ export function readFlows(text: string): FlowInput {
   return reader.result();
 }
 
-/** Reads a flow file in chunks (flow exports are often larger than a string may be). */
-export function readFlowsFile(path: string): FlowInput {
-  const reader = new FlowReader();
+/** Feeds lines of a byte range of a file to a reader, in chunks (flow exports are often larger than a string may be). */
+function readRange(reader: FlowReader, path: string, from = 0, to = Infinity): number {
   const fd = openSync(path, 'r');
+  let lines = 0;
   try {
     const buffer = Buffer.alloc(8 << 20);
     let rest = '';
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
+    let position = from;
+    while (position < to) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, to - position), position);
       if (n === 0) break;
+      position += n;
       const text = rest + buffer.toString('utf8', 0, n);
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
         reader.line(text.slice(start, end));
+        lines++;
         start = end + 1;
       }
       rest = text.slice(start);
     }
-    if (rest !== '') reader.line(rest);
+    if (rest !== '') { reader.line(rest); lines++; }
   } finally {
     closeSync(fd);
   }
-  return reader.result();
+  return lines;
+}
+
+/**
+ * JSON-lines files larger than this are read by worker threads in parallel, one byte range
+ * each (`NETKIT_PARALLEL_FLOW_BYTES` overrides it, as the tests do).
+ */
+export const PARALLEL_FLOW_BYTES = Number(process.env.NETKIT_PARALLEL_FLOW_BYTES ?? 64 << 20);
+
+/**
+ * Reads a flow file. A large JSON-lines export is split at line boundaries and read by worker
+ * threads, one range each (JSON.parse is most of the time); their distinct flows are merged in
+ * file order, line numbers kept.
+ */
+export function readFlowsFile(path: string): FlowInput {
+  const size = statSync(path).size;
+  const workers = Math.min(availableParallelism(), 4);
+  if (size < PARALLEL_FLOW_BYTES || workers < 2 || !WORKER_FILE) {
+    const reader = new FlowReader();
+    readRange(reader, path);
+    return reader.result();
+  }
+  // The first line decides the format, for every range alike.
+  const head = new FlowReader();
+  const firstLine = readFirstLine(path);
+  head.line(firstLine);
+  if (head.format === 'csv') {
+    const reader = new FlowReader();
+    readRange(reader, path);
+    return reader.result();
+  }
+  const bounds = lineBounds(path, size, workers);
+  const parts = runWorkers(path, bounds, head.format ?? 'jsonl');
+  return mergeParts(parts);
+}
+
+/** Byte offsets that cut the file into `n` ranges at line starts. */
+function lineBounds(path: string, size: number, n: number): number[] {
+  const fd = openSync(path, 'r');
+  try {
+    const bounds = [0];
+    const probe = Buffer.alloc(1 << 20);
+    for (let i = 1; i < n; i++) {
+      let at = Math.floor((size * i) / n);
+      for (;;) {
+        const got = readSync(fd, probe, 0, probe.length, at);
+        if (got === 0) { at = size; break; }
+        const newline = probe.subarray(0, got).indexOf(10);
+        if (newline >= 0) { at += newline + 1; break; }
+        at += got;
+      }
+      if (at > bounds[bounds.length - 1] && at < size) bounds.push(at);
+    }
+    bounds.push(size);
+    return bounds;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFirstLine(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const got = readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.toString('utf8', 0, got);
+    const end = text.indexOf('\n');
+    return end < 0 ? text : text.slice(0, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface RangeResult { readonly input: FlowInput; readonly lines: number }
+
+function runWorkers(path: string, bounds: readonly number[], format: 'hubble' | 'jsonl' | 'csv'): RangeResult[] {
+  // Synchronous from the caller's view: each worker posts its result, which is received with
+  // receiveMessageOnPort after Atomics.wait on a shared flag.
+  const results: RangeResult[] = [];
+  const jobs = bounds.slice(0, -1).map((from, i) => {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(WORKER_FILE!, { workerData: { netkitFlowRange: { path, from, to: bounds[i + 1], format, port: port2, flag } }, transferList: [port2], execArgv: [] });
+    return { worker, port1, flag };
+  });
+  for (const job of jobs) {
+    Atomics.wait(job.flag, 0, 0);
+    const message = receiveMessageOnPort(job.port1)?.message as RangeResult | { error: string } | undefined;
+    void job.worker.terminate();
+    if (!message || 'error' in message) throw new Error(`reading flows in a worker failed: ${message && 'error' in message ? message.error : 'no result'}`);
+    results.push(message);
+  }
+  return results;
+}
+
+/** The ranges' distinct flows merged in file order (line numbers made global). */
+function mergeParts(parts: readonly RangeResult[]): FlowInput {
+  const merged = new Map<string, ObservedFlow & { count: number }>();
+  const malformed: MalformedFlowLine[] = [];
+  let replies = 0;
+  let records = 0;
+  let offset = 0;
+  for (const part of parts) {
+    for (const flow of part.input.flows) {
+      const key = `${endKey(flow.from)}\u0001${endKey(flow.to)}\u0001${flow.protocol}\u0001${flow.port ?? ''}\u0001${flow.observed ?? ''}`;
+      const seen = merged.get(key);
+      if (seen) seen.count += flow.count;
+      else merged.set(key, { ...flow, line: flow.line + offset });
+    }
+    for (const m of part.input.malformed) malformed.push({ line: m.line + offset, reason: m.reason });
+    replies += part.input.replies;
+    records += part.input.records;
+    offset += part.lines;
+  }
+  return { format: parts[0]?.input.format ?? 'jsonl', flows: [...merged.values()], malformed, replies, records };
+}
+
+/** This module's compiled file, when it can run as a worker (not under a TypeScript loader). */
+const WORKER_FILE = typeof __filename === 'string' && __filename.endsWith('.js') ? __filename : undefined;
+
+// A worker started by runWorkers: read one range and post the result.
+if (!isMainThread && (workerData as { netkitFlowRange?: unknown } | null)?.netkitFlowRange) {
+  const job = (workerData as { netkitFlowRange: { path: string; from: number; to: number; format: 'hubble' | 'jsonl' | 'csv'; port: MessagePort; flag: Int32Array } }).netkitFlowRange;
+  try {
+    const reader = new FlowReader();
+    reader.format = job.format;
+    const lines = readRange(reader, job.path, job.from, job.to);
+    job.port.postMessage({ input: reader.result(), lines });
+  } catch (error) {
+    job.port.postMessage({ error: (error as Error).message });
+  }
+  Atomics.store(job.flag, 0, 1);
+  Atomics.notify(job.flag, 0);
 }
 
 function isObject(value: unknown): value is Record<string, any> {
