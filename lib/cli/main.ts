@@ -70,6 +70,16 @@ function readFlowInput(path: string, io: CliIo): FlowInput {
   }
 }
 
+/** The options every command that builds a model takes: the cluster stand-ins, addresses, plugin and staged policies. */
+function withModelOptions(command: Command): Command {
+  return command
+    .option('--with-cluster', WITH_CLUSTER)
+    .option('--pod-cidr <cidrs>', POD_CIDR)
+    .option('--node-cidr <cidrs>', NODE_CIDR)
+    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
+    .option('--staged', STAGED);
+}
+
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
@@ -196,7 +206,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(findings.some((f) => f.severity === Severity.ERROR) ? 1 : 0);
     });
 
-  program.command('reach')
+  withModelOptions(program.command('reach'))
     .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied, 3 allowed for some requests only).')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .requiredOption('--from <ref>', 'source: <namespace>/<name> or an IP address')
@@ -211,11 +221,6 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--icmp-code <n>', 'the ICMP code (with --icmp-type)')
     .option('--no-service-translation', "check the destination pod's own port, even when a Service of the same name has that port")
     .option('--json', 'print the verdict as JSON')
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (paths: string[], options: { from: string; to: string; port?: string; protocol: string; sourcePort?: string; icmpType?: string; icmpCode?: string; serviceTranslation: boolean; json?: boolean; http?: string; dns?: string; resolvesTo?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const port = options.port === undefined ? undefined : parsePort(options.port);
       const protocol = options.protocol;
@@ -234,16 +239,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(word === 'DENIED' ? 1 : word === 'ALLOWED_SOME_REQUESTS' ? 3 : 0);
     });
 
-  program.command('matrix')
+  withModelOptions(program.command('matrix'))
     .description('Print what may flow between every ordered pair of workloads.')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { matrixCsv, matrixTable, pathsText } = await import('./format');
@@ -254,15 +254,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       else io.out(matrixTable(matrix) + pathsText(publicPaths));
     });
 
-  program.command('graph')
+  withModelOptions(program.command('graph'))
     .description('Draw allowed traffic: namespaces as groups, edges labelled with ports.')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (paths: string[], options: { format: GraphFormat; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { toDot, toMermaid, toSvg } = await import('./graph');
@@ -272,7 +267,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       else io.out(options.format === 'dot' ? toDot(matrix, publicPaths) : toMermaid(matrix, publicPaths));
     });
 
-  program.command('diff')
+  withModelOptions(program.command('diff'))
     .description('What a change opens or closes: connections widened or narrowed (with the rule that allows or the change that closed them), workloads added or removed, lint findings new or fixed. Exit 0: nothing changed; 1: connectivity widened (see --fail-on); 2: bad input.')
     .argument('[old]', 'the old revision: a file or directory')
     .argument('[new]', 'the new revision: a file or directory')
@@ -280,11 +275,6 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); when an observed flow (--flows) is newly denied (broken); on any change; or never').choices(['widened', 'latent', 'surface', 'broken', 'any', 'never']).default('widened'))
     .option('--flows <file>', 'observed traffic (Hubble JSON lines, netkit JSON lines or CSV): adds what the change breaks (observed flows newly denied) and newly allows')
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (first: string | undefined, second: string | undefined, options: { git?: string; flows?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'broken' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
@@ -329,18 +319,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(diffExitCode(diff, lint, options.failOn, flows));
     });
 
-  program.command('replay')
+  withModelOptions(program.command('replay'))
     .description('Judge observed traffic against manifests: each distinct flow allowed, denied or unmatched (with why). With --git A..B, the flows the change newly denies (breaks) and newly allows. Exit 0; 1 with --fail-on denied (or broken) when one is; 2: bad input.')
     .argument('<flows>', 'observed traffic: Hubble JSON lines (hubble observe -o json), netkit JSON lines or CSV (from,to,port,protocol[,count]); - for standard input')
     .argument('[paths...]', 'manifests: YAML or JSON files or directories (with --git: paths inside the repository)')
     .option('--git <rev1..rev2>', 'replay against both revisions from git and list what the change breaks and newly allows')
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when an observed flow is denied (denied), newly denied by the --git change (broken), or never').choices(['denied', 'broken', 'never']).default('never'))
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (flowsPath: string, paths: string[], options: { git?: string; format: string; failOn: 'denied' | 'broken' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const { replayFlows, compareReplays } = await import('../analysis/queries/replay');
       const { replayJson, replayMarkdown, replayText, flowChangesJson, flowChangesMarkdown, flowChangesText, flowChangesSummary } = await import('./replay');
@@ -376,15 +361,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(options.failOn === 'denied' && result.flows.some((f) => f.verdict === 'denied') ? 1 : 0);
     });
 
-  program.command('suggest')
+  withModelOptions(program.command('suggest'))
     .description('The least set of intents that allows exactly the observed flows the manifests deny today, as netkit TypeScript (connectTo, allowFrom, allowEgressTo), NetworkPolicy YAML or JSON.')
     .argument('<flows>', 'observed traffic: Hubble JSON lines, netkit JSON lines or CSV; - for standard input')
     .argument('[paths...]', 'manifests: YAML or JSON files or directories that declare the workloads')
     .addOption(new Option('--format <f>', 'output format').choices(['ts', 'yaml', 'json']).default('ts'))
     .addOption(new Option('--dialect <d>', 'write hosts by name (Hubble destination names) as Peer.fqdn: cilium (default: cilium when the manifests hold Cilium policies)').choices(['kubernetes', 'cilium']))
-    .option('--with-cluster', WITH_CLUSTER)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .action(async (flowsPath: string, paths: string[], options: { format: 'ts' | 'yaml' | 'json'; dialect?: 'kubernetes' | 'cilium'; withCluster?: boolean; cni?: 'cilium' | 'calico' | 'standard' }) => {
+    .action(async (flowsPath: string, paths: string[], options: { format: 'ts' | 'yaml' | 'json'; dialect?: 'kubernetes' | 'cilium'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       if (paths.length === 0) throw new UsageError('suggest needs the manifests that declare the workloads (files or directories): flows are matched to them.');
       const { suggestIntents } = await import('../analysis/queries/intents');
       const { suggestTypeScript } = await import('./replay');
@@ -403,16 +386,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       } else io.out(suggestTypeScript(result));
     });
 
-  program.command('exposure')
+  withModelOptions(program.command('exposure'))
     .description('What each workload is open to beyond the input: the internet (LoadBalancer/NodePort Services, Ingress and HTTPRoute paths, host ports), every namespace or namespaces created later, and its egress to the internet.')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .addOption(new Option('--format <f>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .addOption(new Option('--fail-on <what>', 'exit 1 when a workload not declared public is reachable from the internet').choices(['public', 'never']).default('never'))
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (paths: string[], options: { format: string; failOn: 'public' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const exposure = (await loadModel(paths, io, options.withCluster, addressOptions(options))).exposure();
       const { exposureMarkdown, exposureText } = await import('./review');
@@ -422,16 +400,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(options.failOn === 'public' && exposure.some((e) => e.public && !e.publicByDesign) ? 1 : 0);
     });
 
-  program.command('report')
+  withModelOptions(program.command('report'))
     .description('Write one self-contained HTML page (no network access when opened): the graph, the matrix, exposure and lint findings, filterable by namespace; with --diff, what the change widened and narrowed is coloured.')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .requiredOption('-o, --output <file>', 'the HTML file to write')
     .option('--diff <old>', 'a previous revision (file or directory) to compare with')
-    .option('--with-cluster', WITH_CLUSTER)
-    .option('--pod-cidr <cidrs>', POD_CIDR)
-    .option('--node-cidr <cidrs>', NODE_CIDR)
-    .addOption(new Option('--cni <name>', CNI).choices(['cilium', 'calico', 'standard']))
-    .option('--staged', STAGED)
     .action(async (paths: string[], options: { output: string; diff?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const inputs = read(paths, io);
       const fixtures = await fixturesFor(options.withCluster);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
-import { NetworkModel, PortSet } from '../../lib';
+import { NetworkModel } from '../../lib';
+import { expectMatrixAgreesWithChecks } from '../helpers/matrix';
 import { NaiveEndpoint, NaiveEntity, NaivePod, NaivePolicy, NaiveRule, NaiveSelector, NaiveTier, naiveCalicoAllowed, renderSelector } from './naive-calico';
 import { namespace, workload } from '../helpers/k8s';
 
@@ -98,19 +99,7 @@ describe('the model agrees with a naive Calico evaluator', () => {
         }
       }
       // The matrix (port sets through the ordered tiers) agrees with single checks.
-      const cells = new Map(model.matrix({ externalEndpoints: ADDRESSES }).cells.map((c) => [`${c.from}|${c.to}`, c.ports]));
-      for (const [fromRef] of endpoints) {
-        for (const [toRef] of endpoints) {
-          if (ADDRESSES.includes(fromRef) && ADDRESSES.includes(toRef)) continue;
-          const cell = PortSet.parse(cells.get(`${fromRef}|${toRef}`) ?? '');
-          for (const port of PORTS) {
-            for (const protocol of PROTOCOLS) {
-              const allowed = model.check({ from: fromRef, to: toRef, port, protocol }).allowed;
-              if (allowed !== cell.has(protocol, port)) throw new Error(`matrix ${cell.toString()} for ${fromRef} -> ${toRef}, check ${allowed} on ${protocol} ${port}`);
-            }
-          }
-        }
-      }
+      expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261202, numRuns: RUNS });
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
-import { NetworkModel, PortSet } from '../../lib';
+import { NetworkModel } from '../../lib';
+import { expectMatrixAgreesWithChecks } from '../helpers/matrix';
 import { CiliumEndpoint, CiliumPod, naiveCiliumAllowed } from './naive-cilium';
 import { namespace, workload } from '../helpers/k8s';
 
@@ -77,19 +78,7 @@ describe('the model agrees with a naive Cilium evaluator', () => {
         }
       }
       // The matrix (pairwise under deny rules) agrees with single checks.
-      const cells = new Map(model.matrix({ externalEndpoints: ADDRESSES }).cells.map((c) => [`${c.from}|${c.to}`, c.ports]));
-      for (const [fromRef] of endpoints) {
-        for (const [toRef] of endpoints) {
-          if (ADDRESSES.includes(fromRef) && ADDRESSES.includes(toRef)) continue;
-          const cell = PortSet.parse(cells.get(`${fromRef}|${toRef}`) ?? '');
-          for (const port of PORTS) {
-            for (const protocol of PROTOCOLS) {
-              const allowed = model.check({ from: fromRef, to: toRef, port, protocol }).allowed;
-              if (allowed !== cell.has(protocol as 'TCP', port)) throw new Error(`matrix ${cell.toString()} for ${fromRef} -> ${toRef}, check ${allowed} on ${protocol} ${port}`);
-            }
-          }
-        }
-      }
+      expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261202, numRuns: RUNS });
   });
 });
