@@ -75,19 +75,36 @@ export class SelectorIndex {
         continue;
       }
       if (peer.kind !== 'pods') continue;
-      const namespaces = peer.namespaceSelector === undefined
-        ? [policyNamespace]
-        : [...this.namespaces.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, this.namespaces.get(ns)!));
-      const podSelector = peer.podSelector ?? MATCH_ALL;
-      if (isEmptySelector(podSelector)) {
-        for (const ns of namespaces) {
-          const bits = this.namespaceBits.get(ns);
-          if (bits) result.addAll(bits);
-        }
-      } else {
-        for (const w of this.podsIn(namespaces, podSelector)) result.add(w);
-      }
+      result.addAll(this.podPeer(peer, policyNamespace));
     }
     return result;
   }
+
+  /**
+   * The workloads one pod peer matches. Policies repeat the same peers (every app's "from the
+   * next tier", "from prod namespaces"), so each distinct peer is evaluated once: this keeps
+   * loading near-linear where a scan per rule would be quadratic.
+   */
+  private podPeer(peer: Extract<PolicyPeer, { kind: 'pods' }>, policyNamespace: string): Bitset {
+    const podSelector = peer.podSelector ?? MATCH_ALL;
+    const key = `${peer.namespaceSelector === undefined ? `own\u0000${policyNamespace}` : `ns\u0000${JSON.stringify(peer.namespaceSelector)}`}\u0001${JSON.stringify(podSelector)}`;
+    let bits = this.peerCache.get(key);
+    if (bits !== undefined) return bits;
+    bits = new Bitset(this.workloads.length);
+    const namespaces = peer.namespaceSelector === undefined
+      ? [policyNamespace]
+      : [...this.namespaces.keys()].filter((ns) => selectorMatches(peer.namespaceSelector!, this.namespaces.get(ns)!));
+    if (isEmptySelector(podSelector)) {
+      for (const ns of namespaces) {
+        const inNamespace = this.namespaceBits.get(ns);
+        if (inNamespace) bits.addAll(inNamespace);
+      }
+    } else {
+      for (const w of this.podsIn(namespaces, podSelector)) bits.add(w);
+    }
+    this.peerCache.set(key, bits);
+    return bits;
+  }
+
+  private readonly peerCache = new Map<string, Bitset>();
 }
