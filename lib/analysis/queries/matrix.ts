@@ -37,9 +37,10 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
     if (id === undefined) ids.set(set, (id = ids.size));
     return id;
   };
-  const intersections = new Map<string, string | null>();
+  // A number, not a string: asked for every pair.
+  const intersections = new Map<number, string | null>();
   const textOf = (inbound: PortSet, outbound: PortSet): string | null => {
-    const key = `${idOf(inbound)}:${idOf(outbound)}`;
+    const key = idOf(inbound) * 67108864 + idOf(outbound); // exact below 2^26 distinct sets a side
     let text = intersections.get(key);
     if (text === undefined) {
       const allowed = inbound.intersect(outbound);
@@ -52,7 +53,7 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
   const outbound = new OutboundPorts(model, endpoints);
   endpoints.forEach((to, toIndex) => {
     const inbound = inboundPorts(model, to);
-    outbound.startDestination();
+    outbound.startDestination(to);
     endpoints.forEach((from, fromIndex) => {
       if (from.kind === 'external' && to.kind === 'external') return;
       const inSet = inbound(from);
@@ -107,8 +108,19 @@ class OutboundPorts {
     });
   }
 
-  public startDestination(): void {
+  /** Destinations that declare the same ports resolve named ports alike: one id per declaration. */
+  private readonly signatures = new Map<string, number>();
+  private destinationSignature = -1;
+  /** Per source with few rules: the union per (destination signature, mask of matching rules). */
+  private readonly byNamedMask = new Map<number, Map<number, PortSet>>();
+
+  public startDestination(to?: Endpoint): void {
     this.namedPorts = new Map();
+    if (to === undefined || to.kind === 'external') { this.destinationSignature = -1; return; }
+    const key = this.model.workloads[to.index].ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
+    let id = this.signatures.get(key);
+    if (id === undefined) { id = this.signatures.size; this.signatures.set(key, id); }
+    this.destinationSignature = id;
   }
 
   public toward(fromIndex: number, to: Endpoint): PortSet {
@@ -127,6 +139,25 @@ class OutboundPorts {
         cache.set(mask, set);
       }
       return set;
+    }
+    if (rules.length <= 30 && this.destinationSignature >= 0) {
+      // Named ports resolve on the destination: cache by its port declaration and the rules that match.
+      let mask = 0;
+      for (let k = 0; k < rules.length; k++) if (this.model.ruleMatchesPeer(rules[k], to)) mask |= 1 << k;
+      if (mask === 0) return PortSet.NONE;
+      let perSource = this.byNamedMask.get(fromIndex);
+      if (!perSource) { perSource = new Map(); this.byNamedMask.set(fromIndex, perSource); }
+      const key = this.destinationSignature * 1073741824 + mask;
+      let found = perSource.get(key);
+      if (!found) {
+        found = PortSet.NONE;
+        for (let k = 0; k < rules.length; k++) if (mask & (1 << k)) found = found.union(rules[k].fixedPorts ?? this.model.rulePorts(rules[k], to));
+        const text = found.toString();
+        found = this.interned.get(text) ?? found;
+        this.interned.set(text, found);
+        perSource.set(key, found);
+      }
+      return found;
     }
     let set = PortSet.NONE;
     for (const rule of rules) {
