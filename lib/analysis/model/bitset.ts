@@ -30,6 +30,12 @@ export class Bitset {
     }
   }
 
+  /** Whether the set is empty. */
+  public get isEmpty(): boolean {
+    for (let i = 0; i < this.words.length; i++) if (this.words[i] !== 0) return false;
+    return true;
+  }
+
   /** Adds every member of `other` (same size). */
   public addAll(other: Bitset): void {
     for (let i = 0; i < this.words.length; i++) this.words[i] |= other.words[i];

@@ -1,5 +1,6 @@
 import { CompiledModel, CompiledRule, Endpoint } from '../model/compiled-model';
 import { PortSet } from '../model/port-set';
+import { Bitset } from '../model/bitset';
 
 /** One cell of the reachability matrix. */
 export interface MatrixCell {
@@ -51,10 +52,11 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
   };
 
   const outbound = new OutboundPorts(model, endpoints);
+  const workloadCount = model.workloads.length;
   endpoints.forEach((to, toIndex) => {
     const inbound = inboundPorts(model, to);
     outbound.startDestination(to);
-    endpoints.forEach((from, fromIndex) => {
+    const visit = (from: Endpoint, fromIndex: number) => {
       if (from.kind === 'external' && to.kind === 'external') return;
       const inSet = inbound(from);
       if (inSet.isEmpty) return;
@@ -62,11 +64,29 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
       if (outSet.isEmpty) return;
       const text = textOf(inSet, outSet);
       if (text !== null) raw.push({ from: fromIndex, to: toIndex, ports: text });
-    });
+    };
+    // An isolated destination admits only the workloads some ingress rule names: visit those
+    // (most pairs of a large cluster are denied, and are never looked at), then the addresses.
+    const admitted = admittedWorkloads(model, to);
+    if (admitted) for (const fromIndex of admitted) visit(endpoints[fromIndex], fromIndex);
+    else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(endpoints[fromIndex], fromIndex);
+    for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(endpoints[fromIndex], fromIndex);
   });
   raw.sort((a, b) => a.from - b.from || a.to - b.to);
   const labels = endpoints.map((e) => model.label(e));
   return { endpoints: labels, cells: raw.map((c) => ({ from: labels[c.from], to: labels[c.to], ports: c.ports })) };
+}
+
+/** The workloads an isolated destination's ingress rules name, when each rule names a set (none names every peer). */
+function admittedWorkloads(model: CompiledModel, to: Endpoint): Bitset | undefined {
+  if (to.kind === 'external' || model.ingressIsolation[to.index].length === 0) return undefined;
+  const rules = model.ingressRules[to.index];
+  const admitted = new Bitset(model.workloads.length);
+  for (const rule of rules) {
+    if (rule.workloads === null) return undefined;
+    admitted.addAll(rule.workloads);
+  }
+  return admitted;
 }
 
 /** For one destination: a function from source to the ports its ingress admits. */
@@ -112,7 +132,7 @@ class OutboundPorts {
   private readonly signatures = new Map<string, number>();
   private destinationSignature = -1;
   /** Per source with few rules: the union per (destination signature, mask of matching rules). */
-  private readonly byNamedMask = new Map<number, Map<number, PortSet>>();
+  private readonly byNamedMask: (Map<number, PortSet> | undefined)[] = [];
 
   public startDestination(to?: Endpoint): void {
     this.namedPorts = new Map();
@@ -145,8 +165,8 @@ class OutboundPorts {
       let mask = 0;
       for (let k = 0; k < rules.length; k++) if (this.model.ruleMatchesPeer(rules[k], to)) mask |= 1 << k;
       if (mask === 0) return PortSet.NONE;
-      let perSource = this.byNamedMask.get(fromIndex);
-      if (!perSource) { perSource = new Map(); this.byNamedMask.set(fromIndex, perSource); }
+      let perSource = this.byNamedMask[fromIndex];
+      if (!perSource) { perSource = new Map(); this.byNamedMask[fromIndex] = perSource; }
       const key = this.destinationSignature * 1073741824 + mask;
       let found = perSource.get(key);
       if (!found) {
