@@ -123,7 +123,7 @@ project.addTask('test:consumer', {
 });
 project.addTask('fuzz', {
   description: 'Long property-test runs (more cases than CI runs)',
-  exec: 'vitest run test/property test/analysis/differential.test.ts test/analysis/cilium-differential.test.ts test/analysis/calico-differential.test.ts test/analysis/suggest.property.test.ts test/constructs/cilium-dialect.property.test.ts test/private/fast-yaml.test.ts test/analysis/block-yaml.test.ts test/lint/schema-validate.test.ts',
+  exec: 'vitest run test/property test/analysis/differential.test.ts test/analysis/cilium-differential.test.ts test/analysis/calico-differential.test.ts test/analysis/suggest.property.test.ts test/analysis/equivalence.property.test.ts test/constructs/cilium-dialect.property.test.ts test/private/fast-yaml.test.ts test/analysis/block-yaml.test.ts test/lint/schema-validate.test.ts',
   env: { NETKIT_FUZZ_RUNS: '2000' },
 });
 

@@ -421,7 +421,24 @@ export class CompiledModel {
   }
 
   /** The workloads a rule's peers match, for every dialect's peer kinds. */
+  /**
+   * Rules with the same peers (every app of a namespace "to the next tier") share one bitset:
+   * computed once, and the matrix can tell rules that match the same workloads by identity.
+   * Never mutated once made.
+   */
+  private readonly peerSets = new Map<string, Bitset>();
+
   private peerWorkloads(index: SelectorIndex, peers: readonly PolicyPeer[], own: string | undefined): Bitset {
+    const key = `${own ?? ''}\u0001${JSON.stringify(peers, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+    let shared = this.peerSets.get(key);
+    if (shared === undefined) {
+      shared = this.peerWorkloadsUncached(index, peers, own);
+      this.peerSets.set(key, shared);
+    }
+    return shared;
+  }
+
+  private peerWorkloadsUncached(index: SelectorIndex, peers: readonly PolicyPeer[], own: string | undefined): Bitset {
     const bits = index.peerWorkloads(peers, own ?? '');
     for (const peer of peers) {
       if (peer.kind === 'endpoints') for (const w of this.ciliumSelect(peer.selector, peer.namespace)) bits.add(w);

@@ -121,6 +121,7 @@ class OutboundPorts {
   private namedPorts = new Map<CompiledRule, PortSet>();
 
   constructor(private readonly model: CompiledModel, private readonly endpoints: readonly Endpoint[]) {
+    this.classOf = OutboundPorts.classesOf(model, endpoints);
     this.byMask = endpoints.map((e) => {
       if (e.kind === 'external') return undefined;
       const rules = model.egressRules[e.index];
@@ -134,8 +135,36 @@ class OutboundPorts {
   /** Per source with few rules: the union per (destination signature, mask of matching rules). */
   private readonly byNamedMask: (Map<number, PortSet> | undefined)[] = [];
 
+  /**
+   * Sources whose egress rules are the same (rules matching the same workloads, by shared
+   * bitset, with the same ports) get the same answer toward any destination: an equivalence
+   * class each, answered once per destination.
+   */
+  private readonly classOf: Int32Array;
+  private classAnswers: (PortSet | undefined)[] = [];
+
+  private static classesOf(model: CompiledModel, endpoints: readonly Endpoint[]): Int32Array {
+    const ids = new Map<object, number>();
+    const idOf = (o: object) => {
+      let id = ids.get(o);
+      if (id === undefined) { id = ids.size; ids.set(o, id); }
+      return id;
+    };
+    const classes = new Map<string, number>();
+    const result = new Int32Array(endpoints.length).fill(-1);
+    endpoints.forEach((e, i) => {
+      if (e.kind === 'external' || model.egressIsolation[e.index].length === 0) return;
+      const key = model.egressRules[e.index].map((r) => `${r.workloads === null ? 'all' : idOf(r.workloads)}/${JSON.stringify(r.rule.ports)}/${JSON.stringify((r.rule.peers ?? []).filter((p) => p.kind !== 'pods' && p.kind !== 'endpoints'), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`).join('|');
+      let id = classes.get(key);
+      if (id === undefined) { id = classes.size; classes.set(key, id); }
+      result[i] = id;
+    });
+    return result;
+  }
+
   public startDestination(to?: Endpoint): void {
     this.namedPorts = new Map();
+    this.classAnswers = [];
     if (to === undefined || to.kind === 'external') { this.destinationSignature = -1; return; }
     const key = this.model.workloads[to.index].ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
     let id = this.signatures.get(key);
@@ -146,6 +175,17 @@ class OutboundPorts {
   public toward(fromIndex: number, to: Endpoint): PortSet {
     const from = this.endpoints[fromIndex];
     if (from.kind === 'external' || this.model.egressIsolation[from.index].length === 0) return PortSet.ALL;
+    const klass = this.classOf[fromIndex];
+    let answer = this.classAnswers[klass];
+    if (answer === undefined) {
+      answer = this.towardUncached(fromIndex, to);
+      this.classAnswers[klass] = answer;
+    }
+    return answer;
+  }
+
+  private towardUncached(fromIndex: number, to: Endpoint): PortSet {
+    const from = this.endpoints[fromIndex] as Extract<Endpoint, { kind: 'workload' }>;
     const rules = this.model.egressRules[from.index];
     const cache = this.byMask[fromIndex];
     if (cache) {
