@@ -32,3 +32,34 @@ export function pathsText(paths: readonly PublicPath[]): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * `matrix --format json`, the same text `JSON.stringify({ ...matrix, paths }, null, 2)` writes,
+ * handed out in pieces of about a megabyte: a large cluster's matrix is millions of cells, more
+ * than one string should hold.
+ */
+export function* matrixJsonChunks(matrix: Matrix, paths: readonly PublicPath[]): Generator<string> {
+  const value: Record<string, unknown> = { ...matrix, paths };
+  const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+  let buffer = '{\n';
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const item = value[key];
+    const last = k === keys.length - 1 ? '' : ',';
+    if (key === 'cells' && Array.isArray(item) && item.length > 0) {
+      buffer += `  ${JSON.stringify(key)}: [\n`;
+      const cells = item as Matrix['cells'];
+      for (let i = 0; i < cells.length; i++) {
+        const c = cells[i];
+        buffer += `    {\n      "from": ${JSON.stringify(c.from)},\n      "to": ${JSON.stringify(c.to)},\n      "ports": ${JSON.stringify(c.ports)}\n    }${i === cells.length - 1 ? '' : ','}\n`;
+        if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
+      }
+      buffer += `  ]${last}\n`;
+    } else {
+      buffer += `  ${JSON.stringify(key)}: ${indent(JSON.stringify(item, null, 2), '  ')}${last}\n`;
+    }
+    if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
+  }
+  yield `${buffer}}\n`;
+}

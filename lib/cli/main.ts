@@ -246,10 +246,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--external <ips>', 'comma-separated external addresses to include (default: 203.0.113.7 and every single address a policy names)')
     .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
-      const { matrixCsv, matrixTable, pathsText } = await import('./format');
+      const { matrixCsv, matrixJsonChunks, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
       const publicPaths = model.publicPaths();
-      if (options.format === 'json') io.out(`${JSON.stringify({ ...matrix, paths: publicPaths }, null, 2)}\n`);
+      if (options.format === 'json') for (const chunk of matrixJsonChunks(matrix, publicPaths)) io.out(chunk);
       else if (options.format === 'csv') io.out(matrixCsv(matrix));
       else io.out(matrixTable(matrix) + pathsText(publicPaths));
     });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
@@ -223,5 +223,20 @@ describe('netkit check', () => {
     expect((await netkit('check', dir, '--min-severity', 'error')).out).toBe('1 file(s), 1 object(s): 0 error(s), 0 warning(s), 0 info\n');
     expect((await netkit('check', dir, '--min-severity', 'fatal')).code).toBe(2);
     expect((await netkit('check', dir, '--node-port-range', 'wide')).code).toBe(2);
+  });
+});
+
+describe('netkit matrix --format json in pieces', () => {
+  test('the same text JSON.stringify writes, on every example and an empty matrix', async () => {
+    const { matrixJsonChunks } = await import('../../lib/cli/format');
+    const { NetworkModel } = await import('../../lib');
+    for (const dir of ['shop', 'edge', 'cilium', 'calico']) {
+      const model = NetworkModel.fromYaml(readdirSync(join(root, 'examples', dir, 'dist')).map((f) => readFileSync(join(root, 'examples', dir, 'dist', f), 'utf8')));
+      const matrix = model.matrix();
+      const paths = model.publicPaths();
+      expect([...matrixJsonChunks(matrix, paths)].join('')).toBe(`${JSON.stringify({ ...matrix, paths }, null, 2)}\n`);
+    }
+    const empty = NetworkModel.fromObjects([]);
+    expect([...matrixJsonChunks(empty.matrix({ externalEndpoints: [] }), [])].join('')).toBe(`${JSON.stringify({ ...empty.matrix({ externalEndpoints: [] }), paths: [] }, null, 2)}\n`);
   });
 });
