@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
 import { NetworkModel } from '../../lib';
-import { expectMatrixAgreesWithChecks } from '../helpers/matrix';
+import { expectChecksAgreeWith, expectMatrixAgreesWithChecks } from '../helpers/matrix';
 import { NaiveEndpoint, NaiveEntity, NaivePod, NaivePolicy, NaiveRule, NaiveSelector, NaiveTier, naiveCalicoAllowed, renderSelector } from './naive-calico';
 import { namespace, workload } from '../helpers/k8s';
 
@@ -86,18 +86,7 @@ describe('the model agrees with a naive Calico evaluator', () => {
       const refused = model.notices.filter((n) => n.includes('is left out'));
       if (refused.length > 0) throw new Error(`generated policies refused: ${refused.join('\n')}`);
       const endpoints: [string, NaiveEndpoint][] = [...pods.map((p): [string, NaiveEndpoint] => [`${p.ns}/${p.name}`, { pod: p }]), ...ADDRESSES.map((ip): [string, NaiveEndpoint] => [ip, { ip }])];
-      for (const [fromRef, from] of endpoints) {
-        for (const [toRef, to] of endpoints) {
-          if ('ip' in from && 'ip' in to) continue;
-          for (const port of PORTS) {
-            for (const protocol of PROTOCOLS) {
-              const expected = naiveCalicoAllowed(from, to, protocol, port, tiers, policies, namespaces);
-              const actual = model.check({ from: fromRef, to: toRef, port, protocol });
-              if (actual.allowed !== expected) throw new Error(`${fromRef} -> ${toRef} ${protocol} ${port}: model ${actual.allowed}, naive ${expected}\n${actual.why}\n${JSON.stringify(objects.slice(NAMESPACES.length + pods.length), null, 1)}`);
-            }
-          }
-        }
-      }
+      expectChecksAgreeWith(model, endpoints, (end) => 'ip' in end, PORTS, PROTOCOLS, (from, to, port, protocol) => naiveCalicoAllowed(from, to, protocol as 'TCP' | 'UDP', port, tiers, policies, namespaces), () => JSON.stringify(objects.slice(NAMESPACES.length + pods.length), null, 1));
       // The matrix (port sets through the ordered tiers) agrees with single checks.
       expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261202, numRuns: RUNS });

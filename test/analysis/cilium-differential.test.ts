@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, test } from 'vitest';
 import { NetworkModel } from '../../lib';
-import { expectMatrixAgreesWithChecks } from '../helpers/matrix';
+import { expectChecksAgreeWith, expectMatrixAgreesWithChecks } from '../helpers/matrix';
 import { CiliumEndpoint, CiliumPod, naiveCiliumAllowed } from './naive-cilium';
 import { namespace, workload } from '../helpers/k8s';
 
@@ -65,18 +65,7 @@ describe('the model agrees with a naive Cilium evaluator', () => {
       ];
       const model = NetworkModel.fromObjects(objects, { cni: 'cilium' });
       const endpoints: [string, CiliumEndpoint][] = [...pods.map((p): [string, CiliumEndpoint] => [`${p.ns}/${p.name}`, { pod: p }]), ...ADDRESSES.map((ip): [string, CiliumEndpoint] => [ip, { ip }])];
-      for (const [fromRef, from] of endpoints) {
-        for (const [toRef, to] of endpoints) {
-          if ('ip' in from && 'ip' in to) continue;
-          for (const port of PORTS) {
-            for (const protocol of PROTOCOLS) {
-              const expected = naiveCiliumAllowed(objects, from, to, port, protocol);
-              const actual = model.check({ from: fromRef, to: toRef, port, protocol });
-              if (actual.allowed !== expected) throw new Error(`${fromRef} -> ${toRef} ${protocol} ${port}: model ${actual.allowed}, naive ${expected}\n${actual.why}\n${JSON.stringify(objects.filter((o) => o.kind.startsWith('Cilium')), null, 1)}`);
-            }
-          }
-        }
-      }
+      expectChecksAgreeWith(model, endpoints, (end) => 'ip' in end, PORTS, PROTOCOLS, (from, to, port, protocol) => naiveCiliumAllowed(objects, from, to, port, protocol), () => JSON.stringify(objects.filter((o) => o.kind.startsWith('Cilium')), null, 1));
       // The matrix (pairwise under deny rules) agrees with single checks.
       expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261202, numRuns: RUNS });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { NetworkModel } from '../../lib';
 import { naiveAllowed, NaiveEndpoint, NaiveWorkload } from './naive-oracle';
-import { expectMatrixAgreesWithChecks } from '../helpers/matrix';
+import { expectChecksAgreeWith, expectMatrixAgreesWithChecks } from '../helpers/matrix';
 import { namespace, policy, workload } from '../helpers/k8s';
 
 const RUNS = Number(process.env.NETKIT_FUZZ_RUNS ?? 150);
@@ -58,18 +58,7 @@ describe('the engine agrees with a naive evaluator', () => {
       ];
       const model = NetworkModel.fromObjects(objects);
       const endpoints: [string, NaiveEndpoint][] = [...pods.map((p): [string, NaiveEndpoint] => [`${p.ns}/${p.name}`, { pod: p }]), ...ADDRESSES.map((ip): [string, NaiveEndpoint] => [ip, { ip }])];
-      for (const [fromRef, from] of endpoints) {
-        for (const [toRef, to] of endpoints) {
-          if ('ip' in from && 'ip' in to) continue;
-          for (const port of PORTS) {
-            for (const protocol of PROTOCOLS) {
-              const expected = naiveAllowed(objects, from, to, port, protocol);
-              const actual = model.check({ from: fromRef, to: toRef, port, protocol: protocol as 'TCP' });
-              if (actual.allowed !== expected) throw new Error(`${fromRef} -> ${toRef} ${protocol} ${port}: engine ${actual.allowed}, oracle ${expected}\n${actual.why}`);
-            }
-          }
-        }
-      }
+      expectChecksAgreeWith(model, endpoints, (end) => 'ip' in end, PORTS, PROTOCOLS, (from, to, port, protocol) => naiveAllowed(objects, from, to, port, protocol), () => '');
       // The matrix (the bitmask path, visiting only the sources an isolated destination names) agrees with single checks, port by port.
       expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261123, numRuns: RUNS });

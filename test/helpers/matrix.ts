@@ -19,3 +19,22 @@ export function expectMatrixAgreesWithChecks(model: NetworkModel, refs: readonly
     }
   }
 }
+
+/**
+ * Every check between `endpoints` (pairs of two outside addresses excepted) agrees with a naive
+ * evaluator's answer; a disagreement names the pair, the model's why and `context` (the policies).
+ */
+export function expectChecksAgreeWith<E>(model: NetworkModel, endpoints: readonly (readonly [string, E])[], isAddress: (end: E) => boolean, ports: readonly number[], protocols: readonly string[], naive: (from: E, to: E, port: number, protocol: string) => boolean, context: () => string): void {
+  for (const [fromRef, from] of endpoints) {
+    for (const [toRef, to] of endpoints) {
+      if (isAddress(from) && isAddress(to)) continue;
+      for (const port of ports) {
+        for (const protocol of protocols) {
+          const expected = naive(from, to, port, protocol);
+          const actual = model.check({ from: fromRef, to: toRef, port, protocol });
+          if (actual.allowed !== expected) throw new Error(`${fromRef} -> ${toRef} ${protocol} ${port}: model ${actual.allowed}, naive ${expected}\n${actual.why}\n${context()}`);
+        }
+      }
+    }
+  }
+}
