@@ -120,6 +120,19 @@ function wholeProcessTable(): void {
       const half = rows[n / 2] ? (r.netkit.ms / rows[n / 2].netkit.ms).toFixed(2) : '';
       console.log(`| ${n.toLocaleString('en')} | ${ms(r.netkit.ms)} | ${ms(r.plus.ms)} | ${ratio(r.netkit.ms, r.plus.ms)} | ${ms(r.floor.ms)} | ${ratio(r.netkit.ms, r.floor.ms)} | ${half} | ${mib(r.netkit.rssKiB)} | ${mib(r.plus.rssKiB)} | ${ratio(r.netkit.rssKiB, r.plus.rssKiB)} |`);
     }
+    // The targets of issue 28, each beside what this run measured.
+    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    const floorRatios = sizes.map((n) => rows[n].netkit.ms / rows[n].floor.ms);
+    const fromFour = sizes.filter((n) => n >= 4000);
+    const largest = sizes[sizes.length - 1];
+    console.log('\n| target | measured | |');
+    console.log('| --- | --- | --- |');
+    console.log(`| ≤ 1.5× the floor at every N | ${floorRatios.map((x) => `${x.toFixed(2)}×`).join(', ')} | ${met(floorRatios.every((x) => x <= 1.5))} |`);
+    if (fromFour.length > 0) {
+      const plusRatios = fromFour.map((n) => rows[n].netkit.ms / rows[n].plus.ms);
+      console.log(`| ≤ 0.5× cdk8s-plus-28 from 4,000 apps | ${plusRatios.map((x) => `${x.toFixed(2)}×`).join(', ')} | ${met(plusRatios.every((x) => x <= 0.5))} |`);
+    }
+    console.log(`| peak RSS ≤ cdk8s-plus-28's at ${largest.toLocaleString('en')} | ${mib(rows[largest].netkit.rssKiB)} vs ${mib(rows[largest].plus.rssKiB)} | ${met(rows[largest].netkit.rssKiB <= rows[largest].plus.rssKiB)} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -336,6 +349,41 @@ function replayTable(): void {
   }
 }
 
+/**
+ * The analyzer at scale as whole processes: `netkit matrix --format json` on the synthetic
+ * cluster, and `netkit diff` of it against a revision that widens two namespaces, beside the
+ * parse-only floor (js-yaml reading the same file) and the library figure (load + matrix in
+ * one process); the target is 2× the library figure.
+ */
+function scaleTable(): void {
+  ensureCompiled();
+  const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-scale-'));
+  try {
+    const n = quick ? 2000 : 10000;
+    const yaml = syntheticCluster(n).map((o) => stringify(o)).join('---\n');
+    const file = join(dir, 'cluster.yaml');
+    writeFileSync(file, yaml);
+    const widened = join(dir, 'widened.yaml');
+    writeFileSync(widened, `${yaml}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: widened, namespace: ns-1}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{}]}\n`);
+    const started = performance.now();
+    const model = NetworkModel.fromObjects(syntheticCluster(n));
+    model.matrix();
+    const library = performance.now() - started;
+    const floor = alternated([['-e', `require(${JSON.stringify(require.resolve('js-yaml'))}).loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]], 3)[0];
+    const matrix = netkitProcess(['matrix', file, '--format', 'json']);
+    const diff = netkitProcess(['diff', file, widened, '--format', 'json', '--fail-on', 'never']);
+    console.log(`\n### The analyzer at scale: ${n.toLocaleString('en')} workloads and policies, whole processes (target: 2× the library figure)\n`);
+    console.log('| what | time | peak RSS | × library | target |');
+    console.log('| --- | ---: | ---: | ---: | --- |');
+    console.log(`| library: load + full matrix, one process | ${ms(library)} | | 1.00× | |`);
+    console.log(`| parse-only floor (js-yaml reads the file) | ${ms(floor)} | | ${ratio(floor, library)} | |`);
+    console.log(`| \`netkit matrix --format json\` | ${ms(matrix.ms)} | ${mib(matrix.rssKiB)} | ${ratio(matrix.ms, library)} | ${matrix.ms <= 2 * library ? 'met' : 'NOT met'} |`);
+    console.log(`| \`netkit diff\` of two revisions | ${ms(diff.ms)} | ${mib(diff.rssKiB)} | ${ratio(diff.ms, library)} | ${diff.ms <= 2 * library ? 'met' : 'NOT met'} |`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
@@ -343,6 +391,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--only-cli')) { cliTable(); return; }
   if (process.argv.includes('--only-analyzer')) { await analysisTable(); return; }
   if (process.argv.includes('--only-replay')) { replayTable(); return; }
+  if (process.argv.includes('--only-scale')) { scaleTable(); return; }
   console.log(`## cdk8s-netkit benchmarks\n\nMachine: ${cpu.length} cores (${cpu[0]?.model.trim()}), Node ${process.version}. Medians; one process, warm-up first.`);
   wholeProcessTable();
   await synthTable();
@@ -350,6 +399,7 @@ async function main(): Promise<void> {
   cliTable();
   diffTable();
   replayTable();
+  scaleTable();
 }
 
 if (require.main === module) void main();

@@ -21,6 +21,12 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** Standard input, read when a path is `-`. @default the process's standard input */
   readonly stdin?: () => string;
+  /**
+   * Writes one piece of a long output, resolving when the reader has taken it (a pipe to `jq`
+   * or `head` reads slower than netkit writes; without waiting, pieces pile up in memory).
+   * @default out
+   */
+  readonly outPiece?: (text: string) => Promise<void> | void;
 }
 
 /*
@@ -31,7 +37,11 @@ const analyzer = () => import('../analysis/queries/network-model');
 const fixturesFor = async (withCluster: boolean | undefined): Promise<SourcedObject[]> =>
   withCluster ? (await import('../analysis/input/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
 
-const PROCESS_IO: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+const PROCESS_IO: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  outPiece: (t) => (process.stdout.write(t) ? undefined : new Promise<void>((resolve) => process.stdout.once('drain', resolve))),
+};
 
 const POD_CIDR = "the cluster's pod CIDRs, comma-separated: CIDR-like peers (ClusterNetworkPolicy networks, ipBlock) that hold or miss them all decide without pod addresses";
 const NODE_CIDR = 'the CIDRs node addresses are in, comma-separated, for nodes peers and host-network pods when the input has no Node objects';
@@ -249,7 +259,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { matrixCsv, matrixJsonChunks, matrixTable, pathsText } = await import('./format');
       const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
       const publicPaths = model.publicPaths();
-      if (options.format === 'json') for (const chunk of matrixJsonChunks(matrix, publicPaths)) io.out(chunk);
+      if (options.format === 'json') for (const chunk of matrixJsonChunks(matrix, publicPaths)) await (io.outPiece ?? io.out)(chunk);
       else if (options.format === 'csv') io.out(matrixCsv(matrix));
       else io.out(matrixTable(matrix) + pathsText(publicPaths));
     });
