@@ -101,15 +101,34 @@ function externals(model: DiffModel): string[] {
  */
 export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
   const outside = [...new Set([...externals(before), ...externals(after)])];
-  const cellsOf = (model: DiffModel) => new Map(model.matrix({ externalEndpoints: outside }).cells.map((c) => [`${c.from}\u0000${c.to}`, c.ports]));
+  // Millions of cells at scale: keyed by numbers (endpoint ids of both revisions), not strings,
+  // and only the pairs that differ are named and sorted.
+  const ids = new Map<string, number>();
+  const labels: string[] = [];
+  const idOf = (label: string) => {
+    let id = ids.get(label);
+    if (id === undefined) { id = labels.length; ids.set(label, id); labels.push(label); }
+    return id;
+  };
+  const SPAN = 2 ** 26;
+  const cellsOf = (model: DiffModel) => {
+    const cells = new Map<number, string>();
+    for (const c of model.matrix({ externalEndpoints: outside }).cells) cells.set(idOf(c.from) * SPAN + idOf(c.to), c.ports);
+    return cells;
+  };
   const was = cellsOf(before);
   const now = cellsOf(after);
-  const changes: ConnectionChange[] = [];
-  for (const key of [...new Set([...was.keys(), ...now.keys()])].sort()) {
+  const differing: { from: string; to: string; beforeText: string; afterText: string }[] = [];
+  const name = (key: number) => ({ from: labels[Math.floor(key / SPAN)], to: labels[key % SPAN] });
+  for (const [key, afterText] of now) {
     const beforeText = was.get(key) ?? '';
-    const afterText = now.get(key) ?? '';
-    if (beforeText === afterText) continue;
-    const [from, to] = key.split('\u0000');
+    if (beforeText !== afterText) differing.push({ ...name(key), beforeText, afterText });
+  }
+  for (const [key, beforeText] of was) if (!now.has(key)) differing.push({ ...name(key), beforeText, afterText: '' });
+  const order = (d: { from: string; to: string }) => `${d.from}\u0000${d.to}`;
+  differing.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const changes: ConnectionChange[] = [];
+  for (const { from, to, beforeText, afterText } of differing) {
     const beforeSet = PortSet.parse(beforeText);
     const afterSet = PortSet.parse(afterText);
     const widened = afterSet.minus(beforeSet);
