@@ -492,3 +492,17 @@ describe('pod addresses in why (np.md "EntityRule" nets)', () => {
     expect(verdict.why).toContain("GlobalNetworkPolicy p (no order: last) ingress[0] Deny (nets 10.0.0.0/8, fd00::/64 hold ops/probe's addresses (its pods are at 10.1.2.3, fd00::3 (status.podIP or Calico's podIP annotations)))");
   });
 });
+
+describe('what the input cannot tell is said', () => {
+  test('a rule whose own end names nets is read as not applying where pod addresses are unknown, with a notice', () => {
+    const m = model(gnp('p', { selector: "app == 'api'", ingress: [{ action: 'Deny', destination: { nets: ['10.0.0.0/8'] } }, { action: 'Allow' }] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(m.notices.join('\n')).toContain('GlobalNetworkPolicy p ingress[0]: whether it applies to shop/api depends on its pod addresses');
+  });
+
+  test('ipVersion 6 rules between pods get a notice', () => {
+    const m = model(gnp('p', { selector: "app == 'api'", ingress: [{ action: 'Deny', ipVersion: 6 }, { action: 'Allow' }] }));
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(true);
+    expect(m.notices.join('\n')).toContain('GlobalNetworkPolicy p: a rule with ipVersion 6');
+  });
+});

@@ -394,6 +394,7 @@ export class CompiledModel {
     }
     const tierList = [...tiers.values()].map((t): TierDefinition => ({ name: t.name, ...(t.order !== undefined ? { order: t.order } : {}), defaultAction: t.defaultAction }));
     (this as { ordered?: OrderedTiers }).ordered = new OrderedTiers(this.workloads, tierList, entries);
+    this.notices.push(...this.ordered!.notices);
     (this as { calico?: CompiledModel['calico'] }).calico = { policies, tiers: tierList, networkSets, compiler };
     this.notices.push(...compiler.notices);
     if (this.tierPolicies.some((p) => p.tier === 'Admin') && tierList.some((t) => t.order !== undefined && t.order < 1000)) {

@@ -131,6 +131,8 @@ export function describeOrdered(d: OrderedDecision): string {
 
 /** Every workload's applied tiers per direction. */
 export class OrderedTiers {
+  /** What the tiers could not tell from the input, said once each. */
+  public readonly notices: string[] = [];
   private readonly applied: Record<'ingress' | 'egress', AppliedTier[][]>;
 
   /**
@@ -154,7 +156,12 @@ export class OrderedTiers {
           let tier = lists[w].get(entry.policy.tier);
           if (!tier) { tier = { policies: [], rules: [] }; lists[w].set(entry.policy.tier, tier); }
           tier.policies.push(entry.policy);
-          for (const rule of rules) if (rule.self === undefined || rule.self(w) === 'yes') tier.rules.push(rule);
+          for (const rule of rules) {
+            const self = rule.self === undefined ? 'yes' : rule.self(w);
+            if (self === 'yes') tier.rules.push(rule);
+            // Whether the rule is for this workload depends on addresses the input lacks: read as not, and said.
+            else if (self === 'depends') this.notices.push(`${rule.policy.ref} ${rule.list}[${rule.index}]: whether it applies to ${workloads[w].ref} depends on its pod addresses (its ${rule.list === 'ingress' ? 'destination' : 'source'} names nets), which the input does not give; read as not applying. Give --pod-cidr (podCidrs), or Pods with status.podIP`);
+          }
         }
       }
       return lists.map((byTier) => sortedTiers.filter((t) => byTier.has(t.name)).map((t): AppliedTier => ({ name: t.name, defaultAction: tierByName.get(t.name)!.defaultAction, ...byTier.get(t.name)! })));

@@ -30,16 +30,21 @@ function tierOrders(context: LintContext): Map<string, number | undefined> {
 
 const isSelectorProblem = (problem: string) => / selector "/.test(problem) || problem.includes('is not a string (Calico selectors');
 
+/** The refusals of Calico's API server, those about selectors or the others, with their objects. */
+function* refusals(context: LintContext, aboutSelectors: boolean): Generator<{ object: Json; problem: string }> {
+  for (const { object, read } of calicoObjects(context)) {
+    if (read.kind !== 'refused') continue;
+    for (const problem of read.problems) if (isSelectorProblem(problem) === aboutSelectors) yield { object, problem };
+  }
+}
+
 export const calicoSelectorSyntax: LintRule = {
   id: 'calico-selector-syntax',
   severity: Severity.ERROR,
   description: "A Calico selector that does not parse (networkpolicy.md \"Selectors\"): Calico's API server refuses the object. The message gives the column where parsing stopped.",
   docs: `${DOCS}networkpolicy#selectors`,
   *check(context) {
-    for (const { object, read } of calicoObjects(context)) {
-      if (read.kind !== 'refused') continue;
-      for (const problem of read.problems.filter(isSelectorProblem)) yield { object, message: problem, fix: "Write the selector in Calico's language: label == 'value', label in {'a', 'b'}, has(label), all(), joined with && and ||." };
-    }
+    for (const { object, problem } of refusals(context, true)) yield { object, message: problem, fix: "Write the selector in Calico's language: label == 'value', label in {'a', 'b'}, has(label), all(), joined with && and ||." };
   },
 };
 
@@ -49,10 +54,7 @@ export const calicoPolicyRejected: LintRule = {
   description: "A Calico object that Calico's API server refuses for a reason other than a selector (an unknown action or protocol, ports without a port protocol, rules for a direction `types` leaves out, a bad CIDR): it cannot exist in a cluster, and the analyzer leaves it out.",
   docs: `${DOCS}networkpolicy#rule`,
   *check(context) {
-    for (const { object, read } of calicoObjects(context)) {
-      if (read.kind !== 'refused') continue;
-      for (const problem of read.problems.filter((p) => !isSelectorProblem(p))) yield { object, message: problem, fix: "Correct the field as the message says (Calico's resource reference)." };
-    }
+    for (const { object, problem } of refusals(context, false)) yield { object, message: problem, fix: "Correct the field as the message says (Calico's resource reference)." };
   },
 };
 

@@ -200,6 +200,8 @@ export function readCalicoObject(source: SourcedObject): CalicoRead {
     if (spec[field] === true) notices.push(`spec.${field} applies to host endpoints only, which are not modelled; the policy is read for its pod endpoints`);
   }
   for (const rule of [...ingress, ...egress]) if (rule.unmodelled) notices.push(rule.unmodelled);
+  // Pod addresses' family is not in the input: between pods, IPv4 is assumed.
+  if ([...ingress, ...egress].some((r) => r.ipVersion === 6)) notices.push('a rule with ipVersion 6 matches traffic to and from addresses by their family, but between pods netkit reads IPv4 (pod address families are not in the input), so it matches no pod-to-pod traffic here');
   if (problems.length > 0) return { kind: 'refused', problems };
   const ref = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
   return {
