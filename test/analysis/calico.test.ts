@@ -268,6 +268,18 @@ describe('how far a rule reaches (np.md / gnp.md "EntityRule")', () => {
     expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
   });
 
+  test('the same selector in a NetworkPolicy and a GlobalNetworkPolicy reaches as far as each policy', () => {
+    // Answers about a peer are shared between rules only within one policy namespace.
+    const m = model(
+      np('shop', 'local-deny', { order: 1, selector: "app == 'api'", ingress: [{ action: 'Deny', source: { selector: 'all()' } }] }),
+      gnp('global-allow', { order: 2, selector: "app == 'api'", ingress: [{ action: 'Allow', source: { selector: 'all()' } }] }));
+    expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
+    const cells = m.matrix().cells.filter((c) => c.to === 'shop/api').map((c) => c.from);
+    expect(cells).toContain('ops/tool');
+    expect(cells).not.toContain('shop/web');
+  });
+
   test('namespaceSelector matches namespace labels and projectcalico.org/name', () => {
     const m = model(np('shop', 'p', { selector: "app == 'api'", ingress: [{ action: 'Allow', source: { namespaceSelector: "projectcalico.org/name == 'ops'" } }] }));
     expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);

@@ -36,6 +36,13 @@ export class Bitset {
     return true;
   }
 
+  /** A new set with the members of `other`, which stays as it is. */
+  public static copyOf(other: Bitset): Bitset {
+    const copy = new Bitset(other.words.length * 32);
+    copy.words.set(other.words);
+    return copy;
+  }
+
   /** Adds every member of `other` (same size). */
   public addAll(other: Bitset): void {
     for (let i = 0; i < this.words.length; i++) this.words[i] |= other.words[i];

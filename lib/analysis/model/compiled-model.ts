@@ -389,6 +389,7 @@ export class CompiledModel {
         (rule, w) => this.ipBlockCoverage(rule, w),
         (rule, destination) => this.rulePorts(rule, destination),
         (w) => this.addresses.describe(w),
+        (rule) => this.ipBlockHolds(rule),
       );
       entries.push({ policy: ordered, subjects: k.selected, ...(k.ingress ? { ingress: k.ingress.map(adapt('ingress')) } : {}), ...(k.egress ? { egress: k.egress.map(adapt('egress')) } : {}) });
     }
@@ -408,6 +409,22 @@ export class CompiledModel {
     const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
     if (blocks.length === 0) return 'no';
     return this.addresses.coverage(w, blocks.map((b) => ({ range: b.cidr, except: b.except })));
+  }
+
+  private readonly ipBlockSets = new Map<string, Bitset>();
+
+  /** The workloads a rule's ipBlocks certainly hold ({@link ipBlockCoverage} `yes`), one set per distinct block list. */
+  private ipBlockHolds(compiled: CompiledRule): Bitset | undefined {
+    const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
+    if (blocks.length === 0) return undefined;
+    const key = blocks.map((b) => [formatRange(b.cidr), ...b.except.map(formatRange)].join(' ')).join('|');
+    let held = this.ipBlockSets.get(key);
+    if (!held) {
+      held = new Bitset(this.workloads.length);
+      for (let w = 0; w < this.workloads.length; w++) if (this.ipBlockCoverage(compiled, w) === 'yes') held.add(w);
+      this.ipBlockSets.set(key, held);
+    }
+    return held;
   }
 
   /** The workloads a Cilium endpoint selector picks: by identity labels, in `namespace` when given; never host-network pods. */
@@ -564,6 +581,54 @@ export class CompiledModel {
     if (!this.tiers) return networkPolicy;
     const isolated = (direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length > 0;
     return this.tiers.sidePorts(direction, self, other, { decided: isolated ? PortSet.ALL : PortSet.NONE, ports: networkPolicy });
+  }
+
+  /**
+   * For the matrix: each rule one side consults about a workload peer, as the set of workloads
+   * it matches (`null`: all), in a fixed order. {@link effectiveSidePorts} toward a workload
+   * depends on nothing else but, for egress, the destination's declared ports (named ports),
+   * so peers that fall in the same sets get the same answer.
+   */
+  public sideMatchSets(direction: 'ingress' | 'egress', self: number): (Bitset | null)[] {
+    const sets: (Bitset | null)[] = [];
+    if (this.ordered) {
+      for (const tier of this.ordered.tiersOf(direction, self)) for (const rule of tier.rules) if (rule.action !== 'Log') sets.push(rule.matching());
+    } else {
+      for (const rule of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self]) sets.push(rule.workloads);
+      for (const rule of (direction === 'ingress' ? this.ingressDenyRules : this.egressDenyRules)[self] ?? []) sets.push(rule.workloads);
+    }
+    if (this.tiers) {
+      const { admin, baseline } = this.tiers.rulesOf(direction, self);
+      for (const rule of [...admin, ...baseline]) sets.push(rule.workloads === 'all' ? null : rule.workloads === 'none' ? new Bitset(0) : rule.workloads);
+    }
+    return sets;
+  }
+
+  /**
+   * The workloads one side may let anything through from (ingress) or to (egress); outside
+   * this set {@link effectiveSidePorts} is empty. `undefined` when any workload may be: the
+   * side is open by default, or a rule that allows names every workload.
+   */
+  public sideCandidates(direction: 'ingress' | 'egress', self: number): Bitset | undefined {
+    const found = new Bitset(this.workloads.length);
+    const add = (set: Bitset | null | 'all' | 'none') => {
+      if (set === null || set === 'all') return false;
+      if (set !== 'none') found.addAll(set);
+      return true;
+    };
+    if (this.ordered) {
+      // Traffic no Allow or Pass rule matches stops at the first tier that ends in Deny; with none, it reaches the profile (allowed).
+      const tiers = this.ordered.tiersOf(direction, self);
+      if (!tiers.some((t) => t.defaultAction === 'Deny')) return undefined;
+      for (const tier of tiers) for (const rule of tier.rules) if ((rule.action === 'Allow' || rule.action === 'Pass') && !add(rule.matching())) return undefined;
+    } else {
+      // Not isolated: the NetworkPolicy tier does not decide, and the default allows.
+      if ((direction === 'ingress' ? this.ingressIsolation : this.egressIsolation)[self].length === 0) return undefined;
+      for (const rule of (direction === 'ingress' ? this.ingressRules : this.egressRules)[self]) if (!add(rule.workloads)) return undefined;
+    }
+    // What the middle tier decides, the Baseline tier never sees; an Admin Accept still lets through.
+    if (this.tiers) for (const rule of this.tiers.rulesOf(direction, self).admin) if (rule.rule.action === 'Accept' && !add(rule.workloads)) return undefined;
+    return found;
   }
 
   /** Whether a rule's peers include the endpoint. */

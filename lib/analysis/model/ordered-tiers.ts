@@ -63,6 +63,11 @@ export interface OrderedRule {
   readonly action: CalicoAction;
   /** Whether the rule matches the other end (`why` for `depends`). */
   peer(other: Endpoint): { readonly match: Coverage; readonly why?: string };
+  /**
+   * The workloads `peer` answers `yes` for, all at once (`null`: every workload), shared by
+   * rules with the same peer: what the matrix tests pairs against.
+   */
+  matching(): Bitset | null;
   /** TCP/UDP/SCTP destination ports it matches from any source port. */
   ports(destination: Endpoint, family: 4 | 6): PortSet;
   /** Whether it matches a packet toward `destination`. */
@@ -175,7 +180,7 @@ export class OrderedTiers {
   }
 
   /** The tiers applying to a workload in one direction, for lint and explanations. */
-  public tiersOf(direction: 'ingress' | 'egress', self: number): readonly { name: string; policies: readonly OrderedPolicy[]; rules: readonly OrderedRule[] }[] {
+  public tiersOf(direction: 'ingress' | 'egress', self: number): readonly { name: string; defaultAction: 'Deny' | 'Pass'; policies: readonly OrderedPolicy[]; rules: readonly OrderedRule[] }[] {
     return this.applied[direction][self];
   }
 
@@ -272,6 +277,7 @@ export function kubernetesRule(
   ipBlockCoverage: (rule: CompiledRule, workload: number) => Coverage,
   ports: (rule: CompiledRule, destination: Endpoint) => PortSet,
   describeAddresses: (workload: number) => string,
+  ipBlockHolds: (rule: CompiledRule) => Bitset | undefined,
 ): OrderedRule {
   const peer = (other: Endpoint): { match: Coverage; why?: string } => {
     if (matchesPeer(compiled, other)) return { match: 'yes' };
@@ -282,6 +288,14 @@ export function kubernetesRule(
   return {
     policy, list, index: compiled.rule.index, action: 'Allow',
     peer,
+    matching: () => {
+      if (compiled.workloads === null) return null;
+      const held = ipBlockHolds(compiled);
+      if (!held) return compiled.workloads;
+      const both = Bitset.copyOf(compiled.workloads);
+      both.addAll(held);
+      return both;
+    },
     ports: (destination) => ports(compiled, destination),
     packet: (packet, destination) => {
       if (compiled.rule.ports === null) return { match: 'yes' };

@@ -145,6 +145,11 @@ export class TierIndex {
     });
   }
 
+  /** A workload's Admin-tier rules, then its Baseline-tier rules, in evaluation order. */
+  public rulesOf(direction: Direction, self: number): { readonly admin: readonly CompiledTierRule[]; readonly baseline: readonly CompiledTierRule[] } {
+    return { admin: this.admin[direction][self], baseline: this.baseline[direction][self] };
+  }
+
   /** Whether any tier rule applies to the workload in this direction. */
   public applies(direction: Direction, self: number): boolean {
     return this.admin[direction][self].length > 0 || this.baseline[direction][self].length > 0;

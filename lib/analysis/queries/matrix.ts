@@ -1,6 +1,8 @@
 import { CompiledModel, CompiledRule, Endpoint } from '../model/compiled-model';
 import { PortSet } from '../model/port-set';
 import { Bitset } from '../model/bitset';
+import { tieredMatrix } from './tiered-matrix';
+import { CellCollector } from './matrix-cells';
 
 /** One cell of the reachability matrix. */
 export interface MatrixCell {
@@ -31,26 +33,7 @@ export interface Matrix {
 export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matrix {
   const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
   if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints);
-  const raw: { from: number; to: number; ports: string }[] = [];
-  const ids = new Map<PortSet, number>();
-  const idOf = (set: PortSet) => {
-    let id = ids.get(set);
-    if (id === undefined) ids.set(set, (id = ids.size));
-    return id;
-  };
-  // A number, not a string: asked for every pair.
-  const intersections = new Map<number, string | null>();
-  const textOf = (inbound: PortSet, outbound: PortSet): string | null => {
-    const key = idOf(inbound) * 67108864 + idOf(outbound); // exact below 2^26 distinct sets a side
-    let text = intersections.get(key);
-    if (text === undefined) {
-      const allowed = inbound.intersect(outbound);
-      text = allowed.isEmpty ? null : allowed.toString();
-      intersections.set(key, text);
-    }
-    return text;
-  };
-
+  const cells = new CellCollector(endpoints.length);
   const outbound = new OutboundPorts(model, endpoints);
   const workloadCount = model.workloads.length;
   endpoints.forEach((to, toIndex) => {
@@ -62,8 +45,7 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
       if (inSet.isEmpty) return;
       const outSet = outbound.toward(fromIndex, to);
       if (outSet.isEmpty) return;
-      const text = textOf(inSet, outSet);
-      if (text !== null) raw.push({ from: fromIndex, to: toIndex, ports: text });
+      cells.add(fromIndex, toIndex, inSet, outSet);
     };
     // An isolated destination admits only the workloads some ingress rule names: visit those
     // (most pairs of a large cluster are denied, and are never looked at), then the addresses.
@@ -72,9 +54,7 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
     else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(endpoints[fromIndex], fromIndex);
     for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(endpoints[fromIndex], fromIndex);
   });
-  raw.sort((a, b) => a.from - b.from || a.to - b.to);
-  const labels = endpoints.map((e) => model.label(e));
-  return { endpoints: labels, cells: raw.map((c) => ({ from: labels[c.from], to: labels[c.to], ports: c.ports })) };
+  return cells.matrix(endpoints.map((e) => model.label(e)));
 }
 
 /** The workloads an isolated destination's ingress rules name, when each rule names a set (none names every peer). */
@@ -241,24 +221,4 @@ function unionOf(model: CompiledModel, rules: readonly CompiledRule[], ports: re
   let set = PortSet.NONE;
   for (let k = 0; k < rules.length; k++) if (model.ruleMatchesPeer(rules[k], from)) set = set.union(ports[k]);
   return set;
-}
-
-/**
- * The matrix when cluster-scoped policies exist: each side's ports with every tier applied
- * (see tiers.ts), pair by pair. Slower than the bitmask path, and only taken when needed.
- */
-function tieredMatrix(model: CompiledModel, endpoints: Endpoint[]): Matrix {
-  const labels = endpoints.map((e) => model.label(e));
-  const cells: MatrixCell[] = [];
-  endpoints.forEach((from, i) => {
-    endpoints.forEach((to, j) => {
-      if (from.kind === 'external' && to.kind === 'external') return;
-      const outbound = from.kind === 'workload' ? model.effectiveSidePorts('egress', from.index, to) : PortSet.ALL;
-      if (outbound.isEmpty) return;
-      const inbound = to.kind === 'workload' ? model.effectiveSidePorts('ingress', to.index, from) : PortSet.ALL;
-      const allowed = outbound.intersect(inbound);
-      if (!allowed.isEmpty) cells.push({ from: labels[i], to: labels[j], ports: allowed.toString() });
-    });
-  });
-  return { endpoints: labels, cells };
 }

@@ -114,9 +114,33 @@ export class CalicoCompiler {
     return this.workloadMatch(entity, policy.namespace, self).match;
   }
 
+  /**
+   * Answers about workload peers, shared by rules whose peer end reads the same (the entity
+   * without its ports, in the same policy namespace): thousands of policies repeat a few peers.
+   */
+  private readonly peerAnswers = new Map<string, { readonly byWorkload: Map<number, Match>; matching?: Bitset }>();
+  private readonly byNamespace = new Map<string, number[]>();
+
+  private sharedPeer(entity: CalicoEntityRule, policyNamespace: string | undefined) {
+    const { ports: _ports, notPorts: _notPorts, ...peer } = entity;
+    const key = JSON.stringify([policyNamespace ?? null, peer], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    let shared = this.peerAnswers.get(key);
+    if (!shared) { shared = { byWorkload: new Map() }; this.peerAnswers.set(key, shared); }
+    return shared;
+  }
+
+  /** The workloads an entity may hold: only its Service's or policy's namespace when it is scoped to one. */
+  private candidates(entity: CalicoEntityRule, policyNamespace: string | undefined): readonly number[] | undefined {
+    if (this.byNamespace.size === 0) this.cluster.workloads.forEach((w, i) => { const list = this.byNamespace.get(w.namespace) ?? []; list.push(i); this.byNamespace.set(w.namespace, list); });
+    if (entity.services) return this.byNamespace.get(entity.services.namespace || policyNamespace || 'default') ?? [];
+    const scoped = policyNamespace !== undefined && (entity.selector !== undefined || entity.notSelector !== undefined || entity.serviceAccounts !== undefined);
+    return !entity.namespaceSelector && scoped ? this.byNamespace.get(policyNamespace) ?? [] : undefined;
+  }
+
   private rule(policy: CalicoPolicy, ordered: OrderedPolicy, rule: CalicoRule, direction: 'ingress' | 'egress'): OrderedRule {
     const peerEntity = direction === 'ingress' ? rule.source : rule.destination;
-    const cache = new Map<number, Match>();
+    const shared = this.sharedPeer(peerEntity, policy.namespace);
+    const cache = shared.byWorkload;
     const peer = (other: Endpoint): Match => {
       if (rule.unmodelled) return NO;
       if (other.kind === 'workload') {
@@ -171,7 +195,19 @@ export class CalicoCompiler {
       const icmp = icmpMatch(rule.icmp, rule.notICMP, p.icmp);
       return icmp.match === 'yes' ? result : icmp.match === 'no' ? NO : result.match === 'depends' ? result : icmp;
     };
-    return { policy: ordered, list: direction, index: rule.index, action: rule.action, peer, ports, packet };
+    const matching = (): Bitset => {
+      if (rule.unmodelled) return new Bitset(this.cluster.workloads.length);
+      if (!shared.matching) {
+        const bits = new Bitset(this.cluster.workloads.length);
+        const candidates = this.candidates(peerEntity, policy.namespace);
+        const test = (i: number) => { if (peer({ kind: 'workload', index: i }).match === 'yes') bits.add(i); };
+        if (candidates) candidates.forEach(test);
+        else for (let i = 0; i < this.cluster.workloads.length; i++) test(i);
+        shared.matching = bits;
+      }
+      return shared.matching;
+    };
+    return { policy: ordered, list: direction, index: rule.index, action: rule.action, peer, matching, ports, packet };
   }
 
   /** Whether an EntityRule (ports aside) holds a workload's endpoints. */
