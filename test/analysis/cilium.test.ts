@@ -192,6 +192,15 @@ describe('names and requests (layer3.rst "DNS based", layer7.rst)', () => {
     expect(allowed(m, q('shop/web', 'kube-system/coredns', 53, { protocol: 'UDP' }))).toBe(true);
   });
 
+  test('diff compares hosts named by FQDN, and one revision naming a host the other does not', () => {
+    const m = fqdn([{ matchName: 'api.stripe.com' }]);
+    expect(NetworkModel.diff(m, fqdn([{ matchName: 'api.stripe.com' }])).changes).toEqual([]);
+    const wider = NetworkModel.diff(m, fqdn([{ matchName: 'api.stripe.com' }, { matchName: 'files.stripe.com' }]));
+    expect(wider.changes).toEqual([expect.objectContaining({ change: 'added', from: 'shop/web', to: 'files.stripe.com', widened: 'TCP 443' })]);
+    const narrower = NetworkModel.diff(m, fqdn([]));
+    expect(narrower.changes.map((c) => [c.change, c.from, c.to, c.narrowed])).toContainEqual(['removed', 'shop/web', 'api.stripe.com', 'TCP 443']);
+  });
+
   test('matchPattern: * is one label (not none, not two); **. is any chain of subdomains', () => {
     const one = fqdn([{ matchPattern: '*.stripe.com' }]);
     expect(allowed(one, q('shop/web', 'api.stripe.com', 443))).toBe(true);

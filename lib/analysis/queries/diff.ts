@@ -4,6 +4,7 @@
  */
 import { PortSet } from '../model/port-set';
 import { SurfaceItem, surfaceKey } from './surface';
+import { parseIp } from '../../net/ip';
 
 /** One connection whose allowed ports changed. */
 export interface ConnectionChange {
@@ -81,17 +82,81 @@ export interface DiffModel {
   readonly workloads: readonly { readonly ref: string; readonly namespace: string; readonly labels?: unknown; readonly podLabelSets?: unknown; readonly ports?: unknown; readonly hostNetwork?: boolean }[];
   readonly namespaces: ReadonlyMap<string, unknown>;
   readonly policies: readonly { readonly ref: string }[];
-  matrix(options?: { externalEndpoints?: string[] }): { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[]; readonly internet?: string };
+  matrix(options?: { externalEndpoints?: string[]; hosts?: string[] }): { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[]; readonly internet?: string };
   check(query: { from: string; to: string; port: number; protocol?: string }): { allowed: boolean; egress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean }; ingress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean } };
   sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet;
   sideSignature(direction: 'ingress' | 'egress', ref: string): string;
   surface(): SurfaceItem[];
 }
 
-/** Outside endpoints both revisions are compared on: the stand-in internet and every single address either names. */
-function externals(model: DiffModel): string[] {
-  const workloads = new Set(model.workloads.map((w) => w.ref));
-  return model.matrix().endpoints.filter((e) => !workloads.has(e));
+/**
+ * Both revisions' matrices over the same outside endpoints: each model's own (the stand-in
+ * internet, every single address and host name its policies name) when they agree, else both
+ * again over the union.
+ */
+function matricesOf(before: DiffModel, after: DiffModel): { was: MatrixLike; now: MatrixLike; outside: string[] } {
+  const outsideOf = (m: MatrixLike, model: DiffModel) => {
+    const workloads = new Set(model.workloads.map((w) => w.ref));
+    return m.endpoints.filter((e) => !workloads.has(e));
+  };
+  const was = before.matrix();
+  const now = after.matrix();
+  const wasOutside = outsideOf(was, before);
+  const nowOutside = outsideOf(now, after);
+  const outside = [...new Set([...wasOutside, ...nowOutside])];
+  if (outside.length === wasOutside.length && outside.length === nowOutside.length) return { was, now, outside };
+  const hostNames = outside.filter((e) => !isIp(e));
+  const options = { externalEndpoints: outside.filter(isIp), hosts: hostNames };
+  return { was: before.matrix(options), now: after.matrix(options), outside };
+}
+
+type MatrixLike = { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[] };
+
+const isIp = (text: string) => parseIp(text) !== undefined;
+
+/**
+ * The pairs whose ports differ, named and sorted by source then destination. Millions of
+ * cells at scale: endpoints get numbers (the old revision's order, then what only the new one
+ * has), both cell lists are walked in key order side by side, and only differing pairs are
+ * named. A matrix lists cells by its own endpoint order, which matches the numbers unless the
+ * revision reorders endpoints; then its cells are sorted by key first.
+ */
+function differingPairs(was: MatrixLike, now: MatrixLike): { from: string; to: string; beforeText: string; afterText: string }[] {
+  const ids = new Map<string, number>();
+  const labels: string[] = [];
+  for (const e of [...was.endpoints, ...now.endpoints]) if (!ids.has(e)) { ids.set(e, labels.length); labels.push(e); }
+  const SPAN = 2 ** 26;
+  const keyed = (m: MatrixLike) => {
+    const keys = new Float64Array(m.cells.length);
+    let sorted = true;
+    for (let k = 0; k < m.cells.length; k++) {
+      keys[k] = ids.get(m.cells[k].from)! * SPAN + ids.get(m.cells[k].to)!;
+      if (k > 0 && keys[k] <= keys[k - 1]) sorted = false;
+    }
+    if (sorted) return { keys, texts: (k: number) => m.cells[k].ports };
+    const order = Array.from(keys.keys()).sort((a, b) => keys[a] - keys[b]);
+    return { keys: Float64Array.from(order, (k) => keys[k]), texts: (k: number) => m.cells[order[k]].ports };
+  };
+  const a = keyed(was);
+  const b = keyed(now);
+  const differing: { from: string; to: string; beforeText: string; afterText: string }[] = [];
+  const push = (key: number, beforeText: string, afterText: string) => differing.push({ from: labels[Math.floor(key / SPAN)], to: labels[key % SPAN], beforeText, afterText });
+  let i = 0;
+  let j = 0;
+  while (i < a.keys.length || j < b.keys.length) {
+    const ka = i < a.keys.length ? a.keys[i] : Infinity;
+    const kb = j < b.keys.length ? b.keys[j] : Infinity;
+    if (ka === kb) {
+      const beforeText = a.texts(i++);
+      const afterText = b.texts(j++);
+      if (beforeText !== afterText) push(ka, beforeText, afterText);
+    } else if (ka < kb) push(ka, a.texts(i++), '');
+    else push(kb, '', b.texts(j++));
+  }
+  // Named output is sorted by text: each sort key is built once.
+  const sortKeys = differing.map((d, k) => ({ key: `${d.from}\u0000${d.to}`, k }));
+  sortKeys.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return sortKeys.map(({ k }) => differing[k]);
 }
 
 /**
@@ -100,45 +165,29 @@ function externals(model: DiffModel): string[] {
  * removed (a new workload that anything may reach widens the cluster).
  */
 export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
-  const outside = [...new Set([...externals(before), ...externals(after)])];
-  // Millions of cells at scale: keyed by numbers (endpoint ids of both revisions), not strings,
-  // and only the pairs that differ are named and sorted.
-  const ids = new Map<string, number>();
-  const labels: string[] = [];
-  const idOf = (label: string) => {
-    let id = ids.get(label);
-    if (id === undefined) { id = labels.length; ids.set(label, id); labels.push(label); }
-    return id;
-  };
-  const SPAN = 2 ** 26;
-  const cellsOf = (model: DiffModel) => {
-    const cells = new Map<number, string>();
-    for (const c of model.matrix({ externalEndpoints: outside }).cells) cells.set(idOf(c.from) * SPAN + idOf(c.to), c.ports);
-    return cells;
-  };
-  const was = cellsOf(before);
-  const now = cellsOf(after);
-  const differing: { from: string; to: string; beforeText: string; afterText: string }[] = [];
-  const name = (key: number) => ({ from: labels[Math.floor(key / SPAN)], to: labels[key % SPAN] });
-  for (const [key, afterText] of now) {
-    const beforeText = was.get(key) ?? '';
-    if (beforeText !== afterText) differing.push({ ...name(key), beforeText, afterText });
-  }
-  for (const [key, beforeText] of was) if (!now.has(key)) differing.push({ ...name(key), beforeText, afterText: '' });
-  const order = (d: { from: string; to: string }) => `${d.from}\u0000${d.to}`;
-  differing.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const { was, now, outside } = matricesOf(before, after);
+  const differing = differingPairs(was, now);
   const changes: ConnectionChange[] = [];
+  // Few distinct port texts: what each (before, after) pair widens and narrows is computed once.
+  const deltas = new Map<string, { widened: PortSet; narrowed: PortSet; widenedText: string; narrowedText: string }>();
   for (const { from, to, beforeText, afterText } of differing) {
-    const beforeSet = PortSet.parse(beforeText);
-    const afterSet = PortSet.parse(afterText);
-    const widened = afterSet.minus(beforeSet);
-    const narrowed = beforeSet.minus(afterSet);
+    const deltaKey = `${beforeText}\u0000${afterText}`;
+    let delta = deltas.get(deltaKey);
+    if (!delta) {
+      const beforeSet = PortSet.parse(beforeText);
+      const afterSet = PortSet.parse(afterText);
+      const widened = afterSet.minus(beforeSet);
+      const narrowed = beforeSet.minus(afterSet);
+      delta = { widened, narrowed, widenedText: widened.isEmpty ? '' : widened.toString(), narrowedText: narrowed.isEmpty ? '' : narrowed.toString() };
+      deltas.set(deltaKey, delta);
+    }
+    const { widened, narrowed, widenedText, narrowedText } = delta;
     if (widened.isEmpty && narrowed.isEmpty) continue;
     const change = beforeText === '' ? 'added' : afterText === '' ? 'removed' : 'changed';
     changes.push({
       change, from, to, before: beforeText, after: afterText,
-      widened: widened.isEmpty ? '' : widened.toString(),
-      narrowed: narrowed.isEmpty ? '' : narrowed.toString(),
+      widened: widenedText,
+      narrowed: narrowedText,
       reasons: [...reasonsWidened(after, from, to, widened), ...reasonsNarrowed(before, after, from, to, narrowed)],
     });
   }

@@ -242,6 +242,12 @@ export interface MatrixOptions {
    *          single address (/32, /128 ipBlock) a policy names
    */
   readonly externalEndpoints?: string[];
+  /**
+   * Host names to include as destinations (outside endpoints known by name, as Cilium's
+   * toFQDNs matchName allows them).
+   * @default - every name a policy allows exactly when `externalEndpoints` is not given; none when it is
+   */
+  readonly hosts?: string[];
 }
 
 /** A query that cannot be answered as asked: the message says why and what to ask instead. */
@@ -602,7 +608,7 @@ export class NetworkModel {
       return { kind: 'external', ip, text: formatIp(ip) };
     });
     // Hosts that policies name (Cilium toFQDNs matchName) are outside endpoints too, as destinations.
-    const hosts = options.externalEndpoints === undefined ? this.namedHosts() : [];
+    const hosts = options.hosts ?? (options.externalEndpoints === undefined ? this.namedHosts() : []);
     const hostEndpoints = hosts.map((name): Endpoint => ({ kind: 'external', ip: { family: 4, value: 0n }, text: name, host: { name, ips: [] } }));
     const matrix = computeMatrix(this.compiled, [...externals, ...hostEndpoints]);
     const sources = new Set(hosts);
