@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { NetworkModel, PortSet } from '../../lib';
 import { namespace, policy, workload, Obj } from '../helpers/k8s';
+import { DiffModel, diffModels } from '../../lib/analysis/queries/diff';
 
 const RUNS = Number(process.env.NETKIT_FUZZ_RUNS ?? 60);
 
@@ -126,6 +127,29 @@ describe('diff properties', () => {
     ...r.workloads.map((w) => workload(w.ns, w.name, w.labels, { ports: [{ containerPort: 80 }, { containerPort: 443 }] })),
     ...r.policies.map((p, i) => policy(p.ns, `p${i}`, { podSelector: { matchLabels: p.selector }, ingress: p.ingress })),
   ];
+
+  test('explanations asked once per side class are those asked pair by pair (NetworkPolicy and Calico)', () => {
+    // Many near-identical workloads, so that peers share side classes and reasons differ between them.
+    const names = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
+    const wide = fc.record({
+      workloads: fc.uniqueArray(fc.record({ name: fc.constantFrom(...names), labels, ns: fc.constantFrom('a', 'b') }), { minLength: 3, maxLength: 8, selector: (w) => `${w.ns}/${w.name}` }),
+      policies: fc.array(fc.record({ ns: fc.constantFrom('a', 'b'), selector: labels, ingress: fc.array(rule, { maxLength: 3 }), egress: fc.array(rule.map((r) => ({ to: r.from, ports: r.ports })), { maxLength: 2 }) }), { maxLength: 4 }),
+    });
+    const objects = (r: typeof wide extends fc.Arbitrary<infer T> ? T : never) => [
+      ...r.workloads.map((w) => workload(w.ns, w.name, w.labels, { ports: [{ name: 'http', containerPort: 80 }, { containerPort: 443 }] })),
+      ...r.policies.map((p, i) => policy(p.ns, `p${i}`, { podSelector: { matchLabels: p.selector }, policyTypes: ['Ingress', ...(p.egress.length > 0 ? ['Egress'] : [])], ingress: p.ingress, ...(p.egress.length > 0 ? { egress: p.egress } : {}) })),
+    ];
+    // The same model without sideClass: the review then asks every pair.
+    const pairByPair = (m: NetworkModel): DiffModel => ({
+      workloads: m.workloads, namespaces: m.namespaces, policies: m.policies,
+      matrix: (o) => m.matrix(o), check: (q) => m.check(q), sidePorts: (d, s, o) => m.sidePorts(d, s, o), sideSignature: (d, r) => m.sideSignature(d, r), surface: () => m.surface(),
+    });
+    fc.assert(fc.property(wide, wide, fc.constantFrom('standard', 'calico'), (ra, rb, cni) => {
+      const a = NetworkModel.fromObjects(objects(ra), { cni: cni as 'standard' });
+      const b = NetworkModel.fromObjects(objects(rb), { cni: cni as 'standard' });
+      expect(NetworkModel.diff(a, b)).toEqual(diffModels(pairByPair(a), pairByPair(b)));
+    }), { seed: 7, numRuns: RUNS });
+  });
 
   test('diff(A, A) is empty, and diff(A, B) is the matrix difference computed independently', () => {
     fc.assert(fc.property(revision, revision, (ra, rb) => {

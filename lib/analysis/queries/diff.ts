@@ -86,6 +86,8 @@ export interface DiffModel {
   check(query: { from: string; to: string; port: number; protocol?: string }): { allowed: boolean; egress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean }; ingress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean } };
   sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet;
   sideSignature(direction: 'ingress' | 'egress', ref: string): string;
+  /** A key such that equal keys (same `self` and direction) give that side equal verdicts; without it nothing is cached. */
+  sideClass?(direction: 'ingress' | 'egress', self: string, other: string): string;
   surface(): SurfaceItem[];
 }
 
@@ -168,6 +170,9 @@ export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
   const { was, now, outside } = matricesOf(before, after);
   const differing = differingPairs(was, now);
   const changes: ConnectionChange[] = [];
+  const explainBefore = new Explainer(before);
+  const explainAfter = new Explainer(after);
+  const known = { after: new Set(after.workloads.map((w) => w.ref)), policies: new Set(after.policies.map((p) => p.ref)) };
   // Few distinct port texts: what each (before, after) pair widens and narrows is computed once.
   const deltas = new Map<string, { widened: PortSet; narrowed: PortSet; widenedText: string; narrowedText: string }>();
   for (const { from, to, beforeText, afterText } of differing) {
@@ -188,7 +193,7 @@ export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
       change, from, to, before: beforeText, after: afterText,
       widened: widenedText,
       narrowed: narrowedText,
-      reasons: [...reasonsWidened(after, from, to, widened), ...reasonsNarrowed(before, after, from, to, narrowed)],
+      reasons: [...reasonsWidened(explainAfter, from, to, widened), ...reasonsNarrowed(explainBefore, explainAfter, known, from, to, narrowed)],
     });
   }
   const refs = (model: DiffModel) => new Set(model.workloads.map((w) => w.ref));
@@ -198,7 +203,7 @@ export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
   const afterSurface = new Map(after.surface().map((i) => [surfaceKey(i), i]));
   return {
     changes,
-    latent: latentWidening(before, after, outside, changes),
+    latent: latentWidening(before, after, explainBefore, explainAfter, outside, changes),
     surface: {
       added: [...afterSurface].filter(([k]) => !beforeSurface.has(k)).map(([, i]) => i),
       removed: [...beforeSurface].filter(([k]) => !afterSurface.has(k)).map(([, i]) => i),
@@ -220,8 +225,10 @@ function peerSignatures(model: DiffModel): Map<string, string> {
  * only with the peers that changed (labels, ports, namespace labels), so the cost follows the
  * size of the change.
  */
-function latentWidening(before: DiffModel, after: DiffModel, outside: readonly string[], changes: readonly ConnectionChange[]): LatentWidening[] {
-  const effective = new Map(changes.map((c) => [`${c.from}\u0000${c.to}`, PortSet.parse(c.widened)]));
+function latentWidening(before: DiffModel, after: DiffModel, explainBefore: Explainer, explainAfter: Explainer, outside: readonly string[], changes: readonly ConnectionChange[]): LatentWidening[] {
+  const effective = new Map(changes.map((c) => [`${c.from}\u0000${c.to}`, c.widened]));
+  const parsed = new Map<string, PortSet>();
+  const parse = (text: string) => { let set = parsed.get(text); if (!set) { set = PortSet.parse(text); parsed.set(text, set); } return set; };
   const beforeRefs = new Set(before.workloads.map((w) => w.ref));
   const common = after.workloads.map((w) => w.ref).filter((r) => beforeRefs.has(r));
   const commonSet = new Set(common);
@@ -233,23 +240,33 @@ function latentWidening(before: DiffModel, after: DiffModel, outside: readonly s
   for (const self of common) {
     for (const direction of ['ingress', 'egress'] as const) {
       const rulesChanged = before.sideSignature(direction, self) !== after.sideSignature(direction, self);
+      // Peers in the same side class in both revisions get the same answer: asked once.
+      const latentByClass = new Map<string, { ports: string; reasons: string[] } | null>();
       for (const other of rulesChanged ? peers : changedPeers) {
         if (other === self || (!commonSet.has(other) && other.includes('/'))) continue;
-        const widened = safeSide(after, direction, self, other).minus(safeSide(before, direction, self, other));
-        if (widened.isEmpty) continue;
+        const afterClass = after.sideClass?.(direction, self, other);
+        const beforeClass = before.sideClass?.(direction, self, other);
         const pair = direction === 'ingress' ? `${other}\u0000${self}` : `${self}\u0000${other}`;
-        const latent = widened.minus(effective.get(pair) ?? PortSet.NONE);
-        if (latent.isEmpty) continue;
-        const [from, to] = direction === 'ingress' ? [other, self] : [self, other];
-        const reasons = groupedReasons(latent, (port) => {
-          const verdict = safeCheck(after, from, to, port);
-          const side = verdict?.[direction];
-          if (!side) return '';
-          return side.isolated ? `by ${rules(side, direction).join(' and ')}` : `${self} is no longer isolated for ${direction}`;
-        });
-        const ports = latent.toString();
-        const key = [direction, self, ports, reasons.join(';')].join('\u0000');
-        const group = groups.get(key) ?? { direction, workload: self, ports, reasons, peers: [] };
+        const effectiveText = effective.get(pair) ?? '';
+        const classKey = afterClass !== undefined && beforeClass !== undefined ? `${afterClass}\u0000${beforeClass}\u0000${effectiveText}` : undefined;
+        let found = classKey === undefined ? undefined : latentByClass.get(classKey);
+        if (found === undefined) {
+          const widened = explainAfter.sidePorts(direction, self, other).minus(explainBefore.sidePorts(direction, self, other));
+          const latent = widened.minus(parse(effectiveText));
+          const [from, to] = direction === 'ingress' ? [other, self] : [self, other];
+          found = latent.isEmpty ? null : {
+            ports: latent.toString(),
+            reasons: groupedReasons(latent, (port) => {
+              const side = explainAfter.check(from, to, port)[direction];
+              if (!side) return '';
+              return side.isolated ? `by ${rules(side, direction).join(' and ')}` : `${self} is no longer isolated for ${direction}`;
+            }),
+          };
+          if (classKey !== undefined) latentByClass.set(classKey, found);
+        }
+        if (found === null) continue;
+        const key = [direction, self, found.ports, found.reasons.join(';')].join('\u0000');
+        const group = groups.get(key) ?? { direction, workload: self, ports: found.ports, reasons: found.reasons, peers: [] };
         group.peers.push(other);
         groups.set(key, group);
       }
@@ -261,13 +278,56 @@ function latentWidening(before: DiffModel, after: DiffModel, outside: readonly s
   }));
 }
 
-function safeSide(model: DiffModel, direction: 'ingress' | 'egress', self: string, other: string): PortSet {
-  try {
-    return model.sidePorts(direction, self, other);
-  } catch {
-    return PortSet.NONE;
+/**
+ * One revision's side verdicts and side ports, asked once per side class: a change that opens
+ * a namespace to 10,000 sources is explained with one check per distinct answer, not one per
+ * pair. Without {@link DiffModel.sideClass}, each pair is asked.
+ */
+class Explainer {
+  private readonly sides = new Map<string, SideAnswer | null>();
+  private readonly ports = new Map<string, PortSet>();
+
+  constructor(private readonly model: DiffModel) {}
+
+  private key(direction: 'ingress' | 'egress', self: string, other: string, rest: string): string | undefined {
+    const klass = this.model.sideClass?.(direction, self, other);
+    return klass === undefined ? undefined : `${direction}\u0000${self}\u0000${klass}\u0000${rest}`;
+  }
+
+  /** Both sides' verdicts on one port (`undefined` for a side when the pair cannot be checked). */
+  public check(from: string, to: string, port: { protocol: string; port: number }): { egress?: SideAnswer; ingress?: SideAnswer } {
+    const rest = `${port.protocol}/${port.port}`;
+    const egressKey = this.key('egress', from, to, rest);
+    const ingressKey = this.key('ingress', to, from, rest);
+    let egress = egressKey === undefined ? undefined : this.sides.get(egressKey);
+    let ingress = ingressKey === undefined ? undefined : this.sides.get(ingressKey);
+    if (egress === undefined || ingress === undefined) {
+      const verdict = safeCheck(this.model, from, to, port);
+      egress = verdict?.egress ?? null;
+      ingress = verdict?.ingress ?? null;
+      if (egressKey !== undefined) this.sides.set(egressKey, egress);
+      if (ingressKey !== undefined) this.sides.set(ingressKey, ingress);
+    }
+    return { ...(egress ? { egress } : {}), ...(ingress ? { ingress } : {}) };
+  }
+
+  /** What one side alone admits (see {@link DiffModel.sidePorts}); nothing when the pair cannot be asked. */
+  public sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet {
+    const key = this.key(direction, self, other, '');
+    const known = key === undefined ? undefined : this.ports.get(key);
+    if (known) return known;
+    let found: PortSet;
+    try {
+      found = this.model.sidePorts(direction, self, other);
+    } catch {
+      found = PortSet.NONE;
+    }
+    if (key !== undefined) this.ports.set(key, found);
+    return found;
   }
 }
+
+type SideAnswer = { readonly allowedBy: readonly { policy: string; rule: number }[]; readonly isolated: boolean };
 
 /** `<ranges> <reason>` per distinct reason: each range is asked once, at its first port. */
 function groupedReasons(ports: PortSet, reasonAt: (port: { protocol: string; port: number }) => string): string[] {
@@ -290,10 +350,10 @@ function safeCheck(model: DiffModel, from: string, to: string, port: { protocol:
 const rules = (side: { allowedBy: readonly { policy: string; rule: number }[] }, direction: string) => side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`);
 
 /** The rules that let a widened port through, or that no policy isolates that side. */
-function reasonsWidened(after: DiffModel, from: string, to: string, widened: PortSet): string[] {
+function reasonsWidened(after: Explainer, from: string, to: string, widened: PortSet): string[] {
   return groupedReasons(widened, (port) => {
-    const verdict = safeCheck(after, from, to, port);
-    if (!verdict) return '';
+    const verdict = after.check(from, to, port);
+    if (!verdict.egress || !verdict.ingress) return '';
     // Outside addresses (no '/') have no policy of their own: only cluster sides explain.
     const egress = !from.includes('/') ? [] : verdict.egress.isolated ? rules(verdict.egress, 'egress') : [`${from} not being isolated for egress`];
     const ingress = !to.includes('/') ? [] : verdict.ingress.isolated ? rules(verdict.ingress, 'ingress') : [`${to} not being isolated for ingress`];
@@ -302,22 +362,20 @@ function reasonsWidened(after: DiffModel, from: string, to: string, widened: Por
 }
 
 /** What closed a narrowed port: the rules that allowed it, and what became of their policies. */
-function reasonsNarrowed(before: DiffModel, after: DiffModel, from: string, to: string, narrowed: PortSet): string[] {
+function reasonsNarrowed(before: Explainer, after: Explainer, refs: { after: ReadonlySet<string>; policies: ReadonlySet<string> }, from: string, to: string, narrowed: PortSet): string[] {
   if (narrowed.isEmpty) return [];
-  const afterRefs = new Set(after.workloads.map((w) => w.ref));
   // Workload refs have a '/', outside addresses do not.
-  if (from.includes('/') && !afterRefs.has(from)) return [`${from} was removed`];
-  if (to.includes('/') && !afterRefs.has(to)) return [`${to} was removed`];
-  const policies = new Set(after.policies.map((p) => p.ref));
+  if (from.includes('/') && !refs.after.has(from)) return [`${from} was removed`];
+  if (to.includes('/') && !refs.after.has(to)) return [`${to} was removed`];
   return groupedReasons(narrowed, (port) => {
-    const verdict = safeCheck(before, from, to, port);
-    if (!verdict) return '';
+    const verdict = before.check(from, to, port);
+    if (!verdict.egress || !verdict.ingress) return '';
     const was = [...verdict.egress.allowedBy.map((r) => ({ ...r, direction: 'egress' })), ...verdict.ingress.allowedBy.map((r) => ({ ...r, direction: 'ingress' }))];
-    const now = safeCheck(after, from, to, port);
-    const fate = was.map((r) => `${r.policy} ${r.direction}[${r.rule}] ${policies.has(r.policy) ? 'changed' : 'removed'}`);
+    const now = after.check(from, to, port);
+    const fate = was.map((r) => `${r.policy} ${r.direction}[${r.rule}] ${refs.policies.has(r.policy) ? 'changed' : 'removed'}`);
     const newlyIsolated = [
-      ...(now && now.egress.isolated && !verdict.egress.isolated ? [`${from} is now isolated for egress`] : []),
-      ...(now && now.ingress.isolated && !verdict.ingress.isolated ? [`${to} is now isolated for ingress`] : []),
+      ...(now.egress?.isolated && !verdict.egress.isolated ? [`${from} is now isolated for egress`] : []),
+      ...(now.ingress?.isolated && !verdict.ingress.isolated ? [`${to} is now isolated for ingress`] : []),
     ];
     return `no longer allowed: ${[...fate, ...newlyIsolated].join(', ') || 'the policies that allowed it changed'}`;
   }).filter((r) => r.includes(' no longer allowed: '));

@@ -2,6 +2,7 @@ import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, f
 import { HttpRule, L7Rules, RulePeer } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
+import { Bitset } from '../model/bitset';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { NetworkDiff, diffModels } from './diff';
 import { TierDecision } from '../model/tiers';
@@ -679,6 +680,36 @@ export class NetworkModel {
       JSON.stringify(this.compiled.calico.tiers),
     ] : [];
     return [...specs, ...calico, ...this.compiled.tierPolicies.map((p) => JSON.stringify(p, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)))].join('\n');
+  }
+
+  private readonly matchSets = new Map<string, (Bitset | null)[]>();
+  private portSignatures?: Int32Array;
+
+  /**
+   * A key for what one side's answers about `other` depend on: equal keys for the same
+   * `self` and direction mean equal verdicts for that side on every port (the same rules hold
+   * `other`, and it declares the same ports). The review caches explanations by it.
+   */
+  public sideClass(direction: 'ingress' | 'egress', self: string, other: string): string {
+    const index = this.compiled.byRef.get(self);
+    const peer = this.compiled.byRef.get(other);
+    if (index === undefined || peer === undefined) return `endpoint ${other}`;
+    const key = `${direction} ${index}`;
+    let sets = this.matchSets.get(key);
+    if (!sets) { sets = this.compiled.sideMatchSets(direction, index); this.matchSets.set(key, sets); }
+    if (!this.portSignatures) {
+      const ids = new Map<string, number>();
+      this.portSignatures = Int32Array.from(this.compiled.workloads, (w) => {
+        const declared = w.ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
+        let id = ids.get(declared);
+        if (id === undefined) { id = ids.size; ids.set(declared, id); }
+        return id;
+      });
+    }
+    const signature = this.portSignatures[peer];
+    let mask = '';
+    for (const set of sets) mask += set === null || set.has(peer) ? '1' : '0';
+    return `${signature}:${mask}`;
   }
 
   /** The ways in this revision declares, whatever the policies say: NodePorts, LoadBalancers, externalIPs, host ports, routes. */
