@@ -50,9 +50,12 @@ export function* matrixJsonChunks(matrix: Matrix, paths: readonly PublicPath[]):
     if (key === 'cells' && Array.isArray(item) && item.length > 0) {
       buffer += `  ${JSON.stringify(key)}: [\n`;
       const cells = item as Matrix['cells'];
+      // Millions of cells name a few thousand endpoints and port texts: each is quoted once.
+      const quoted = new Map<string, string>();
+      const quote = (text: string) => { let q = quoted.get(text); if (q === undefined) { q = JSON.stringify(text); quoted.set(text, q); } return q; };
       for (let i = 0; i < cells.length; i++) {
         const c = cells[i];
-        buffer += `    {\n      "from": ${JSON.stringify(c.from)},\n      "to": ${JSON.stringify(c.to)},\n      "ports": ${JSON.stringify(c.ports)}\n    }${i === cells.length - 1 ? '' : ','}\n`;
+        buffer += `    {\n      "from": ${quote(c.from)},\n      "to": ${quote(c.to)},\n      "ports": ${quote(c.ports)}\n    }${i === cells.length - 1 ? '' : ','}\n`;
         if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
       }
       buffer += `  ]${last}\n`;

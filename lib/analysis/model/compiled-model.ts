@@ -429,14 +429,27 @@ export class CompiledModel {
 
   /** The workloads a Cilium endpoint selector picks: by identity labels, in `namespace` when given; never host-network pods. */
   public ciliumSelect(selector: Selector, namespace: string | undefined): number[] {
+    // Thousands of policies: identities are built once, and a namespaced selector looks at its namespace only.
+    if (!this.ciliumIdentities) {
+      this.ciliumIdentities = this.workloads.map((w) => ciliumIdentity(w.labels, w.namespace, w.serviceAccount, this.namespaces.get(w.namespace) ?? {}));
+      this.workloadsByNamespace = new Map();
+      this.workloads.forEach((w, i) => {
+        const list = this.workloadsByNamespace!.get(w.namespace) ?? [];
+        list.push(i);
+        this.workloadsByNamespace!.set(w.namespace, list);
+      });
+    }
     const found: number[] = [];
-    this.workloads.forEach((w, i) => {
-      if (w.hostNetwork || (namespace !== undefined && w.namespace !== namespace)) return;
-      const identity = ciliumIdentity(w.labels, w.namespace, w.serviceAccount, this.namespaces.get(w.namespace) ?? {});
-      if (selectorMatches(selector, identity)) found.push(i);
-    });
+    const consider = (i: number) => {
+      if (!this.workloads[i].hostNetwork && selectorMatches(selector, this.ciliumIdentities![i])) found.push(i);
+    };
+    if (namespace !== undefined) (this.workloadsByNamespace!.get(namespace) ?? []).forEach(consider);
+    else for (let i = 0; i < this.workloads.length; i++) consider(i);
     return found;
   }
+
+  private ciliumIdentities?: Record<string, string>[];
+  private workloadsByNamespace?: Map<string, number[]>;
 
   /** The workloads a rule's peers match, for every dialect's peer kinds. */
   /**

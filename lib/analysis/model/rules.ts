@@ -63,7 +63,7 @@ export type RulePeer =
     /**
      * Cilium endpoints: pods whose identity labels (their labels, `io.kubernetes.pod.namespace`,
      * `io.cilium.k8s.policy.serviceaccount`, `io.cilium.k8s.namespace.labels.*`) the selector
-     * matches, in `namespace` when the rule set is namespaced and the selector names none.
+     * matches, in `namespace`: the one the selector names, else the rule set's when it is namespaced.
      */
     readonly kind: 'endpoints';
     /** The selector over identity labels (`k8s:` and `any:` prefixes dropped). */

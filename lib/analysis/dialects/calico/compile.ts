@@ -47,6 +47,18 @@ export interface CalicoCluster {
 }
 
 type Match = { readonly match: Coverage; readonly why?: string };
+
+/** What rules with the same peer share: each workload's answer, and the set that matches. */
+interface SharedPeer {
+  /** 0: not asked yet; see the CODE_ constants. */
+  readonly codes: Uint8Array;
+  /** Answers that carry a why (pod addresses), by workload. */
+  readonly special: Map<number, Match>;
+  matching?: Bitset;
+}
+const CODE_YES = 1;
+const CODE_NO = 2;
+const CODE_SPECIAL = 3;
 const YES: Match = Object.freeze({ match: 'yes' });
 const NO: Match = Object.freeze({ match: 'no' });
 
@@ -92,15 +104,23 @@ export class CalicoCompiler {
   /** The workloads a policy applies to (networkpolicy.md / globalnetworkpolicy.md `selector`, `serviceAccountSelector`, `namespaceSelector`). */
   public subjects(policy: CalicoPolicy): Bitset {
     const bits = new Bitset(this.cluster.workloads.length);
-    this.cluster.workloads.forEach((w, i) => {
+    const consider = (i: number) => {
+      const w = this.cluster.workloads[i];
       if (w.hostNetwork) return;
-      if (policy.namespace !== undefined && w.namespace !== policy.namespace) return;
       if (!calicoSelectorMatches(policy.selector, this.labels[i])) return;
       if (policy.namespaceSelector && !calicoSelectorMatches(policy.namespaceSelector, this.namespaceLabels(w.namespace))) return;
       if (policy.serviceAccountSelector && !calicoSelectorMatches(policy.serviceAccountSelector, this.serviceAccountLabels[i])) return;
       bits.add(i);
-    });
+    };
+    // A namespaced policy applies in its namespace only: thousands of them look at theirs alone.
+    if (policy.namespace !== undefined) (this.workloadsIn().get(policy.namespace) ?? []).forEach(consider);
+    else for (let i = 0; i < this.cluster.workloads.length; i++) consider(i);
     return bits;
+  }
+
+  private workloadsIn(): ReadonlyMap<string, readonly number[]> {
+    if (this.byNamespace.size === 0) this.cluster.workloads.forEach((w, i) => { const list = this.byNamespace.get(w.namespace) ?? []; list.push(i); this.byNamespace.set(w.namespace, list); });
+    return this.byNamespace;
   }
 
   /** A policy's rules for one direction, compiled. */
@@ -118,37 +138,42 @@ export class CalicoCompiler {
    * Answers about workload peers, shared by rules whose peer end reads the same (the entity
    * without its ports, in the same policy namespace): thousands of policies repeat a few peers.
    */
-  private readonly peerAnswers = new Map<string, { readonly byWorkload: Map<number, Match>; matching?: Bitset }>();
+  private readonly peerAnswers = new Map<string, SharedPeer>();
   private readonly byNamespace = new Map<string, number[]>();
 
-  private sharedPeer(entity: CalicoEntityRule, policyNamespace: string | undefined) {
+  private sharedPeer(entity: CalicoEntityRule, policyNamespace: string | undefined): SharedPeer {
     const { ports: _ports, notPorts: _notPorts, ...peer } = entity;
-    const key = JSON.stringify([policyNamespace ?? null, peer], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    // The policy's namespace matters only where it scopes the peer (see workloadMatch and service).
+    const scopedByPolicy = (entity.services !== undefined && !entity.services.namespace)
+      || (entity.namespaceSelector === undefined && (entity.selector !== undefined || entity.notSelector !== undefined || entity.serviceAccounts !== undefined));
+    const key = JSON.stringify([scopedByPolicy ? policyNamespace ?? null : null, policyNamespace === undefined, peer], (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     let shared = this.peerAnswers.get(key);
-    if (!shared) { shared = { byWorkload: new Map() }; this.peerAnswers.set(key, shared); }
+    if (!shared) { shared = { codes: new Uint8Array(this.cluster.workloads.length), special: new Map() }; this.peerAnswers.set(key, shared); }
     return shared;
   }
 
   /** The workloads an entity may hold: only its Service's or policy's namespace when it is scoped to one. */
   private candidates(entity: CalicoEntityRule, policyNamespace: string | undefined): readonly number[] | undefined {
-    if (this.byNamespace.size === 0) this.cluster.workloads.forEach((w, i) => { const list = this.byNamespace.get(w.namespace) ?? []; list.push(i); this.byNamespace.set(w.namespace, list); });
-    if (entity.services) return this.byNamespace.get(entity.services.namespace || policyNamespace || 'default') ?? [];
+    if (entity.services) return this.workloadsIn().get(entity.services.namespace || policyNamespace || 'default') ?? [];
     const scoped = policyNamespace !== undefined && (entity.selector !== undefined || entity.notSelector !== undefined || entity.serviceAccounts !== undefined);
-    return !entity.namespaceSelector && scoped ? this.byNamespace.get(policyNamespace) ?? [] : undefined;
+    return !entity.namespaceSelector && scoped ? this.workloadsIn().get(policyNamespace) ?? [] : undefined;
   }
 
   private rule(policy: CalicoPolicy, ordered: OrderedPolicy, rule: CalicoRule, direction: 'ingress' | 'egress'): OrderedRule {
     const peerEntity = direction === 'ingress' ? rule.source : rule.destination;
     const shared = this.sharedPeer(peerEntity, policy.namespace);
-    const cache = shared.byWorkload;
     const peer = (other: Endpoint): Match => {
       if (rule.unmodelled) return NO;
       if (other.kind === 'workload') {
-        let found = cache.get(other.index);
-        if (found === undefined) {
-          found = this.workloadMatch(peerEntity, policy.namespace, other.index);
-          cache.set(other.index, found);
-        }
+        // Plain yes and no as one byte per workload; answers with a why (addresses) kept whole.
+        const code = shared.codes[other.index];
+        if (code === CODE_YES) return YES;
+        if (code === CODE_NO) return NO;
+        if (code === CODE_SPECIAL) return shared.special.get(other.index)!;
+        const found = this.workloadMatch(peerEntity, policy.namespace, other.index);
+        if (found === YES) shared.codes[other.index] = CODE_YES;
+        else if (found === NO) shared.codes[other.index] = CODE_NO;
+        else { shared.codes[other.index] = CODE_SPECIAL; shared.special.set(other.index, found); }
         return found;
       }
       if (other.entity !== undefined) return NO;

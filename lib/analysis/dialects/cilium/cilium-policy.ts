@@ -143,7 +143,9 @@ function readRule(raw: Record<string, unknown>, index: number, label: string, di
   for (const sel of list(raw[`${from}Endpoints`])) {
     const read = readEndpointSelector(sel, clusterwide, `${at}.${from}Endpoints`, unmodelled);
     // A namespaced policy's peers stay in its namespace unless they name one (kubernetes.rst "Namespaces").
-    peers.push({ kind: 'endpoints', selector: read.selector, ...(read.namespace === undefined && namespace !== undefined ? { namespace } : {}) });
+    // One that names a namespace is looked for there only (its selector holds the namespace label too).
+    const scope = read.namespace ?? namespace;
+    peers.push({ kind: 'endpoints', selector: read.selector, ...(scope !== undefined ? { namespace: scope } : {}) });
   }
   for (const entity of Array.isArray(raw[`${from}Entities`]) ? (raw[`${from}Entities`] as unknown[]).map(String) : []) {
     if (!(CILIUM_ENTITIES as readonly string[]).includes(entity)) problems.push(`${at}.${from}Entities: "${entity}" is not a Cilium entity (${CILIUM_ENTITIES.join(', ')})`);
