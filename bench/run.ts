@@ -3,7 +3,7 @@
  * analyzer at scale, and CLI cold starts. Prints markdown tables (medians). Not run in CI.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
@@ -11,7 +11,7 @@ import { Bench } from 'tinybench';
 import { stringify } from 'yaml';
 import { netkitApp, plusApp } from './charts';
 import * as netkit from '../lib';
-import { syntheticCluster } from './clusters';
+import { BENCH_CNI, dialectCluster, revisedCluster, syntheticCluster } from './clusters';
 import { flowsCsv, writeFlowsHubble } from './flows';
 import { NetworkModel } from '../lib';
 
@@ -275,6 +275,43 @@ function cliTable(): void {
 }
 
 /**
+ * `netkit check` on the shop example under the Node.js versions users run, against a bare
+ * `node -e 0` of the same binary: binaries from NETKIT_BENCH_NODES, a folder where the consumer
+ * test's `node-versions` package was installed (`cp test/consumer/node-versions/package*.json
+ * DIR && (cd DIR && npm ci)`), else only the running Node.
+ */
+function nodeVersionsTable(): void {
+  ensureCompiled();
+  const folder = process.env.NETKIT_BENCH_NODES;
+  const binaries = folder
+    ? [22, 24, 26].map((major) => join(folder, 'node_modules', `node${major}`, 'bin', 'node')).filter((bin) => { try { return statSync(bin).isFile(); } catch { return false; } })
+    : [];
+  if (binaries.length === 0) console.log('\n(NETKIT_BENCH_NODES not set or empty: measuring the running Node only; see bench/run.ts nodeVersionsTable)');
+  const runs = quick ? 7 : 21;
+  const shop = join(root, 'examples/shop/dist');
+  const bin = join(root, 'bin/netkit');
+  console.log(`\n### CLI start on each Node.js: \`netkit check\` on the shop example against a bare \`node -e 0\` (median of ${runs}, alternated, after a warm run; targets 3× under Node 24, 2.6× under Node 20)\n`);
+  console.log('| Node.js | `node -e 0` | `netkit check` (shop) | × `node -e 0` | target |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const node of [process.execPath, ...binaries]) {
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+    spawnSync(node, [bin, 'check', shop]); // warm: the compile cache is written on the first run
+    const times: number[][] = [[], []];
+    for (let r = 0; r < runs; r++) {
+      for (const [k, args] of (r % 2 === 0 ? [[0, ['-e', '0']], [1, [bin, 'check', shop]]] : [[1, [bin, 'check', shop]], [0, ['-e', '0']]]) as [number, string[]][]) {
+        const started = performance.now();
+        spawnSync(node, args);
+        times[k].push(performance.now() - started);
+      }
+    }
+    const [bare, check] = times.map(medianOf);
+    const major = Number(/^v(\d+)/.exec(version)?.[1]);
+    const target = major === 24 ? 3 : major === 20 ? 2.6 : undefined;
+    console.log(`| ${version.slice(1)} | ${ms(bare)} | ${ms(check)} | ${ratio(check, bare)} | ${target === undefined ? '' : `${target}×: ${within(check / bare, target)}`} |`);
+  }
+}
+
+/**
  * A second revision of the bench workload that widens something real: every pod of team-1 may
  * send anywhere, and every app of team-0 admits every namespace on 8080 (2,500 connections open).
  */
@@ -306,9 +343,15 @@ function diffTable(): void {
 
 /** One `netkit` process: wall time and peak RSS (reported by bench/rss-hook.cjs). */
 function netkitProcess(args: string[]): { ms: number; rssKiB: number } {
+  // Output goes to a file, as `netkit ... > out.json` in CI: the bench process reading hundreds of
+  // megabytes from a pipe would compete for the two cores and be counted in the figure.
+  const outFile = join(tmpdir(), `netkit-bench-out-${process.pid}`);
+  const out = openSync(outFile, 'w');
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--require', join(root, 'bench/rss-hook.cjs'), join(root, 'bin/netkit'), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const result = spawnSync(process.execPath, ['--require', join(root, 'bench/rss-hook.cjs'), join(root, 'bin/netkit'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', out, 'pipe'] });
   const ms = performance.now() - started;
+  closeSync(out);
+  rmSync(outFile, { force: true });
   if (result.status !== 0 && result.status !== 1) throw new Error(`netkit ${args.join(' ')} failed: ${result.stderr}`);
   return { ms, rssKiB: Number(/NETKIT_BENCH_MAXRSS_KIB (\d+)/.exec(result.stderr)?.[1] ?? 0) };
 }
@@ -349,36 +392,59 @@ function replayTable(): void {
   }
 }
 
+/** One library figure from bench/analyzer-child.ts, in its own process. */
+function analyzerChild<T>(args: string[]): T & { maxRssKiB: number } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/analyzer-child.ts'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`analyzer child ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T & { maxRssKiB: number };
+}
+
+/** `met` when a figure is within its target. */
+const within = (value: number, target: number) => (value <= target ? 'met' : 'NOT met');
+
 /**
- * The analyzer at scale as whole processes: `netkit matrix --format json` on the synthetic
- * cluster, and `netkit diff` of it against a revision that widens two namespaces, beside the
- * parse-only floor (js-yaml reading the same file) and the library figure (load + matrix in
- * one process); the target is 2× the library figure.
+ * The analyzer at scale as whole processes, each beside its library figure (the same work
+ * from objects in memory, in a fresh process; target: within 2×) and the parse-only floor:
+ * `netkit matrix --format json` on the bench's cluster in every dialect, and `netkit diff` of
+ * it against a revision that changes one policy and one that opens a namespace to everyone.
  */
 function scaleTable(): void {
   ensureCompiled();
   const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-scale-'));
   try {
     const n = quick ? 2000 : 10000;
-    const yaml = syntheticCluster(n).map((o) => stringify(o)).join('---\n');
-    const file = join(dir, 'cluster.yaml');
-    writeFileSync(file, yaml);
-    const widened = join(dir, 'widened.yaml');
-    writeFileSync(widened, `${yaml}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: widened, namespace: ns-1}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{}]}\n`);
-    const started = performance.now();
-    const model = NetworkModel.fromObjects(syntheticCluster(n));
-    model.matrix();
-    const library = performance.now() - started;
-    const floor = alternated([['-e', `require(${JSON.stringify(require.resolve('js-yaml'))}).loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]], 3)[0];
-    const matrix = netkitProcess(['matrix', file, '--format', 'json']);
-    const diff = netkitProcess(['diff', file, widened, '--format', 'json', '--fail-on', 'never']);
-    console.log(`\n### The analyzer at scale: ${n.toLocaleString('en')} workloads and policies, whole processes (target: 2× the library figure)\n`);
-    console.log('| what | time | peak RSS | × library | target |');
-    console.log('| --- | ---: | ---: | ---: | --- |');
-    console.log(`| library: load + full matrix, one process | ${ms(library)} | | 1.00× | |`);
-    console.log(`| parse-only floor (js-yaml reads the file) | ${ms(floor)} | | ${ratio(floor, library)} | |`);
-    console.log(`| \`netkit matrix --format json\` | ${ms(matrix.ms)} | ${mib(matrix.rssKiB)} | ${ratio(matrix.ms, library)} | ${matrix.ms <= 2 * library ? 'met' : 'NOT met'} |`);
-    console.log(`| \`netkit diff\` of two revisions | ${ms(diff.ms)} | ${mib(diff.rssKiB)} | ${ratio(diff.ms, library)} | ${diff.ms <= 2 * library ? 'met' : 'NOT met'} |`);
+    const write = (name: string, objects: readonly Record<string, unknown>[]) => {
+      const file = join(dir, name);
+      writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+      return file;
+    };
+    const parseOnly = (file: string) => alternated([['-e', `require(${JSON.stringify(require.resolve('js-yaml'))}).loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]], 3)[0];
+    console.log(`\n### The analyzer at scale: ${n.toLocaleString('en')} workloads, whole processes beside the library (target: within 2× of the library doing the same work)\n`);
+    console.log('Library: the same objects built in memory, timed in a fresh process (load, then the full matrix). Whole process: `netkit matrix FILE --format json --cni ...` written to a file, node start and YAML reading included.\n');
+    console.log('| dialect | cells | library load | library matrix | library load + matrix | peak RSS | parse-only floor | `netkit matrix --format json` | peak RSS | × library | target 2× |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const dialect of ['networkpolicy', 'cluster-tiers', 'cilium', 'calico'] as const) {
+      const file = write(`${dialect}.yaml`, dialectCluster(n, dialect));
+      const library = analyzerChild<{ load: number; matrix: number; cells: number }>(['matrix', String(n), dialect]);
+      const floor = parseOnly(file);
+      const whole = netkitProcess(['matrix', file, '--format', 'json', '--cni', BENCH_CNI[dialect]]);
+      const total = library.load + library.matrix;
+      console.log(`| ${dialect} | ${library.cells.toLocaleString('en')} | ${ms(library.load)} | ${ms(library.matrix)} | ${ms(total)} | ${mib(library.maxRssKiB)} | ${ms(floor)} | ${ms(whole.ms)} | ${mib(whole.rssKiB)} | ${ratio(whole.ms, total)} | ${within(whole.ms, 2 * total)} |`);
+      rmSync(file, { force: true });
+    }
+    const before = dialectCluster(n, 'networkpolicy');
+    const beforeFile = write('before.yaml', before);
+    console.log(`\n#### \`netkit diff\` of two revisions of ${n.toLocaleString('en')} workloads (library: both loaded from objects, then \`NetworkModel.diff\`; whole process: \`netkit diff OLD NEW --format json\`, both revisions read and linted)\n`);
+    console.log('| change | connections changed | library | peak RSS | `netkit diff` | peak RSS | × library | target 2× |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    for (const change of ['one-policy', 'wide'] as const) {
+      const afterFile = write(`${change}.yaml`, revisedCluster(before, change));
+      const library = analyzerChild<{ diff: number; changes: number }>(['diff', String(n), change]);
+      const whole = netkitProcess(['diff', beforeFile, afterFile, '--format', 'json', '--fail-on', 'never']);
+      const what = change === 'wide' ? 'a namespace opened to all ingress' : 'one workload may send to one more port';
+      console.log(`| ${what} | ${library.changes.toLocaleString('en')} | ${ms(library.diff)} | ${mib(library.maxRssKiB)} | ${ms(whole.ms)} | ${mib(whole.rssKiB)} | ${ratio(whole.ms, library.diff)} | ${within(whole.ms, 2 * library.diff)} |`);
+      rmSync(afterFile, { force: true });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -388,7 +454,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   if (quick) console.log('(quick run: smaller sizes, fewer iterations)\n');
   if (process.argv.includes('--only-process')) { wholeProcessTable(); return; }
-  if (process.argv.includes('--only-cli')) { cliTable(); return; }
+  if (process.argv.includes('--only-cli')) { cliTable(); nodeVersionsTable(); return; }
   if (process.argv.includes('--only-analyzer')) { await analysisTable(); return; }
   if (process.argv.includes('--only-replay')) { replayTable(); return; }
   if (process.argv.includes('--only-scale')) { scaleTable(); return; }
@@ -397,6 +463,7 @@ async function main(): Promise<void> {
   await synthTable();
   await analysisTable();
   cliTable();
+  nodeVersionsTable();
   diffTable();
   replayTable();
   scaleTable();

@@ -77,12 +77,28 @@ export interface NetworkDiff {
   readonly widened: boolean;
 }
 
+/**
+ * A revision's parts, as {@link NetworkModel.diffFingerprints} gives them: a cell can differ
+ * between two revisions only where its source's egress side, its destination's ingress side,
+ * or either end as a peer differs, or when anything else does (`global`).
+ */
+export interface DiffFingerprints {
+  /** Everything the model reads besides the parts below. */
+  readonly global: string;
+  /** Per workload: what other sides' rules see of it. */
+  readonly peers: ReadonlyMap<string, string>;
+  /** Per workload and direction: the rule sets that apply to that side. */
+  readonly sides: { readonly ingress: ReadonlyMap<string, string>; readonly egress: ReadonlyMap<string, string> };
+}
+
 /** What the diff needs of a model (NetworkModel satisfies it). */
 export interface DiffModel {
   readonly workloads: readonly { readonly ref: string; readonly namespace: string; readonly labels?: unknown; readonly podLabelSets?: unknown; readonly ports?: unknown; readonly hostNetwork?: boolean }[];
   readonly namespaces: ReadonlyMap<string, unknown>;
   readonly policies: readonly { readonly ref: string }[];
-  matrix(options?: { externalEndpoints?: string[]; hosts?: string[] }): { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[]; readonly internet?: string };
+  /** Its parts, so that only cells a change can reach are compared; without it every cell is. */
+  diffFingerprints?(): DiffFingerprints;
+  matrix(options?: { externalEndpoints?: string[]; hosts?: string[]; touching?: { sources: readonly string[]; destinations: readonly string[] } }): { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[]; readonly internet?: string };
   check(query: { from: string; to: string; port: number; protocol?: string }): { allowed: boolean; egress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean }; ingress: { allowedBy: readonly { policy: string; rule: number }[]; isolated: boolean } };
   sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet;
   sideSignature(direction: 'ingress' | 'egress', ref: string): string;
@@ -96,20 +112,56 @@ export interface DiffModel {
  * internet, every single address and host name its policies name) when they agree, else both
  * again over the union.
  */
-function matricesOf(before: DiffModel, after: DiffModel): { was: MatrixLike; now: MatrixLike; outside: string[] } {
+function matricesOf(before: DiffModel, after: DiffModel): { was: MatrixLike; now: MatrixLike; outside: string[]; scope?: ChangeScope } {
   const outsideOf = (m: MatrixLike, model: DiffModel) => {
     const workloads = new Set(model.workloads.map((w) => w.ref));
     return m.endpoints.filter((e) => !workloads.has(e));
   };
-  const was = before.matrix();
-  const now = after.matrix();
-  const wasOutside = outsideOf(was, before);
-  const nowOutside = outsideOf(now, after);
+  const scope = changeScope(before, after);
+  // With a scope, outside endpoints are read from an empty part of the matrix; without, the whole is wanted anyway.
+  const nothing = { touching: { sources: [], destinations: [] } };
+  const first = { was: before.matrix(scope ? nothing : undefined), now: after.matrix(scope ? nothing : undefined) };
+  const wasOutside = outsideOf(first.was, before);
+  const nowOutside = outsideOf(first.now, after);
   const outside = [...new Set([...wasOutside, ...nowOutside])];
-  if (outside.length === wasOutside.length && outside.length === nowOutside.length) return { was, now, outside };
-  const hostNames = outside.filter((e) => !isIp(e));
-  const options = { externalEndpoints: outside.filter(isIp), hosts: hostNames };
-  return { was: before.matrix(options), now: after.matrix(options), outside };
+  const same = outside.length === wasOutside.length && outside.length === nowOutside.length;
+  if (same && !scope) return { ...first, outside };
+  const options = {
+    ...(same ? {} : { externalEndpoints: outside.filter(isIp), hosts: outside.filter((e) => !isIp(e)) }),
+    // Outside endpoints only one revision has are rows and columns of the change too.
+    ...(scope ? { touching: { sources: [...scope.sources, ...(same ? [] : outside)], destinations: [...scope.destinations, ...(same ? [] : outside)] } } : {}),
+  };
+  return { was: before.matrix(options), now: after.matrix(options), outside, ...(scope ? { scope } : {}) };
+}
+
+/** The workloads whose rows (sources) and columns (destinations) a change can reach. */
+interface ChangeScope {
+  readonly sources: readonly string[];
+  readonly destinations: readonly string[];
+  /** Workloads whose peer part differs, or that one revision lacks. */
+  readonly peers: ReadonlySet<string>;
+  /** Workloads whose side differs, per direction. */
+  readonly sides: { readonly ingress: ReadonlySet<string>; readonly egress: ReadonlySet<string> };
+}
+
+/**
+ * Where two revisions can differ, from their fingerprints: undefined (everything) when either
+ * model has none or anything outside the per-workload parts differs.
+ */
+function changeScope(before: DiffModel, after: DiffModel): ChangeScope | undefined {
+  const a = before.diffFingerprints?.();
+  const b = after.diffFingerprints?.();
+  if (!a || !b || a.global !== b.global) return undefined;
+  const refs = new Set([...a.peers.keys(), ...b.peers.keys()]);
+  const peers = new Set([...refs].filter((r) => a.peers.get(r) !== b.peers.get(r)));
+  const sideChanged = (direction: 'ingress' | 'egress') => new Set([...refs].filter((r) => a.sides[direction].get(r) !== b.sides[direction].get(r)));
+  const sides = { ingress: sideChanged('ingress'), egress: sideChanged('egress') };
+  return {
+    sources: [...new Set([...peers, ...sides.egress])],
+    destinations: [...new Set([...peers, ...sides.ingress])],
+    peers,
+    sides,
+  };
 }
 
 type MatrixLike = { readonly endpoints: readonly string[]; readonly cells: readonly { from: string; to: string; ports: string }[] };
@@ -167,7 +219,7 @@ function differingPairs(was: MatrixLike, now: MatrixLike): { from: string; to: s
  * removed (a new workload that anything may reach widens the cluster).
  */
 export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
-  const { was, now, outside } = matricesOf(before, after);
+  const { was, now, outside, scope } = matricesOf(before, after);
   const differing = differingPairs(was, now);
   const changes: ConnectionChange[] = [];
   const explainBefore = new Explainer(before);
@@ -203,7 +255,7 @@ export function diffModels(before: DiffModel, after: DiffModel): NetworkDiff {
   const afterSurface = new Map(after.surface().map((i) => [surfaceKey(i), i]));
   return {
     changes,
-    latent: latentWidening(before, after, explainBefore, explainAfter, outside, changes),
+    latent: latentWidening(before, after, explainBefore, explainAfter, outside, changes, scope),
     surface: {
       added: [...afterSurface].filter(([k]) => !beforeSurface.has(k)).map(([, i]) => i),
       removed: [...beforeSurface].filter(([k]) => !afterSurface.has(k)).map(([, i]) => i),
@@ -225,7 +277,7 @@ function peerSignatures(model: DiffModel): Map<string, string> {
  * only with the peers that changed (labels, ports, namespace labels), so the cost follows the
  * size of the change.
  */
-function latentWidening(before: DiffModel, after: DiffModel, explainBefore: Explainer, explainAfter: Explainer, outside: readonly string[], changes: readonly ConnectionChange[]): LatentWidening[] {
+function latentWidening(before: DiffModel, after: DiffModel, explainBefore: Explainer, explainAfter: Explainer, outside: readonly string[], changes: readonly ConnectionChange[], scope: ChangeScope | undefined): LatentWidening[] {
   const effective = new Map(changes.map((c) => [`${c.from}\u0000${c.to}`, c.widened]));
   const parsed = new Map<string, PortSet>();
   const parse = (text: string) => { let set = parsed.get(text); if (!set) { set = PortSet.parse(text); parsed.set(text, set); } return set; };
@@ -233,13 +285,15 @@ function latentWidening(before: DiffModel, after: DiffModel, explainBefore: Expl
   const common = after.workloads.map((w) => w.ref).filter((r) => beforeRefs.has(r));
   const commonSet = new Set(common);
   const peers = [...common, ...outside];
-  const beforePeers = peerSignatures(before);
-  const afterPeers = peerSignatures(after);
-  const changedPeers = common.filter((r) => beforePeers.get(r) !== afterPeers.get(r));
+  // The parts that differ: from the fingerprints when both models give them, else from signatures.
+  const beforePeers = scope ? undefined : peerSignatures(before);
+  const afterPeers = scope ? undefined : peerSignatures(after);
+  const changedPeers = common.filter((r) => (scope ? scope.peers.has(r) : beforePeers!.get(r) !== afterPeers!.get(r)));
+  const sideChanged = (direction: 'ingress' | 'egress', self: string) => (scope ? scope.sides[direction].has(self) : before.sideSignature(direction, self) !== after.sideSignature(direction, self));
   const groups = new Map<string, { direction: 'ingress' | 'egress'; workload: string; ports: string; reasons: string[]; peers: string[] }>();
   for (const self of common) {
     for (const direction of ['ingress', 'egress'] as const) {
-      const rulesChanged = before.sideSignature(direction, self) !== after.sideSignature(direction, self);
+      const rulesChanged = sideChanged(direction, self);
       // Peers in the same side class in both revisions get the same answer: asked once.
       const latentByClass = new Map<string, { ports: string; reasons: string[] } | null>();
       for (const other of rulesChanged ? peers : changedPeers) {

@@ -25,18 +25,36 @@ export interface Matrix {
 }
 
 /**
+ * Part of the matrix: the cells whose source is one of `rows` or whose destination is one of
+ * `columns` (endpoint indexes: workloads, then the outside endpoints). A review compares only
+ * the cells a change can reach.
+ */
+export interface MatrixScope {
+  /** Sources whose whole row is wanted, in increasing order. */
+  readonly rows: readonly number[];
+  /** Destinations whose whole column is wanted. */
+  readonly columns: ReadonlySet<number>;
+}
+
+/**
  * The full matrix. Cost is dominated by the N² pairs, so each pair does only bit tests:
  * for a destination, the ingress rules that match a source form a bitmask, and the union
  * of their ports is computed once per distinct mask; intersections and their text are
  * cached by the identities of the sets involved.
  */
-export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matrix {
+export function computeMatrix(model: CompiledModel, externals: Endpoint[], scope?: MatrixScope): Matrix {
   const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
-  if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints);
+  if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints, scope);
   const cells = new CellCollector(endpoints.length);
   const outbound = new OutboundPorts(model, endpoints);
   const workloadCount = model.workloads.length;
   endpoints.forEach((to, toIndex) => {
+    // Part of the matrix: a destination outside the wanted columns is asked about the wanted rows only.
+    const partial = scope !== undefined && !scope.columns.has(toIndex);
+    if (partial && scope.rows.length === 0) return;
+    const admitted = admittedWorkloads(model, to);
+    const rows = partial ? scope.rows.filter((fromIndex) => fromIndex >= workloadCount || !admitted || admitted.has(fromIndex)) : undefined;
+    if (rows && rows.length === 0) return;
     const inbound = inboundPorts(model, to);
     outbound.startDestination(to);
     const visit = (from: Endpoint, fromIndex: number) => {
@@ -47,9 +65,12 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[]): Matr
       if (outSet.isEmpty) return;
       cells.add(fromIndex, toIndex, inSet, outSet);
     };
+    if (rows) {
+      for (const fromIndex of rows) visit(endpoints[fromIndex], fromIndex);
+      return;
+    }
     // An isolated destination admits only the workloads some ingress rule names: visit those
     // (most pairs of a large cluster are denied, and are never looked at), then the addresses.
-    const admitted = admittedWorkloads(model, to);
     if (admitted) for (const fromIndex of admitted) visit(endpoints[fromIndex], fromIndex);
     else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(endpoints[fromIndex], fromIndex);
     for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(endpoints[fromIndex], fromIndex);
@@ -101,7 +122,6 @@ class OutboundPorts {
   private namedPorts = new Map<CompiledRule, PortSet>();
 
   constructor(private readonly model: CompiledModel, private readonly endpoints: readonly Endpoint[]) {
-    this.classOf = OutboundPorts.classesOf(model, endpoints);
     this.byMask = endpoints.map((e) => {
       if (e.kind === 'external') return undefined;
       const rules = model.egressRules[e.index];
@@ -120,7 +140,13 @@ class OutboundPorts {
    * bitset, with the same ports) get the same answer toward any destination: an equivalence
    * class each, answered once per destination.
    */
-  private readonly classOf: Int32Array;
+  private classes?: Int32Array;
+
+  /** Computed on first use: a part of the matrix may ask no source at all. */
+  private get classOf(): Int32Array {
+    if (!this.classes) this.classes = OutboundPorts.classesOf(this.model, this.endpoints);
+    return this.classes;
+  }
   private classAnswers: (PortSet | undefined)[] = [];
 
   private static classesOf(model: CompiledModel, endpoints: readonly Endpoint[]): Int32Array {

@@ -4,13 +4,13 @@ import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../inp
 import { Matrix, computeMatrix } from './matrix';
 import { Bitset } from '../model/bitset';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
-import { NetworkDiff, diffModels } from './diff';
+import { DiffFingerprints, NetworkDiff, diffModels } from './diff';
 import { TierDecision } from '../model/tiers';
 import { OrderedVerdict, Packet, PROTOCOL_NUMBERS, describeOrdered, portSetProtocol } from '../model/ordered-tiers';
 import { CALICO_PROTOCOLS, protocolName, readCalicoProtocol } from '../dialects/calico/calico-policy';
 import { WorkloadExposure, exposureOf } from './exposure';
 import { SurfaceItem, surfaceOf } from './surface';
-import { PolicyInfo, WorkloadInfo, parseProtocol } from '../input/objects';
+import { PolicyInfo, STANDARD_WORKLOAD_KINDS, WorkloadInfo, parseProtocol } from '../input/objects';
 import { PolicyProtocol, PortSet } from '../model/port-set';
 import { Labels, labelsSelectWorkload } from '../model/selectors';
 import { closestMatches } from './suggest';
@@ -235,6 +235,19 @@ export interface TrafficVerdict {
   readonly someRequestsOnly?: boolean;
 }
 
+/**
+ * Whether the fingerprints of {@link NetworkModel.diffFingerprints} hold an object per workload
+ * instead of whole: workload objects (read into WorkloadInfo), Namespaces (their labels),
+ * NetworkPolicies and Cilium policies (read into the rule sets of the sides they apply to).
+ */
+function capturedPerWorkload(apiVersion: unknown, kind: unknown): boolean {
+  if (typeof kind !== 'string') return false;
+  if (STANDARD_WORKLOAD_KINDS.has(kind)) return apiVersion === 'apps/v1' || apiVersion === 'batch/v1' || apiVersion === 'v1';
+  if (kind === 'Namespace') return apiVersion === 'v1';
+  if (kind === 'NetworkPolicy') return apiVersion === 'networking.k8s.io/v1';
+  return (kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy') && apiVersion === 'cilium.io/v2';
+}
+
 /** Options for {@link NetworkModel.matrix}. */
 export interface MatrixOptions {
   /**
@@ -249,6 +262,13 @@ export interface MatrixOptions {
    * @default - every name a policy allows exactly when `externalEndpoints` is not given; none when it is
    */
   readonly hosts?: string[];
+  /**
+   * Only the cells whose source is one of `sources` or whose destination is one of
+   * `destinations` (workload references or outside endpoints; names this revision lacks are
+   * skipped). A review of a change compares only the cells it can reach.
+   * @default - every cell
+   */
+  readonly touching?: { readonly sources: readonly string[]; readonly destinations: readonly string[] };
 }
 
 /** A query that cannot be answered as asked: the message says why and what to ask instead. */
@@ -341,7 +361,7 @@ export class NetworkModel {
   private readonly ingressIpBlockRules: (IpBlockRules | undefined)[];
   private readonly egressIpBlockRules: (IpBlockRules | undefined)[];
 
-  private constructor(objects: readonly SourcedObject[], notices: readonly string[], options: ModelOptions = {}) {
+  private constructor(objects: readonly SourcedObject[], notices: readonly string[], private readonly options: ModelOptions = {}) {
     this.compiled = new CompiledModel(objects, notices, { podCidrs: options.podCidrs, nodeCidrs: options.nodeCidrs, cni: options.cni, staged: options.staged });
     this.workloads = this.compiled.workloads;
     this.ingressIpBlockRules = new Array<IpBlockRules | undefined>(this.workloads.length).fill(undefined);
@@ -611,7 +631,11 @@ export class NetworkModel {
     // Hosts that policies name (Cilium toFQDNs matchName) are outside endpoints too, as destinations.
     const hosts = options.hosts ?? (options.externalEndpoints === undefined ? this.namedHosts() : []);
     const hostEndpoints = hosts.map((name): Endpoint => ({ kind: 'external', ip: { family: 4, value: 0n }, text: name, host: { name, ips: [] } }));
-    const matrix = computeMatrix(this.compiled, [...externals, ...hostEndpoints]);
+    const all = [...externals, ...hostEndpoints];
+    const indexOf = (ref: string) => this.compiled.byRef.get(ref) ?? (() => { const k = all.findIndex((e) => e.kind === 'external' && e.text === ref); return k < 0 ? undefined : this.workloads.length + k; })();
+    const known = (refs: readonly string[]) => refs.map(indexOf).filter((i): i is number => i !== undefined);
+    const scope = options.touching && { rows: [...new Set(known(options.touching.sources))].sort((a, b) => a - b), columns: new Set(known(options.touching.destinations)) };
+    const matrix = computeMatrix(this.compiled, all, scope);
     const sources = new Set(hosts);
     const cells = hosts.length > 0 ? matrix.cells.filter((c) => !sources.has(c.from)) : matrix.cells;
     return options.externalEndpoints === undefined ? { ...matrix, cells, internet: INTERNET_STAND_IN } : matrix;
@@ -710,6 +734,54 @@ export class NetworkModel {
     let mask = '';
     for (const set of sets) mask += set === null || set.has(peer) ? '1' : '0';
     return `${signature}:${mask}`;
+  }
+
+  private fingerprintsMade?: DiffFingerprints;
+
+  /**
+   * What this revision's cells are made of, in parts a review compares with another
+   * revision's, so that it looks only at cells a change can reach: per workload, what other
+   * sides' rules see of it (its {@link WorkloadInfo} and namespace labels) and the rule sets
+   * that apply to each of its sides (NetworkPolicies and Cilium policies, as read); and
+   * everything else the model reads (every other object, the options, which plugin's objects
+   * are present). Equal parts mean equal answers.
+   */
+  public diffFingerprints(): DiffFingerprints {
+    if (this.fingerprintsMade) return this.fingerprintsMade;
+    const json = (value: unknown) => JSON.stringify(value, (key, v: unknown) => (key === 'source' ? undefined : typeof v === 'bigint' ? v.toString() : v));
+    const peers = new Map<string, string>();
+    for (const w of this.workloads) peers.set(w.ref, json([w, this.namespaces.get(w.namespace) ?? null]));
+    const unionTexts = this.compiled.unionSets.map((p) => `${p.ref}=${json(p)}`);
+    const denyTexts = this.compiled.denySets.map((p) => `deny ${p.ref}=${json(p)}`);
+    const side = (isolation: readonly (readonly number[])[], rules: readonly (readonly { policy: number }[])[], deny: readonly (readonly { policy: number }[])[]) => {
+      const found = new Map<string, string>();
+      this.workloads.forEach((w, i) => {
+        const union = new Set<number>([...isolation[i], ...rules[i].map((r) => r.policy)]);
+        const denied = new Set<number>((deny[i] ?? []).map((r) => r.policy));
+        found.set(w.ref, [...[...union].map((k) => unionTexts[k]).sort(), ...[...denied].map((k) => denyTexts[k]).sort(), `isolated by ${isolation[i].length}`].join('\n'));
+      });
+      return found;
+    };
+    const global: string[] = [];
+    let ciliumPresent = false;
+    for (const { object } of this.compiled.objects) {
+      const o = object as { apiVersion?: unknown; kind?: unknown };
+      if (typeof o.apiVersion === 'string' && o.apiVersion.startsWith('cilium.io/')) ciliumPresent = true;
+      if (capturedPerWorkload(o.apiVersion, o.kind)) continue;
+      global.push(json(object));
+    }
+    global.sort();
+    // Which plugin's objects are present decides how the input is read when no plugin is named.
+    global.push(json({ options: this.options, ciliumPresent }));
+    this.fingerprintsMade = {
+      global: global.join('\n'),
+      peers,
+      sides: {
+        ingress: side(this.compiled.ingressIsolation, this.compiled.ingressRules, this.compiled.ingressDenyRules),
+        egress: side(this.compiled.egressIsolation, this.compiled.egressRules, this.compiled.egressDenyRules),
+      },
+    };
+    return this.fingerprintsMade;
   }
 
   /** The ways in this revision declares, whatever the policies say: NodePorts, LoadBalancers, externalIPs, host ports, routes. */

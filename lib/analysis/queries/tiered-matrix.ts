@@ -14,10 +14,10 @@
 import { CompiledModel, Endpoint } from '../model/compiled-model';
 import { Bitset } from '../model/bitset';
 import { PortSet } from '../model/port-set';
-import type { Matrix } from './matrix';
+import type { Matrix, MatrixScope } from './matrix';
 import { CellCollector } from './matrix-cells';
 
-export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[]): Matrix {
+export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[], scope?: MatrixScope): Matrix {
   const workloadCount = model.workloads.length;
   const ingress = new SideAnswers(model, 'ingress');
   const egress = new SideAnswers(model, 'egress');
@@ -33,7 +33,12 @@ export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[
       if (outSet.isEmpty) return;
       cells.add(fromIndex, toIndex, inSet, outSet);
     };
+    if (scope && !scope.columns.has(toIndex) && scope.rows.length === 0) return;
     const admitted = to.kind === 'workload' ? ingress.candidates(to.index) : undefined;
+    if (scope && !scope.columns.has(toIndex)) {
+      for (const fromIndex of scope.rows) if (fromIndex >= workloadCount || !admitted || admitted.has(fromIndex)) visit(fromIndex);
+      return;
+    }
     if (admitted) for (const fromIndex of admitted) visit(fromIndex);
     else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(fromIndex);
     for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(fromIndex);

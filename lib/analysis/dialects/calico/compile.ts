@@ -97,8 +97,15 @@ export class CalicoCompiler {
     return this.labels[index];
   }
 
+  private readonly namespaceLabelSets = new Map<string, Labels>();
+
   private namespaceLabels(namespace: string): Labels {
-    return { ...(this.cluster.namespaces.get(namespace) ?? {}), [CALICO_NAME_LABEL]: namespace };
+    let labels = this.namespaceLabelSets.get(namespace);
+    if (!labels) {
+      labels = { ...(this.cluster.namespaces.get(namespace) ?? {}), [CALICO_NAME_LABEL]: namespace };
+      this.namespaceLabelSets.set(namespace, labels);
+    }
+    return labels;
   }
 
   /** The workloads a policy applies to (networkpolicy.md / globalnetworkpolicy.md `selector`, `serviceAccountSelector`, `namespaceSelector`). */
