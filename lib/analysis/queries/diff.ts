@@ -88,7 +88,15 @@ export interface DiffFingerprints {
   /** Per workload: what other sides' rules see of it. */
   readonly peers: ReadonlyMap<string, string>;
   /** Per workload and direction: the rule sets that apply to that side. */
-  readonly sides: { readonly ingress: ReadonlyMap<string, string>; readonly egress: ReadonlyMap<string, string> };
+  readonly sides: SideFingerprints;
+}
+
+/** Per workload, the rule sets that apply to each of its sides. */
+export interface SideFingerprints {
+  /** Who may connect to it. */
+  readonly ingress: ReadonlyMap<string, string>;
+  /** Where it may connect. */
+  readonly egress: ReadonlyMap<string, string>;
 }
 
 /** What the diff needs of a model (NetworkModel satisfies it). */

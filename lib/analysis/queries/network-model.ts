@@ -26,7 +26,7 @@ const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
 
 /** Cilium entities a query can name besides world: single identities, not groups. */
 const QUERY_ENTITIES = ['kube-apiserver', 'host', 'remote-node', 'ingress', 'health', 'init', 'unmanaged'];
-export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved } from './diff';
+export { NetworkDiff, ConnectionChange, LatentWidening, SurfaceDiff, AddedRemoved, DiffFingerprints, SideFingerprints } from './diff';
 export { TierDecision } from '../model/tiers';
 export { OrderedVerdict, OrderedDecision } from '../model/ordered-tiers';
 export { SurfaceItem } from './surface';
@@ -268,7 +268,15 @@ export interface MatrixOptions {
    * skipped). A review of a change compares only the cells it can reach.
    * @default - every cell
    */
-  readonly touching?: { readonly sources: readonly string[]; readonly destinations: readonly string[] };
+  readonly touching?: MatrixPart;
+}
+
+/** The rows and columns of a part of the matrix. */
+export interface MatrixPart {
+  /** Sources whose every cell is wanted (workload references or outside endpoints). */
+  readonly sources: readonly string[];
+  /** Destinations whose every cell is wanted. */
+  readonly destinations: readonly string[];
 }
 
 /** A query that cannot be answered as asked: the message says why and what to ask instead. */
