@@ -596,6 +596,25 @@ export class CompiledModel {
     return this.tiers.sidePorts(direction, self, other, { decided: isolated ? PortSet.ALL : PortSet.NONE, ports: networkPolicy });
   }
 
+  private portSignatureIds?: Int32Array;
+
+  /**
+   * Per workload, a number for its declared ports: workloads with equal numbers resolve named
+   * ports alike, which is all a rule's ports read of a destination.
+   */
+  public get portSignatures(): Int32Array {
+    if (!this.portSignatureIds) {
+      const ids = new Map<string, number>();
+      this.portSignatureIds = Int32Array.from(this.workloads, (w) => {
+        const key = w.ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
+        let id = ids.get(key);
+        if (id === undefined) { id = ids.size; ids.set(key, id); }
+        return id;
+      });
+    }
+    return this.portSignatureIds;
+  }
+
   /**
    * For the matrix: each rule one side consults about a workload peer, as the set of workloads
    * it matches (`null`: all), in a fixed order. {@link effectiveSidePorts} toward a workload

@@ -129,8 +129,7 @@ class OutboundPorts {
     });
   }
 
-  /** Destinations that declare the same ports resolve named ports alike: one id per declaration. */
-  private readonly signatures = new Map<string, number>();
+  /** The destination's port declaration (CompiledModel.portSignatures); -1 for an outside endpoint. */
   private destinationSignature = -1;
   /** Per source with few rules: the union per (destination signature, mask of matching rules). */
   private readonly byNamedMask: (Map<number, PortSet> | undefined)[] = [];
@@ -172,10 +171,7 @@ class OutboundPorts {
     this.namedPorts = new Map();
     this.classAnswers = [];
     if (to === undefined || to.kind === 'external') { this.destinationSignature = -1; return; }
-    const key = this.model.workloads[to.index].ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
-    let id = this.signatures.get(key);
-    if (id === undefined) { id = this.signatures.size; this.signatures.set(key, id); }
-    this.destinationSignature = id;
+    this.destinationSignature = this.model.portSignatures[to.index];
   }
 
   public toward(fromIndex: number, to: Endpoint): PortSet {

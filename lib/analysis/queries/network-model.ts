@@ -715,7 +715,6 @@ export class NetworkModel {
   }
 
   private readonly matchSets = new Map<string, (Bitset | null)[]>();
-  private portSignatures?: Int32Array;
 
   /**
    * A key for what one side's answers about `other` depend on: equal keys for the same
@@ -729,16 +728,7 @@ export class NetworkModel {
     const key = `${direction} ${index}`;
     let sets = this.matchSets.get(key);
     if (!sets) { sets = this.compiled.sideMatchSets(direction, index); this.matchSets.set(key, sets); }
-    if (!this.portSignatures) {
-      const ids = new Map<string, number>();
-      this.portSignatures = Int32Array.from(this.compiled.workloads, (w) => {
-        const declared = w.ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
-        let id = ids.get(declared);
-        if (id === undefined) { id = ids.size; ids.set(declared, id); }
-        return id;
-      });
-    }
-    const signature = this.portSignatures[peer];
+    const signature = this.compiled.portSignatures[peer];
     let mask = '';
     for (const set of sets) mask += set === null || set.has(peer) ? '1' : '0';
     return `${signature}:${mask}`;

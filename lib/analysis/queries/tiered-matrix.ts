@@ -57,13 +57,7 @@ class SideAnswers {
   private readonly portSignatures: Int32Array;
 
   constructor(private readonly model: CompiledModel, private readonly direction: 'ingress' | 'egress') {
-    const ids = new Map<string, number>();
-    this.portSignatures = Int32Array.from(model.workloads, (w) => {
-      const key = w.ports.map((p) => `${p.name ?? ''}/${p.protocol}/${p.number}`).join(',');
-      let id = ids.get(key);
-      if (id === undefined) { id = ids.size; ids.set(key, id); }
-      return id;
-    });
+    this.portSignatures = model.portSignatures;
   }
 
   /** The workloads the side may let through at all; `undefined`: any. */
