@@ -49,7 +49,7 @@ function yamlFiles(dir: string): string[] {
 const TRICKY_SCALARS = ['010', '0x1F', '0o17', '0b101', '1_000', '_1', '1e3', '.5', '5.', '-', '~', 'null', 'Null', '12:30', 'a:b', 'a: b', 'a:', 'http://x:80/y',
   '-1', '+1', '-foo', '.inf', '.NaN', 'true', 'Yes', 'y', 'n', 'on', 'OFF', '"q"', "'s'", "it's", 'a #b', '#x', 'a#b', '', ' lead', 'trail ', 'x\ny',
   '*a', '&a', '!x', '%x', '@x', '`x', '[a]', '{a}', '[]', '{}', '- a', '? a', 'a,b', 'ü', 'https://a.b/c?d=e&f', '100m', '128Mi', '1.0.0', 'v1', '<<', 'a\\b', 'tab\tx', '08', '09.5', '1__0'];
-const TRICKY_KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'yes', 'on', 'y', 'null', '__proto__', 'constructor', 'app.kubernetes.io/name', '_x', '8080', 'key with space', 'a:b', '<<', 'x-y', 'true', '~'];
+const TRICKY_KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'yes', 'on', 'y', 'null', '__proto__', 'constructor', 'app.kubernetes.io/name', '_x', '8080', 'key with space', 'a:b', 'k8s:io.kubernetes.pod.namespace', 'a:b:c', 'x:', 'a: b', 'http://x', 'y:1', '<<', 'x-y', 'true', '~'];
 
 const scalar = fc.oneof(fc.constantFrom(...TRICKY_SCALARS), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.string({ maxLength: 8 }));
 const { tree } = fc.letrec((tie) => ({

@@ -22,7 +22,7 @@ const bail = (): never => { throw NOT_PLAIN; };
 /** js-yaml refuses deeper nesting than 100; such input goes to it for that message. */
 const MAX_DEPTH = 90;
 /** A plain key that reads as a string whatever the schema (starts with a letter or `_`). */
-const KEY = /^[A-Za-z_][A-Za-z0-9_.\/-]*$/;
+const KEY = /^[A-Za-z_][A-Za-z0-9_.\/:-]*$/;
 /** Characters that may not start a plain scalar this reader takes. */
 /** `key: value` or `key:` after a sequence dash (sticky: tested from the item's content). */
 const MAPPING_ITEM = /[^ "'{[][^ ]*?: |[^ "'{[][^ ]*?:$/y;
@@ -62,7 +62,9 @@ class Reader {
       if (lineIndent > indent) bail();
       // A `- ` at this indent continues an enclosing indentless sequence.
       if (isSequenceItemAt(raw, indent)) break;
-      const colon = raw.indexOf(':', indent);
+      // The key ends at the first `: ` (or a `:` ending the line): a plain key may hold other colons (`k8s:app`).
+      let colon = raw.indexOf(': ', indent);
+      if (colon < 0 && raw.endsWith(':')) colon = raw.length - 1;
       if (colon <= indent) bail();
       const key = raw.slice(indent, colon);
       const after = raw.charCodeAt(colon + 1);
