@@ -415,7 +415,8 @@ function scaleTable(): void {
     const n = quick ? 2000 : 10000;
     const write = (name: string, objects: readonly Record<string, unknown>[]) => {
       const file = join(dir, name);
-      writeFileSync(file, objects.map((o) => stringify(o)).join('---\n'));
+      // As cdk8s and kubectl write manifests: no anchors for objects the generator happens to share.
+      writeFileSync(file, objects.map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n'));
       return file;
     };
     const parseOnly = (file: string) => alternated([['-e', `require(${JSON.stringify(require.resolve('js-yaml'))}).loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]], 3)[0];
