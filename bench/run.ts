@@ -413,6 +413,7 @@ function scaleTable(): void {
   const dir = mkdtempSync(join(tmpdir(), 'netkit-bench-scale-'));
   try {
     const n = quick ? 2000 : 10000;
+    const runs = quick ? 1 : 3;
     const write = (name: string, objects: readonly Record<string, unknown>[]) => {
       const file = join(dir, name);
       // As cdk8s and kubectl write manifests: no anchors for objects the generator happens to share.
@@ -420,15 +421,23 @@ function scaleTable(): void {
       return file;
     };
     const parseOnly = (file: string) => alternated([['-e', `require(${JSON.stringify(require.resolve('js-yaml'))}).loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]], 3)[0];
-    console.log(`\n### The analyzer at scale: ${n.toLocaleString('en')} workloads, whole processes beside the library (target: within 2× of the library doing the same work)\n`);
-    console.log('Library: the same objects built in memory, timed in a fresh process (load, then the full matrix). Whole process: `netkit matrix FILE --format json --cni ...` written to a file, node start and YAML reading included.\n');
+    console.log(`\n### The analyzer at scale: ${n.toLocaleString('en')} workloads, whole processes beside the library (target: within 2× of the library doing the same work; medians of ${runs}, alternated)\n`);
+    console.log('Library: the same objects built in memory, timed in a fresh process (load, then the full matrix). Whole process: `netkit matrix FILE --format json --cni ...` written to a file, node start and YAML reading included. Peak RSS: the highest of the runs.\n');
     console.log('| dialect | cells | library load | library matrix | library load + matrix | peak RSS | parse-only floor | `netkit matrix --format json` | peak RSS | × library | target 2× |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const dialect of ['networkpolicy', 'cluster-tiers', 'cilium', 'calico'] as const) {
       const file = write(`${dialect}.yaml`, dialectCluster(n, dialect));
-      const library = analyzerChild<{ load: number; matrix: number; cells: number }>(['matrix', String(n), dialect]);
+      // Library and whole process alternated, medians: one run of this machine varies by a third.
+      const libraries: { load: number; matrix: number; cells: number; maxRssKiB: number }[] = [];
+      const wholes: { ms: number; rssKiB: number }[] = [];
+      for (let r = 0; r < runs; r++) {
+        libraries.push(analyzerChild<{ load: number; matrix: number; cells: number }>(['matrix', String(n), dialect]));
+        wholes.push(netkitProcess(['matrix', file, '--format', 'json', '--cni', BENCH_CNI[dialect]]));
+      }
+      const byTotal = [...libraries].sort((a, b) => a.load + a.matrix - (b.load + b.matrix));
+      const library = { ...byTotal[Math.floor(runs / 2)], maxRssKiB: Math.max(...libraries.map((l) => l.maxRssKiB)) };
+      const whole = { ms: medianOf(wholes.map((w) => w.ms)), rssKiB: Math.max(...wholes.map((w) => w.rssKiB)) };
       const floor = parseOnly(file);
-      const whole = netkitProcess(['matrix', file, '--format', 'json', '--cni', BENCH_CNI[dialect]]);
       const total = library.load + library.matrix;
       console.log(`| ${dialect} | ${library.cells.toLocaleString('en')} | ${ms(library.load)} | ${ms(library.matrix)} | ${ms(total)} | ${mib(library.maxRssKiB)} | ${ms(floor)} | ${ms(whole.ms)} | ${mib(whole.rssKiB)} | ${ratio(whole.ms, total)} | ${within(whole.ms, 2 * total)} |`);
       rmSync(file, { force: true });
@@ -440,8 +449,14 @@ function scaleTable(): void {
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const change of ['one-policy', 'wide'] as const) {
       const afterFile = write(`${change}.yaml`, revisedCluster(before, change));
-      const library = analyzerChild<{ diff: number; changes: number }>(['diff', String(n), change]);
-      const whole = netkitProcess(['diff', beforeFile, afterFile, '--format', 'json', '--fail-on', 'never']);
+      const libraries: { diff: number; changes: number; maxRssKiB: number }[] = [];
+      const wholes: { ms: number; rssKiB: number }[] = [];
+      for (let r = 0; r < runs; r++) {
+        libraries.push(analyzerChild<{ diff: number; changes: number }>(['diff', String(n), change]));
+        wholes.push(netkitProcess(['diff', beforeFile, afterFile, '--format', 'json', '--fail-on', 'never']));
+      }
+      const library = { diff: medianOf(libraries.map((l) => l.diff)), changes: libraries[0].changes, maxRssKiB: Math.max(...libraries.map((l) => l.maxRssKiB)) };
+      const whole = { ms: medianOf(wholes.map((w) => w.ms)), rssKiB: Math.max(...wholes.map((w) => w.rssKiB)) };
       const what = change === 'wide' ? 'a namespace opened to all ingress' : 'one workload may send to one more port';
       console.log(`| ${what} | ${library.changes.toLocaleString('en')} | ${ms(library.diff)} | ${mib(library.maxRssKiB)} | ${ms(whole.ms)} | ${mib(whole.rssKiB)} | ${ratio(whole.ms, library.diff)} | ${within(whole.ms, 2 * library.diff)} |`);
       rmSync(afterFile, { force: true });
