@@ -73,6 +73,16 @@ describe('namespaces and identities (kubernetes.rst "Namespaces", "ServiceAccoun
     expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
   });
 
+  test('a matchExpressions on the namespace label lifts the policy namespace too (In a list; Exists: every namespace)', () => {
+    // Cilium adds the policy's namespace only when the selector has no namespace key, in matchLabels or matchExpressions.
+    const inList = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: ['ops'] }] }] }] }));
+    expect(allowed(inList, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(allowed(inList, q('shop/web', 'shop/api', 8080))).toBe(false);
+    const anywhere = model(cnp('shop', 'api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'tool' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] }] }] }));
+    expect(allowed(anywhere, q('ops/tool', 'shop/api', 8080))).toBe(true);
+    expect(anywhere.matrix().cells.filter((c) => c.to === 'shop/api').map((c) => c.from)).toEqual(['ops/tool']);
+  });
+
   test('a CiliumClusterwideNetworkPolicy selects in every namespace', () => {
     const m = model(ccnp('api', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'tool' } }] }] }));
     expect(allowed(m, q('ops/tool', 'shop/api', 8080))).toBe(true);

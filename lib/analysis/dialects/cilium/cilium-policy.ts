@@ -60,8 +60,12 @@ export interface CiliumRead {
 
 const list = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isRecord) : []);
 
-/** A selector over Cilium identity labels: `k8s:`/`any:` prefixes dropped, and where it pins a namespace. */
-function readEndpointSelector(raw: unknown, clusterwide: boolean, at: string, unmodelled: string[]): { selector: Selector; namespace?: string } {
+/**
+ * A selector over Cilium identity labels: `k8s:`/`any:` prefixes dropped, where it pins a
+ * namespace, and whether it names the namespace label at all (in matchLabels or
+ * matchExpressions: then Cilium does not hold it to the policy's namespace).
+ */
+function readEndpointSelector(raw: unknown, clusterwide: boolean, at: string, unmodelled: string[]): { selector: Selector; namespace?: string; namesNamespace: boolean } {
   const strip = (key: string) => key.replace(/^(k8s|any):/, '');
   const record = isRecord(raw) ? raw : {};
   const matchLabels: Record<string, unknown> = {};
@@ -74,7 +78,8 @@ function readEndpointSelector(raw: unknown, clusterwide: boolean, at: string, un
   const matchExpressions = list(record.matchExpressions).map((e) => ({ ...e, key: strip(String(e.key)) }));
   const selector = parseSelector({ matchLabels, matchExpressions });
   const pinned = typeof matchLabels[CILIUM_NAMESPACE_LABEL] === 'string' ? matchLabels[CILIUM_NAMESPACE_LABEL] as string : undefined;
-  return { selector, ...(pinned ? { namespace: pinned } : {}) };
+  const namesNamespace = CILIUM_NAMESPACE_LABEL in matchLabels || matchExpressions.some((e) => e.key === CILIUM_NAMESPACE_LABEL);
+  return { selector, ...(pinned ? { namespace: pinned } : {}), namesNamespace };
 }
 
 /** The Cilium identity labels of a pod: its labels plus namespace, service account and namespace labels. */
@@ -142,9 +147,11 @@ function readRule(raw: Record<string, unknown>, index: number, label: string, di
   const peers: RulePeer[] = [];
   for (const sel of list(raw[`${from}Endpoints`])) {
     const read = readEndpointSelector(sel, clusterwide, `${at}.${from}Endpoints`, unmodelled);
-    // A namespaced policy's peers stay in its namespace unless they name one (kubernetes.rst "Namespaces").
-    // One that names a namespace is looked for there only (its selector holds the namespace label too).
-    const scope = read.namespace ?? namespace;
+    // A namespaced policy's peers stay in its namespace unless they name the namespace label
+    // (kubernetes.rst "Namespaces"; Cilium's getEndpointSelector adds the policy's namespace only
+    // when the selector has no such key, in matchLabels or matchExpressions). One that pins a
+    // namespace is looked for there only (its selector holds the namespace label too).
+    const scope = read.namespace ?? (read.namesNamespace ? undefined : namespace);
     peers.push({ kind: 'endpoints', selector: read.selector, ...(scope !== undefined ? { namespace: scope } : {}) });
   }
   for (const entity of Array.isArray(raw[`${from}Entities`]) ? (raw[`${from}Entities`] as unknown[]).map(String) : []) {
