@@ -238,6 +238,7 @@ export class CompiledModel {
     }
 
     const index = new SelectorIndex(this.workloads, this.namespaces);
+    this.selectorIndex = index;
     this.addresses = new AddressBook(this.workloads, this.nodes, options);
     if (this.tierPolicies.length > 0) {
       this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index, this.addresses);
@@ -366,7 +367,7 @@ export class CompiledModel {
       tiers.set(policy.tier, { name: policy.tier, defaultAction: 'Deny' });
       this.notices.push(`tier ${policy.tier} (of ${policy.ref}) is not in the input: Calico refuses policies in a tier that does not exist; its order is unknown, so it is read as last (after the default tier), ending in Deny`);
     }
-    const compiler = new CalicoCompiler({ workloads: this.workloads, namespaces: this.namespaces, serviceAccounts: this.serviceAccounts, networkSets, services: this.services, endpoints: this.endpoints, addresses: this.addresses });
+    const compiler = new CalicoCompiler({ workloads: this.workloads, namespaces: this.namespaces, serviceAccounts: this.serviceAccounts, networkSets, services: this.services, endpoints: this.endpoints, addresses: this.addresses, workloadsIn: (ns) => this.selectorIndex.inNamespace(ns) });
     const entries: { policy: OrderedPolicy; subjects: readonly number[] | Bitset; ingress?: OrderedRule[]; egress?: OrderedRule[] }[] = [];
     for (const policy of policies.sort((a, b) => compare(a.ref, b.ref))) {
       const ordered: OrderedPolicy = { ref: policy.ref, tier: policy.tier, ...(policy.order !== undefined ? { order: policy.order } : {}), name: policy.name };
@@ -430,26 +431,19 @@ export class CompiledModel {
   /** The workloads a Cilium endpoint selector picks: by identity labels, in `namespace` when given; never host-network pods. */
   public ciliumSelect(selector: Selector, namespace: string | undefined): number[] {
     // Thousands of policies: identities are built once, and a namespaced selector looks at its namespace only.
-    if (!this.ciliumIdentities) {
-      this.ciliumIdentities = this.workloads.map((w) => ciliumIdentity(w.labels, w.namespace, w.serviceAccount, this.namespaces.get(w.namespace) ?? {}));
-      this.workloadsByNamespace = new Map();
-      this.workloads.forEach((w, i) => {
-        const list = this.workloadsByNamespace!.get(w.namespace) ?? [];
-        list.push(i);
-        this.workloadsByNamespace!.set(w.namespace, list);
-      });
-    }
+    if (!this.ciliumIdentities) this.ciliumIdentities = this.workloads.map((w) => ciliumIdentity(w.labels, w.namespace, w.serviceAccount, this.namespaces.get(w.namespace) ?? {}));
     const found: number[] = [];
     const consider = (i: number) => {
       if (!this.workloads[i].hostNetwork && selectorMatches(selector, this.ciliumIdentities![i])) found.push(i);
     };
-    if (namespace !== undefined) (this.workloadsByNamespace!.get(namespace) ?? []).forEach(consider);
+    if (namespace !== undefined) this.selectorIndex.inNamespace(namespace).forEach(consider);
     else for (let i = 0; i < this.workloads.length; i++) consider(i);
     return found;
   }
 
   private ciliumIdentities?: Record<string, string>[];
-  private workloadsByNamespace?: Map<string, number[]>;
+  /** Which workloads selectors can match, by label and namespace (selector-index.ts). */
+  private selectorIndex!: SelectorIndex;
 
   /** The workloads a rule's peers match, for every dialect's peer kinds. */
   /**

@@ -42,6 +42,11 @@ export class SelectorIndex {
   }
 
   /** Workloads in these namespaces whose pod labels match. */
+  /** The workloads of a namespace that selectors can match (host-network ones are not), in index order. */
+  public inNamespace(namespace: string): readonly number[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
   public podsIn(namespaces: readonly string[], selector: Selector): number[] {
     if (selector.invalid) return [];
     const keys = Object.keys(selector.matchLabels);

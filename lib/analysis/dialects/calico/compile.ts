@@ -44,6 +44,8 @@ export interface CalicoCluster {
   readonly services: ReadonlyMap<string, ServiceInfo>;
   readonly endpoints: ReadonlyMap<string, ServiceEndpoints>;
   readonly addresses: AddressBook;
+  /** The workloads of a namespace that selectors can match (not host-network ones). */
+  workloadsIn(namespace: string): readonly number[];
 }
 
 type Match = { readonly match: Coverage; readonly why?: string };
@@ -120,15 +122,11 @@ export class CalicoCompiler {
       bits.add(i);
     };
     // A namespaced policy applies in its namespace only: thousands of them look at theirs alone.
-    if (policy.namespace !== undefined) (this.workloadsIn().get(policy.namespace) ?? []).forEach(consider);
+    if (policy.namespace !== undefined) this.cluster.workloadsIn(policy.namespace).forEach(consider);
     else for (let i = 0; i < this.cluster.workloads.length; i++) consider(i);
     return bits;
   }
 
-  private workloadsIn(): ReadonlyMap<string, readonly number[]> {
-    if (this.byNamespace.size === 0) this.cluster.workloads.forEach((w, i) => { const list = this.byNamespace.get(w.namespace) ?? []; list.push(i); this.byNamespace.set(w.namespace, list); });
-    return this.byNamespace;
-  }
 
   /** A policy's rules for one direction, compiled. */
   public rules(policy: CalicoPolicy, ordered: OrderedPolicy, direction: 'ingress' | 'egress'): OrderedRule[] {
@@ -146,7 +144,6 @@ export class CalicoCompiler {
    * without its ports, in the same policy namespace): thousands of policies repeat a few peers.
    */
   private readonly peerAnswers = new Map<string, SharedPeer>();
-  private readonly byNamespace = new Map<string, number[]>();
 
   private sharedPeer(entity: CalicoEntityRule, policyNamespace: string | undefined): SharedPeer {
     const { ports: _ports, notPorts: _notPorts, ...peer } = entity;
@@ -159,11 +156,11 @@ export class CalicoCompiler {
     return shared;
   }
 
-  /** The workloads an entity may hold: only its Service's or policy's namespace when it is scoped to one. */
+  /** The workloads an entity may hold: only its Service's or policy's namespace when it is scoped to one (never host-network ones, which no selector or Service picks). */
   private candidates(entity: CalicoEntityRule, policyNamespace: string | undefined): readonly number[] | undefined {
-    if (entity.services) return this.workloadsIn().get(entity.services.namespace || policyNamespace || 'default') ?? [];
+    if (entity.services) return this.cluster.workloadsIn(entity.services.namespace || policyNamespace || 'default');
     const scoped = policyNamespace !== undefined && (entity.selector !== undefined || entity.notSelector !== undefined || entity.serviceAccounts !== undefined);
-    return !entity.namespaceSelector && scoped ? this.workloadsIn().get(policyNamespace) ?? [] : undefined;
+    return !entity.namespaceSelector && scoped ? this.cluster.workloadsIn(policyNamespace) : undefined;
   }
 
   private rule(policy: CalicoPolicy, ordered: OrderedPolicy, rule: CalicoRule, direction: 'ingress' | 'egress'): OrderedRule {
