@@ -130,6 +130,14 @@ describe('the diff of the cells a change can reach', () => {
     expect(changes).toEqual(diffModels(everyCell(a), everyCell(b)).changes);
   });
 
+  test('part of the matrix: only the cells touching the names given, and a name the revision lacks is an error', () => {
+    const m = NetworkModel.fromObjects([namespace('n1', { team: 'blue' }), workload('n1', 'web', { app: 'a' }), workload('n1', 'api', { app: 'b' }), workload('n1', 'db', { app: 'c' })]);
+    const part = m.matrix({ externalEndpoints: ['203.0.113.7'], touching: { sources: ['n1/web'], destinations: ['203.0.113.7'] } });
+    const whole = m.matrix({ externalEndpoints: ['203.0.113.7'] });
+    expect(part.cells).toEqual(whole.cells.filter((c) => c.from === 'n1/web' || c.to === '203.0.113.7'));
+    expect(() => m.matrix({ touching: { sources: ['n1/wbe'], destinations: [] } })).toThrow('matrix touching.sources: "n1/wbe" is neither a workload of the input (<namespace>/<name>) nor one of the matrix\'s outside endpoints (203.0.113.7).');
+  });
+
   test('a change that touches nothing the cells read compares no cell', () => {
     const objects: Obj[] = [namespace('n1', { team: 'blue' }), workload('n1', 'web', { app: 'a' }), policy('n1', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })];
     const a = NetworkModel.fromObjects(objects);

@@ -134,12 +134,16 @@ function matricesOf(before: DiffModel, after: DiffModel): { was: MatrixLike; now
   const outside = [...new Set([...wasOutside, ...nowOutside])];
   const same = outside.length === wasOutside.length && outside.length === nowOutside.length;
   if (same && !scope) return { ...first, outside };
-  const options = {
-    ...(same ? {} : { externalEndpoints: outside.filter(isIp), hosts: outside.filter((e) => !isIp(e)) }),
-    // Outside endpoints only one revision has are rows and columns of the change too.
-    ...(scope ? { touching: { sources: [...scope.sources, ...(same ? [] : outside)], destinations: [...scope.destinations, ...(same ? [] : outside)] } } : {}),
+  const options = (model: DiffModel) => {
+    // Each revision is asked about the workloads it has; outside endpoints only one revision has are rows and columns of the change too.
+    const has = new Set(model.workloads.map((w) => w.ref));
+    const part = (refs: readonly string[]) => [...refs.filter((r) => has.has(r)), ...(same ? [] : outside)];
+    return {
+      ...(same ? {} : { externalEndpoints: outside.filter(isIp), hosts: outside.filter((e) => !isIp(e)) }),
+      ...(scope ? { touching: { sources: part(scope.sources), destinations: part(scope.destinations) } } : {}),
+    };
   };
-  return { was: before.matrix(options), now: after.matrix(options), outside, ...(scope ? { scope } : {}) };
+  return { was: before.matrix(options(before)), now: after.matrix(options(after)), outside, ...(scope ? { scope } : {}) };
 }
 
 /** The workloads whose rows (sources) and columns (destinations) a change can reach. */

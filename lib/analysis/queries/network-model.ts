@@ -264,8 +264,8 @@ export interface MatrixOptions {
   readonly hosts?: string[];
   /**
    * Only the cells whose source is one of `sources` or whose destination is one of
-   * `destinations` (workload references or outside endpoints; names this revision lacks are
-   * skipped). A review of a change compares only the cells it can reach.
+   * `destinations` (workload references or outside endpoints of this matrix; any other name is
+   * an error). A review of a change compares only the cells it can reach.
    * @default - every cell
    */
   readonly touching?: MatrixPart;
@@ -640,9 +640,13 @@ export class NetworkModel {
     const hosts = options.hosts ?? (options.externalEndpoints === undefined ? this.namedHosts() : []);
     const hostEndpoints = hosts.map((name): Endpoint => ({ kind: 'external', ip: { family: 4, value: 0n }, text: name, host: { name, ips: [] } }));
     const all = [...externals, ...hostEndpoints];
-    const indexOf = (ref: string) => this.compiled.byRef.get(ref) ?? (() => { const k = all.findIndex((e) => e.kind === 'external' && e.text === ref); return k < 0 ? undefined : this.workloads.length + k; })();
-    const known = (refs: readonly string[]) => refs.map(indexOf).filter((i): i is number => i !== undefined);
-    const scope = options.touching && { rows: [...new Set(known(options.touching.sources))].sort((a, b) => a - b), columns: new Set(known(options.touching.destinations)) };
+    const outside = new Map(all.map((e, k) => [(e as { text: string }).text, this.workloads.length + k]));
+    const known = (refs: readonly string[], role: string) => refs.map((ref) => {
+      const index = this.compiled.byRef.get(ref) ?? outside.get(ref);
+      if (index === undefined) throw new UnknownEndpointError(`matrix touching.${role}: "${ref}" is neither a workload of the input (<namespace>/<name>) nor one of the matrix's outside endpoints (${[...outside.keys()].join(', ') || 'none'}).`);
+      return index;
+    });
+    const scope = options.touching && { rows: [...new Set(known(options.touching.sources, 'sources'))].sort((a, b) => a - b), columns: new Set(known(options.touching.destinations, 'destinations')) };
     const matrix = computeMatrix(this.compiled, all, scope);
     const sources = new Set(hosts);
     const cells = hosts.length > 0 ? matrix.cells.filter((c) => !sources.has(c.from)) : matrix.cells;
