@@ -345,13 +345,12 @@ function latentWidening(before: DiffModel, after: DiffModel, explainBefore: Expl
 }
 
 /**
- * One revision's side verdicts and side ports, asked once per side class: a change that opens
+ * One revision's side verdicts, asked once per side class: a change that opens
  * a namespace to 10,000 sources is explained with one check per distinct answer, not one per
  * pair. Without {@link DiffModel.sideClass}, each pair is asked.
  */
 class Explainer {
   private readonly sides = new Map<string, SideAnswer | null>();
-  private readonly ports = new Map<string, PortSet>();
 
   constructor(private readonly model: DiffModel) {}
 
@@ -377,19 +376,13 @@ class Explainer {
     return { ...(egress ? { egress } : {}), ...(ingress ? { ingress } : {}) };
   }
 
-  /** What one side alone admits (see {@link DiffModel.sidePorts}); nothing when the pair cannot be asked. */
+  /** What one side alone admits (see {@link DiffModel.sidePorts}); nothing when the pair cannot be asked. Latent widening asks it once per side class. */
   public sidePorts(direction: 'ingress' | 'egress', self: string, other: string): PortSet {
-    const key = this.key(direction, self, other, '');
-    const known = key === undefined ? undefined : this.ports.get(key);
-    if (known) return known;
-    let found: PortSet;
     try {
-      found = this.model.sidePorts(direction, self, other);
+      return this.model.sidePorts(direction, self, other);
     } catch {
-      found = PortSet.NONE;
+      return PortSet.NONE;
     }
-    if (key !== undefined) this.ports.set(key, found);
-    return found;
   }
 }
 
