@@ -46,6 +46,7 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4.3.0',
     'tinybench@^6.0.0',
     'tsx@^4.20.0',
+    'esbuild@^0.28.2',
     '@types/node@^20',
     'typedoc@^0.28.20',
     'typedoc-plugin-markdown@^4.14.1',
@@ -93,6 +94,9 @@ project.package.addField('exports', {
 // `moduleResolution: node` (what `cdk8s init typescript-app` writes) ignores `exports`;
 // typesVersions gives it the testing entry's types.
 project.package.addField('typesVersions', { '*': { testing: ['dist/testing/vitest-matchers.d.ts'] } });
+
+// After tsc: the one-file CLI and schema validators the package ships (scripts/bundle.ts).
+project.compileTask.exec('tsx scripts/bundle.ts');
 
 // `npm test`: the whole project type-checks (tests and examples included), then vitest runs.
 project.testTask.reset('tsc -p tsconfig.dev.json');

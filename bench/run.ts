@@ -67,7 +67,11 @@ const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 let compiled = false;
 /** Compiles dist/ once per bench run, so child processes never measure a stale build. */
 function ensureCompiled(): void {
-  if (!compiled) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  // As `npm run compile`: tsc, then the one-file CLI and validators bin/netkit runs.
+  if (!compiled) {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+    execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/bundle.ts')], { cwd: root, stdio: 'inherit' });
+  }
   compiled = true;
 }
 

@@ -5,7 +5,7 @@ import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
 import { InputError, SourcedObject } from '../analysis/input/loader';
 import type { FlowChanges } from '../analysis/queries/replay';
-import { FlowFormatError, FlowInput, readFlows, readFlowsFile } from '../analysis/input/flows';
+import type { FlowInput } from '../analysis/input/flows';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
@@ -34,6 +34,7 @@ export interface CliIo {
  * `netkit check` starts without them. TypeScript compiles these `import()`s to `require`.
  */
 const analyzer = () => import('../analysis/queries/network-model');
+const flowReader = () => import('../analysis/input/flows');
 const fixturesFor = async (withCluster: boolean | undefined): Promise<SourcedObject[]> =>
   withCluster ? (await import('../analysis/input/cluster-fixtures')).clusterFixtures().map((object) => ({ object, file: '<cluster fixtures>' })) : [];
 
@@ -70,7 +71,8 @@ function parseHttp(text: string): { method: string; path: string } {
 const WITH_CLUSTER = 'add what a real cluster has and the input lacks: CoreDNS, an ingress-nginx controller, a Prometheus (your objects win)';
 
 /** Flow records from a file, or standard input for `-`. */
-function readFlowInput(path: string, io: CliIo): FlowInput {
+async function readFlowInput(path: string, io: CliIo): Promise<FlowInput> {
+  const { readFlows, readFlowsFile } = await flowReader();
   if (path === '-') return readFlows(io.stdin ? io.stdin() : readFileSync(0, 'utf8'));
   try {
     return readFlowsFile(path);
@@ -319,7 +321,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       let flows: FlowChanges | undefined;
       if (options.flows !== undefined) {
         const { compareReplays } = await import('../analysis/queries/replay');
-        const input = readFlowInput(options.flows, io);
+        const input = await readFlowInput(options.flows, io);
         flows = compareReplays(before, after, input);
         for (const m of input.malformed) io.err(`netkit: notice: ${options.flows}:${m.line}: skipped: ${m.reason}\n`);
       }
@@ -340,7 +342,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { replayFlows, compareReplays } = await import('../analysis/queries/replay');
       const { replayJson, replayMarkdown, replayText, flowChangesJson, flowChangesMarkdown, flowChangesText, flowChangesSummary } = await import('./replay');
       const { NetworkModel } = await analyzer();
-      const input = readFlowInput(flowsPath, io);
+      const input = await readFlowInput(flowsPath, io);
       const fixtures = await fixturesFor(options.withCluster);
       const modelOf = (side: { objects: SourcedObject[]; notices: string[] }, prefix = '') => {
         const model = NetworkModel.fromSources([...fixtures, ...side.objects], side.notices.map((n) => `${prefix}${n}`), addressOptions(options));
@@ -382,7 +384,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { suggestIntents } = await import('../analysis/queries/intents');
       const { suggestTypeScript } = await import('./replay');
       const { NetworkModel } = await analyzer();
-      const input = readFlowInput(flowsPath, io);
+      const input = await readFlowInput(flowsPath, io);
       const side = read(paths, io);
       const model = NetworkModel.fromSources([...(await fixturesFor(options.withCluster)), ...side.objects], side.notices, addressOptions(options));
       for (const notice of model.notices) io.err(`netkit: notice: ${notice}\n`);
@@ -451,7 +453,7 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
       // --help and --version exit 0; every usage mistake is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError || error instanceof FlowFormatError) {
+    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError || error instanceof (await flowReader()).FlowFormatError) {
       io.err(`netkit: ${error.message}\n`);
       return 2;
     }

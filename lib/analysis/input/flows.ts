@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Labels } from '../model/selectors';
 import { parseIp } from '../../net/ip';
+import { FLOW_WORKER_ARGUMENT } from './flow-worker-argument';
 
 /** One end of an observed flow, as the input names it. */
 export interface FlowEnd {
@@ -337,7 +338,7 @@ function runWorkers(path: string, bounds: readonly number[], format: 'hubble' | 
   const jobs = bounds.slice(0, -1).map((from, i) => {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(WORKER_FILE!, { workerData: { netkitFlowRange: { path, from, to: bounds[i + 1], format, port: port2, flag } }, transferList: [port2], execArgv: [] });
+    const worker = new Worker(WORKER_FILE!, { workerData: { netkitFlowRange: { path, from, to: bounds[i + 1], format, port: port2, flag } }, transferList: [port2], execArgv: [], argv: [FLOW_WORKER_ARGUMENT] });
     return { worker, port1, flag };
   });
   for (const job of jobs) {
@@ -372,7 +373,7 @@ function mergeParts(parts: readonly RangeResult[]): FlowInput {
   return { format: parts[0]?.input.format ?? 'jsonl', flows: [...merged.values()], malformed, replies, records };
 }
 
-/** This module's compiled file, when it can run as a worker (not under a TypeScript loader). */
+/** The compiled file a worker runs (this module, or the one-file CLI holding it); none under a TypeScript loader. */
 const WORKER_FILE = typeof __filename === 'string' && __filename.endsWith('.js') ? __filename : undefined;
 
 // A worker started by runWorkers: read one range and post the result.

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** What `@kubernetes-models/validate` exports: the formats compiled validators call, and the model classes' runner. */
-interface ValidatePackage {
+/** @internal What `@kubernetes-models/validate` exports: the formats compiled validators call, and the model classes' runner. */
+export interface ValidatePackage {
   readonly formats: Record<string, unknown>;
   readonly runValidateFunc: unknown;
 }
@@ -53,16 +53,14 @@ function deferredFormat(real: () => Record<string, { validate: unknown }>, name:
 }
 
 /**
- * Makes `@kubernetes-models/validate`, as seen from the package holding `modulePath`, the light
- * version above, unless something in the process has loaded the real one already.
+ * `@kubernetes-models/validate`'s exports with the light formats above; any other format and
+ * the model classes' runner come from the real package (`index`: the path of its entry, asked
+ * for only on first use).
  */
-export function lightValidatePackage(modulePath: string): void {
-  const index = createRequire(modulePath).resolve('@kubernetes-models/validate');
-  const cache = createRequire(modulePath).cache;
-  if (cache[index]) return;
-  const requireReal = createRequire(index);
+export function lightValidateExports(index: () => string): ValidatePackage {
+  const requireReal = (file: string): unknown => createRequire(index())(join(dirname(index()), file));
   let realFormats: Record<string, { validate: unknown }> | undefined;
-  const real = () => (realFormats ??= (requireReal(join(dirname(index), 'formats.js')) as { formats: Record<string, { validate: unknown }> }).formats);
+  const real = () => (realFormats ??= (requireReal('formats.js') as { formats: Record<string, { validate: unknown }> }).formats);
   const formats: Record<string, unknown> = new Proxy({ ...LIGHT_FORMATS }, {
     get: (light, name) => {
       if (typeof name !== 'string') return undefined;
@@ -70,12 +68,22 @@ export function lightValidatePackage(modulePath: string): void {
       return light[name];
     },
   });
-  const lightPackage: ValidatePackage = {
+  return {
     formats,
-    get runValidateFunc() { return (requireReal(join(dirname(index), 'validate.js')) as ValidatePackage).runValidateFunc; },
+    get runValidateFunc() { return (requireReal('validate.js') as ValidatePackage).runValidateFunc; },
   };
-  const Module = requireReal('node:module') as { new (id: string): NodeJS.Module };
+}
+
+/**
+ * Makes `@kubernetes-models/validate`, as seen from the package holding `modulePath`, the light
+ * version above, unless something in the process has loaded the real one already.
+ */
+export function lightValidatePackage(modulePath: string): void {
+  const index = createRequire(modulePath).resolve('@kubernetes-models/validate');
+  const cache = createRequire(modulePath).cache;
+  if (cache[index]) return;
+  const Module = createRequire(index)('node:module') as { new (id: string): NodeJS.Module };
   const module = new Module(index);
-  Object.assign(module, { filename: index, loaded: true, exports: lightPackage, paths: [] });
+  Object.assign(module, { filename: index, loaded: true, exports: lightValidateExports(() => index), paths: [] });
   cache[index] = module;
 }

@@ -1,0 +1,84 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import * as zlib from 'node:zlib';
+
+/** A CommonJS module loaded through a code cache, and what this process has used of it. */
+export interface CodeCachedModule {
+  readonly exports: unknown;
+  /** Notes a part (a kind's validator) used in this run; a part the cache was made without refreshes it at exit. */
+  used(part: string): void;
+  /** Whether V8 took this module's compiled code from the cache. */
+  readonly fromCache: boolean;
+  /** Writes the cache now if it is missing, rejected or lacks a part used (done at exit). */
+  persist(): void;
+}
+
+/** The cache file: a header (its length, then JSON naming the parts run before it was made) and V8's code cache. */
+interface CacheHeader { readonly parts: readonly string[] }
+
+function readCache(path: string): { header: CacheHeader; data: Buffer } | undefined {
+  try {
+    const bytes = readFileSync(path);
+    const length = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as CacheHeader;
+    return Array.isArray(header.parts) ? { header, data: bytes.subarray(4 + length) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Requires a CommonJS file with V8's code cache, kept in `cacheDir` and made at exit of a run that
+ * had used it, so that it holds the functions that run compiled (the bundled schema validators
+ * are large functions V8 would otherwise compile on their first call, every run; Node's own module
+ * compile cache is made before a module runs and holds none of them). The cache is named by the
+ * file's content, Node's version and architecture; V8 rejects one that does not fit, and a cache
+ * that cannot be read or written only costs the compile. Without `cacheDir` (or zlib's crc32),
+ * a plain require.
+ */
+export function requireCodeCached(file: string, cacheDir: string | undefined): CodeCachedModule {
+  const crc32 = (zlib as { crc32?: (data: string) => number }).crc32; // Node 20.15 and later
+  if (!cacheDir || !crc32) return { exports: createRequire(file)(file), fromCache: false, used: () => undefined, persist: () => undefined };
+  const source = readFileSync(file, 'utf8');
+  const cachePath = join(cacheDir, `netkit-${basename(file, '.js')}-${process.version}-${process.arch}-${crc32(source).toString(16)}.bin`);
+  const cached = readCache(cachePath);
+  // The arguments Node's CommonJS loader gives a module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached?.data });
+  const module = { exports: {} as unknown };
+  (script.runInThisContext() as (...args: unknown[]) => void)
+    .call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+
+  const before = new Set(cached && !script.cachedDataRejected ? cached.header.parts : []);
+  const parts = new Set(before);
+  let stale = !cached || script.cachedDataRejected === true;
+  const persist = (): void => {
+    if (!stale) return;
+    stale = false;
+    const temporary = `${cachePath}.${process.pid}`;
+    try {
+      const header = Buffer.from(JSON.stringify({ parts: [...parts].sort() } satisfies CacheHeader), 'utf8');
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(header.length, 0);
+      mkdirSync(cacheDir, { recursive: true });
+      // Written aside, then renamed: another netkit run reads either the old cache or the new one.
+      writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
+      renameSync(temporary, cachePath);
+    } catch {
+      // A cache that cannot be written only costs the compile next time.
+      rmSync(temporary, { force: true });
+    }
+  };
+  process.once('exit', persist);
+  return {
+    exports: module.exports,
+    fromCache: cached !== undefined && !script.cachedDataRejected,
+    persist,
+    used: (part) => {
+      if (parts.has(part)) return;
+      parts.add(part);
+      if (!before.has(part)) stale = true;
+    },
+  };
+}
