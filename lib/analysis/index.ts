@@ -4,7 +4,7 @@ export * from './model/port-set';
 export { Selector, SelectorRequirement, Labels, parseSelector, selectorMatches, describeSelector } from './model/selectors';
 export { DuplicateObject } from './input/object-set';
 export { WorkloadInfo, PolicyInfo, PolicyRule, PolicyPeer, PolicyPortSpec, ContainerPortInfo } from './input/objects';
-export { loadYaml, LoadLimits, LoadResult, SourcedObject } from './input/loader';
+export { loadYaml, DocumentReuse, LoadLimits, LoadResult, SourcedObject } from './input/loader';
 export { CalicoSelector, SelectorSyntaxError, parseCalicoSelector, calicoSelectorMatches, formatCalicoSelector } from './dialects/calico/selector';
 export { FlowEnd, ObservedFlow, FlowInput, MalformedFlowLine, FlowFormatError, readFlows, readFlowsFile } from './input/flows';
 export { ReplayedFlow, ReplayResult, FlowChanges, replayFlows, compareReplays } from './queries/replay';

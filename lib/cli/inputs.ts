@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/input/loader';
+import { DocumentReuse, InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYamlReusing } from '../analysis/input/loader';
 
 /** Objects read from files, with notices for what was skipped. */
 export interface LoadedInputs {
@@ -24,7 +24,7 @@ const MAX_BYTES = 32 * 1024 * 1024;
  * input, YAML or JSON). Every file or directory skipped is named in a notice; any
  * unreadable path given explicitly is an InputError naming it.
  */
-export function readInputs(paths: readonly string[], limits: LoadLimits = {}, stdin: () => string = readStdin, tolerant = false): LoadedInputs {
+export function readInputs(paths: readonly string[], limits: LoadLimits = {}, stdin: () => string = readStdin, tolerant = false, reuse?: DocumentReuse): LoadedInputs {
   if (paths.length === 0) throw new InputError('no input: give one or more YAML or JSON files or directories, or - for standard input.');
   const files: string[] = [];
   const notices: string[] = [];
@@ -80,7 +80,7 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}, st
   for (const file of files) {
     let loaded: LoadResult;
     try {
-      loaded = parse(file === '-' ? stdin() : readText(file, limits), file, limits);
+      loaded = parse(file === '-' ? stdin() : readText(file, limits), file, limits, reuse);
     } catch (error) {
       // Lint reads every other file on; an answer about reachability cannot skip one.
       if (!tolerant || !(error instanceof InputError)) throw error;
@@ -94,9 +94,9 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}, st
 }
 
 /** JSON for `*.json` (and for standard input that starts like JSON), YAML otherwise. */
-function parse(text: string, file: string, limits: LoadLimits): LoadResult {
+function parse(text: string, file: string, limits: LoadLimits, reuse: DocumentReuse | undefined): LoadResult {
   const json = file === '-' ? /^\uFEFF?\s*[{[]/.test(text) && isJson(text) : /\.json$/i.test(file);
-  return json ? loadJson(text, file === '-' ? '<stdin>' : file, limits) : loadYaml(text, file === '-' ? '<stdin>' : file, limits);
+  return json ? loadJson(text, file === '-' ? '<stdin>' : file, limits) : loadYamlReusing(text, file === '-' ? '<stdin>' : file, limits, reuse);
 }
 
 function isJson(text: string): boolean {

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { GraphFormat } from './graph';
 import { readInputs } from './inputs';
-import { InputError, SourcedObject } from '../analysis/input/loader';
+import { DocumentReuse, InputError, SourcedObject } from '../analysis/input/loader';
 import type { FlowChanges } from '../analysis/queries/replay';
 import type { FlowInput } from '../analysis/input/flows';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
+import { ObjectMemo } from '../lint/object-memo';
 import { toSarif } from '../lint/sarif';
 import { portNameProblem } from '../net/names';
 import { Finding, Severity } from '../lint/types';
@@ -95,8 +96,8 @@ function withModelOptions(command: Command): Command {
 /** A usage or input problem: one line on stderr, exit code 2. */
 class UsageError extends Error {}
 
-function read(paths: string[], io: CliIo, tolerant = false) {
-  return readInputs(paths, {}, io.stdin, tolerant);
+function read(paths: string[], io: CliIo, tolerant = false, reuse?: DocumentReuse) {
+  return readInputs(paths, {}, io.stdin, tolerant, reuse);
 }
 
 /** A file that could not be parsed, as a finding: `netkit check` lints every other file on. */
@@ -291,24 +292,29 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const { changedManifestFolders, diffExitCode, diffFindings, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
+      // The new revision mostly repeats the old one: its unchanged documents are not parsed again.
+      const reuse = new DocumentReuse();
       if (options.git !== undefined) {
         const match = /^(.+?)\.\.(.+)$/.exec(options.git);
         if (!match) throw new UsageError(`--git ${options.git} is not <rev1>..<rev2>, e.g. origin/main..HEAD.`);
         const paths = [first, second].filter((p): p is string => p !== undefined);
         if (paths.length > 0) {
-          oldSide = readGitRevision(match[1], paths);
-          newSide = readGitRevision(match[2], paths);
+          oldSide = readGitRevision(match[1], paths, undefined, { reuse });
+          reuse.nextRevision();
+          newSide = readGitRevision(match[2], paths, undefined, { reuse });
         } else {
           // No paths: the folders of the manifests the change touches, with one summary notice.
           const folders = changedManifestFolders(match[1], match[2]);
           if (folders.length === 0) io.err(`netkit: notice: no Kubernetes manifest changed between ${match[1]} and ${match[2]}.\n`);
-          oldSide = folders.length > 0 ? readGitRevision(match[1], folders, undefined, { summarize: true }) : { objects: [], notices: [] };
-          newSide = folders.length > 0 ? readGitRevision(match[2], folders, undefined, { summarize: true }) : { objects: [], notices: [] };
+          oldSide = folders.length > 0 ? readGitRevision(match[1], folders, undefined, { summarize: true, reuse }) : { objects: [], notices: [] };
+          reuse.nextRevision();
+          newSide = folders.length > 0 ? readGitRevision(match[2], folders, undefined, { summarize: true, reuse }) : { objects: [], notices: [] };
         }
       } else {
         if (first === undefined || second === undefined) throw new UsageError('diff needs OLD and NEW (files or directories), or --git <rev1>..<rev2> [paths...].');
-        oldSide = read([first], io);
-        newSide = read([second], io);
+        oldSide = read([first], io, false, reuse);
+        reuse.nextRevision();
+        newSide = read([second], io, false, reuse);
       }
       const fixtures = await fixturesFor(options.withCluster);
       const { NetworkModel } = await analyzer();
@@ -316,7 +322,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const after = NetworkModel.fromSources([...fixtures, ...newSide.objects], newSide.notices.map((n) => `new: ${n}`), addressOptions(options));
       for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
       const diff = NetworkModel.diff(before, after);
-      const lint = diffFindings(lintReport(oldSide.objects).findings, lintReport(newSide.objects).findings);
+      // Objects the revisions share (reused above) are judged once by the per-object rules.
+      const memo = new ObjectMemo();
+      const lint = diffFindings(lintReport(oldSide.objects, { memo }).findings, lintReport(newSide.objects, { memo }).findings);
       if (options.failOn === 'broken' && options.flows === undefined) throw new UsageError('--fail-on broken needs --flows <file>: the observed traffic to replay.');
       let flows: FlowChanges | undefined;
       if (options.flows !== undefined) {
@@ -355,8 +363,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
         if (options.failOn === 'denied') throw new UsageError('--fail-on denied judges one revision; with --git use --fail-on broken.');
         const { changedManifestFolders, readGitRevision } = await import('./review');
         const folders = paths.length > 0 ? paths : changedManifestFolders(match[1], match[2]);
-        const before = modelOf(folders.length > 0 ? readGitRevision(match[1], folders) : { objects: [], notices: [] }, 'old: ');
-        const after = modelOf(folders.length > 0 ? readGitRevision(match[2], folders) : { objects: [], notices: [] }, 'new: ');
+        const reuse = new DocumentReuse();
+        const before = modelOf(folders.length > 0 ? readGitRevision(match[1], folders, undefined, { reuse }) : { objects: [], notices: [] }, 'old: ');
+        reuse.nextRevision();
+        const after = modelOf(folders.length > 0 ? readGitRevision(match[2], folders, undefined, { reuse }) : { objects: [], notices: [] }, 'new: ');
         const changes = compareReplays(before, after, input);
         if (options.format === 'json') io.out(`${JSON.stringify({ flows: flowChangesJson(changes), malformed: input.malformed, replies: input.replies }, null, 2)}\n`);
         else if (options.format === 'markdown') io.out(`**netkit replay ${options.git}**: ${flowChangesSummary(changes)}.\n\n${flowChangesMarkdown(changes).join('\n').trimEnd()}\n`);

@@ -3,7 +3,7 @@
  * reachability and lint, and printing the result for a terminal, a pull request or a machine.
  */
 import { execFileSync } from 'node:child_process';
-import { InputError, LoadResult, SourcedObject, loadJson, loadYaml } from '../analysis/input/loader';
+import { DocumentReuse, InputError, LoadResult, SourcedObject, loadJson, loadYaml, loadYamlReusing } from '../analysis/input/loader';
 import { NetworkDiff, NetworkModel, WorkloadExposure } from '../analysis/queries/network-model';
 import { reachabilityOf } from '../analysis/queries/exposure';
 import { Finding } from '../lint/types';
@@ -80,6 +80,8 @@ export function changedManifestFolders(from: string, to: string, cwd = process.c
 export interface GitReadOptions {
   /** One summary notice for the files skipped (not manifests) instead of one per file. @default false */
   readonly summarize?: boolean;
+  /** The previous revision's documents, for reading this one without parsing unchanged documents again. */
+  readonly reuse?: DocumentReuse;
 }
 
 /**
@@ -97,7 +99,7 @@ export function readGitRevision(rev: string, paths: readonly string[], cwd = pro
   const unread: string[] = [];
   for (const file of files) {
     const text = execFileSync('git', ['show', `${rev}:${file}`], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const loaded: LoadResult = /\.json$/i.test(file) ? loadJson(text, `${rev}:${file}`) : loadYaml(text, `${rev}:${file}`);
+    const loaded: LoadResult = /\.json$/i.test(file) ? loadJson(text, `${rev}:${file}`) : loadYamlReusing(text, `${rev}:${file}`, {}, options.reuse);
     objects.push(...loaded.objects);
     if (options.summarize && loaded.objects.length === 0) unread.push(file);
     else notices.push(...loaded.notices);

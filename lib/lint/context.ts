@@ -7,6 +7,7 @@ import {
 import { policyProblems } from '../analysis/dialects/kubernetes/policy-validation';
 import { isClusterPolicy, readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';
 import { Labels, isRecord, labelsSelectWorkload } from '../analysis/model/selectors';
+import { ObjectMemo } from './object-memo';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
 export type Json = Record<string, unknown>;
@@ -88,6 +89,8 @@ export interface LintContextOptions {
   readonly systemNamespaces: ReadonlySet<string>;
   /** The cluster's network plugin, when declared. @default - not declared */
   readonly cni?: 'cilium' | 'calico' | 'standard';
+  /** What is derived from single objects, shared with another lint run over the same objects. @default - this run's own */
+  readonly memo?: ObjectMemo;
 }
 
 /** The namespaces Kubernetes itself creates and runs components in. */
@@ -187,6 +190,8 @@ export class LintContext {
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
   public readonly duplicates: readonly DuplicateObject[];
+  /** What rules derive from single objects, kept by object. */
+  public readonly memo: ObjectMemo;
 
   constructor(
     input: readonly SourcedObject[],
@@ -194,6 +199,7 @@ export class LintContext {
     public readonly options: LintContextOptions = DEFAULT_CONTEXT_OPTIONS,
   ) {
     // The objects a cluster would hold: one per identity, the last one given (as the analyzer reads them).
+    this.memo = options.memo ?? new ObjectMemo();
     const resolved = resolveDuplicates(input);
     this.duplicates = resolved.duplicates;
     this.notices.push(...resolved.notices);
@@ -214,7 +220,7 @@ export class LintContext {
       this.usedNamespaces.add(namespaceOf(object));
       if (kind === 'NetworkPolicy') {
         // A policy the API server would refuse is reported by policy-rejected-by-api-server alone.
-        const problems = policyProblems(object);
+        const problems = this.memo.of('policy-problems', object, () => policyProblems(object));
         this.rejectedPolicies.set(object, problems.values);
         if (problems.apiServer.length > 0) continue;
         const policy = readPolicy(source, this.notices);

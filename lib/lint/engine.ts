@@ -1,4 +1,5 @@
 import { DEFAULT_CONTEXT_OPTIONS, DEFAULT_SYSTEM_NAMESPACES, DnsTarget, EgressIsolationScope, LintContext, PortRange, dig } from './context';
+import { ObjectMemo } from './object-memo';
 import { ALL_RULES } from './rules';
 import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/input/loader';
@@ -48,6 +49,13 @@ export interface LintOptions {
    * @default - not declared (those two rules stay silent)
    */
   readonly cni?: 'cilium' | 'calico' | 'standard';
+  /**
+   * What is derived from single objects (schema errors, unknown fields, a policy's value
+   * problems), shared between lint runs over revisions of the same objects: give each run the
+   * same memo to judge an object they share once. Objects must not change meanwhile.
+   * @default - each run its own
+   */
+  readonly memo?: ObjectMemo;
 }
 
 /** Findings, and the notices about input that was read in a way worth saying. */
@@ -85,6 +93,7 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     everyLoadBalancerIsExposure: options.everyLoadBalancerIsExposure ?? false,
     systemNamespaces: new Set(options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES),
     ...(options.cni !== undefined ? { cni: options.cni } : {}),
+    ...(options.memo !== undefined ? { memo: options.memo } : {}),
   });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
   const rules = options.rules ?? ALL_RULES;

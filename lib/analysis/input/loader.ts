@@ -60,6 +60,44 @@ const IMPLICIT_TYPES = (SCHEMA as unknown as { compiledImplicit?: ScalarType[] }
  * one, so every object knows its line.
  */
 export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}): LoadResult {
+  return loadYamlReusing(text, file, limits, undefined);
+}
+
+/**
+ * The documents of one revision of some manifests, by their text, for reading the next
+ * revision (`netkit diff`): a document whose text has not changed gets the object read the
+ * first time instead of being parsed again. Each object is handed out once, so no two objects
+ * of one revision are the same object (duplicates stay two objects, as the lint expects); the
+ * two revisions share objects, which netkit only reads (test/analysis/loader-reuse.test.ts
+ * runs a diff on deep-frozen shared objects). Give one to `readInputs` for each revision in
+ * turn, calling `nextRevision()` between them.
+ */
+export class DocumentReuse {
+  private readonly byText = new Map<string, unknown[]>();
+  private recording = true;
+
+  /** Documents read from now on are the next revision: taken from the first, not recorded. */
+  public nextRevision(): void {
+    this.recording = false;
+  }
+
+  /** The object read from this text in the first revision, if one is left to hand out. */
+  public take(text: string): unknown {
+    if (this.recording) return undefined;
+    return this.byText.get(text)?.pop();
+  }
+
+  /** Keeps an object read from this text, while reading the first revision. */
+  public record(text: string, value: unknown): void {
+    if (!this.recording) return;
+    const values = this.byText.get(text);
+    if (values) values.push(value);
+    else this.byText.set(text, [value]);
+  }
+}
+
+/** loadYaml, reusing the previous revision's objects for unchanged documents. @internal */
+export function loadYamlReusing(text: string, file: string, limits: LoadLimits, reuse: DocumentReuse | undefined): LoadResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   if (text.length > maxBytes) {
     throw new InputError(`${file}: input is ${(text.length / 1048576).toFixed(1)} MiB, over the ${(maxBytes / 1048576).toFixed(0)} MiB limit. Split it into smaller files.`);
@@ -69,6 +107,12 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
   const objects: SourcedObject[] = [];
   const notices: string[] = [];
   for (const chunk of splitDocuments(source)) {
+    const key = reuse ? chunk.reuseKey : undefined;
+    const reused = key !== undefined ? reuse!.take(key) : undefined;
+    if (reused !== undefined) {
+      collect(reused, file, chunk.contentLine, objects, notices);
+      continue;
+    }
     let value: unknown;
     let plain: { value: unknown } | undefined;
     try {
@@ -83,6 +127,7 @@ export function loadYaml(text: string, file = '<input>', limits: LoadLimits = {}
     // The fast reader shares no nodes and nests at most 90 deep: nothing to expand.
     const problem = plain ? undefined : expansionProblem(value, limits.maxExpandedNodes ?? DEFAULT_MAX_NODES, chunk.text);
     if (problem) throw new InputError(`${file}:${chunk.contentLine}: cannot load this document (${problem}).`);
+    if (key !== undefined) reuse!.record(key, value);
     collect(value, file, chunk.contentLine, objects, notices);
   }
   return { objects, notices };
@@ -178,6 +223,17 @@ class Chunk {
 
   public get text(): string {
     return (this.joined ??= this.lines.slice(this.start, this.end).join('\n'));
+  }
+
+  /**
+   * What decides this document's value: its lines from the first with content, and any
+   * directive before them (`%TAG` changes how tags read); not the marker and comments above,
+   * so a document reads as the same whether or not a `---` precedes it.
+   */
+  public get reuseKey(): string {
+    const directives = this.lines.slice(this.start, this.contentLine - 1).filter((line) => line.startsWith('%'));
+    const content = this.lines.slice(this.contentLine - 1, this.end).join('\n');
+    return directives.length > 0 ? `${directives.join('\n')}\n---\n${content}` : content;
   }
 }
 

@@ -10,7 +10,7 @@ export const unknownField: LintRule = {
   docs: 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation',
   *check(context) {
     for (const source of context.objects) {
-      for (const field of unknownFields(source.object)) {
+      for (const field of context.memo.of('unknown-fields', source.object, () => unknownFields(source.object))) {
         const last = field.path.replace(/\[\d+\]/g, '').split('.').pop()!;
         const close = closestMatches(last, field.known, 1);
         yield {
@@ -30,7 +30,7 @@ export const schemaInvalid: LintRule = {
   docs: 'https://kubernetes.io/docs/reference/kubernetes-api/',
   *check(context) {
     for (const source of context.objects) {
-      const errors = schemaErrors(source.object);
+      const errors = context.memo.of('schema-errors', source.object, () => schemaErrors(source.object));
       if (errors && errors.length > 0) {
         yield { object: source.object, message: `it breaks the ${String(source.object.kind)} schema: ${errors.join('; ')}`, fix: 'Fix the fields named; kubectl apply would refuse the object.' };
       }
