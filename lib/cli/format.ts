@@ -50,12 +50,19 @@ export function* matrixJsonChunks(matrix: Matrix, paths: readonly PublicPath[]):
     if (key === 'cells' && Array.isArray(item) && item.length > 0) {
       buffer += `  ${JSON.stringify(key)}: [\n`;
       const cells = item as Matrix['cells'];
-      // Millions of cells name a few thousand endpoints and port texts: each is quoted once.
+      // Millions of cells name a few thousand endpoints and port texts: each is quoted once, and
+      // a run of cells from one source (cells come sorted by source) shares the text before `to`.
       const quoted = new Map<string, string>();
       const quote = (text: string) => { let q = quoted.get(text); if (q === undefined) { q = JSON.stringify(text); quoted.set(text, q); } return q; };
+      const portsTails = new Map<string, string>();
+      let from: string | undefined;
+      let head = '';
       for (let i = 0; i < cells.length; i++) {
         const c = cells[i];
-        buffer += `    {\n      "from": ${quote(c.from)},\n      "to": ${quote(c.to)},\n      "ports": ${quote(c.ports)}\n    }${i === cells.length - 1 ? '' : ','}\n`;
+        if (c.from !== from) { from = c.from; head = `    {\n      "from": ${quote(from)},\n      "to": `; }
+        let tail = portsTails.get(c.ports);
+        if (tail === undefined) { tail = `,\n      "ports": ${JSON.stringify(c.ports)}\n    }`; portsTails.set(c.ports, tail); }
+        buffer += head + quote(c.to) + tail + (i === cells.length - 1 ? '\n' : ',\n');
         if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
       }
       buffer += `  ]${last}\n`;
