@@ -1,5 +1,5 @@
 import * as nodeModule from 'node:module';
-import { FLOW_WORKER_ARGUMENT } from '../analysis/input/flow-worker-argument';
+import { FLOW_WORKER_ARGUMENT, LINT_WORKER_ARGUMENT } from '../private/worker-arguments';
 
 // Node 22.1 and later cache compiled code on disk (in the OS temp folder, or NODE_COMPILE_CACHE):
 // later runs of netkit skip compiling its modules. Turned on before the CLI's modules load.
@@ -23,11 +23,9 @@ function startCli(): void {
   });
 }
 
-// The one-file CLI (dist/cli/netkit.js) is also the file its flow-reading workers run: in a
-// worker, load the flow reader (which takes the job) instead of starting the CLI again.
-if (process.argv[2] === FLOW_WORKER_ARGUMENT) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('../analysis/input/flows');
-} else {
-  startCli();
-}
+// The one-file CLI (dist/cli/netkit.js) is also the file its worker threads run: in a worker,
+// load the module that takes the job instead of starting the CLI again.
+/* eslint-disable @typescript-eslint/no-require-imports */
+if (process.argv[2] === FLOW_WORKER_ARGUMENT) require('../analysis/input/flows');
+else if (process.argv[2] === LINT_WORKER_ARGUMENT) require('./lint-worker');
+else startCli();

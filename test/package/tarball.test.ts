@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -43,5 +43,30 @@ describe('the packed tarball', () => {
       expect({ argv, code: bin.status, out: bin.stdout, err: bin.stderr }).toEqual({ argv, code, out, err });
     }
     expect(spawnSync(process.execPath, [join(root, 'bin/netkit'), 'check', broken], { encoding: 'utf8' }).stdout).toContain('spec.replicas must be integer');
+  }, 60_000);
+
+  test('netkit diff lints large revisions in a worker thread, with the answer it gives inline and from the sources', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netkit-bin-diff-'));
+    const text = readdirSync(join(root, 'examples/shop/dist')).map((f) => readFileSync(join(root, 'examples/shop/dist', f), 'utf8')).join('---\n');
+    writeFileSync(join(dir, 'old.yaml'), text);
+    // The new revision drops a NetworkPolicy and adds a Deployment that breaks its schema and exposes a host port.
+    const documents = text.split(/^---$/m);
+    const dropped = documents.findIndex((d) => /^kind: NetworkPolicy$/m.test(d));
+    const added = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: extra, namespace: shop}\nspec: {replicas: "2", selector: {matchLabels: {app: extra}}, template: {metadata: {labels: {app: extra}}, spec: {containers: [{name: extra, image: "nginx:1.27", ports: [{containerPort: 80, hostPort: 80}]}]}}}\n';
+    writeFileSync(join(dir, 'new.yaml'), [...documents.filter((_, i) => i !== dropped), `\n${added}`].join('---'));
+    const argv = ['diff', join(dir, 'old.yaml'), join(dir, 'new.yaml'), '--format', 'json', '--fail-on', 'never'];
+    let out = '';
+    await run(argv, { out: (t) => { out += t; }, err: () => undefined });
+    const bin = (bytes: string) => spawnSync(process.execPath, [join(root, 'bin/netkit'), ...argv], { encoding: 'utf8', env: { ...process.env, NETKIT_PARALLEL_LINT_BYTES: bytes } });
+    const worker = bin('1');
+    const inline = bin('1000000000000');
+    expect(worker.stdout).toBe(inline.stdout);
+    expect(worker.stdout).toBe(out);
+    const lint = JSON.parse(out).lint as { new: { rule: string }[]; fixed: unknown[] };
+    expect(lint.new.map((f) => f.rule)).toEqual(expect.arrayContaining(['schema-invalid', 'host-port']));
+    // Bad input ends the run at once with exit 2, the worker notwithstanding.
+    writeFileSync(join(dir, 'broken.yaml'), 'kind: [unclosed\n');
+    const bad = spawnSync(process.execPath, [join(root, 'bin/netkit'), 'diff', join(dir, 'broken.yaml'), join(dir, 'new.yaml')], { encoding: 'utf8', env: { ...process.env, NETKIT_PARALLEL_LINT_BYTES: '1' }, timeout: 20_000 });
+    expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('broken.yaml:2:1: invalid YAML')]);
   }, 60_000);
 });

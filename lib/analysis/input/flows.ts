@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Labels } from '../model/selectors';
 import { parseIp } from '../../net/ip';
-import { FLOW_WORKER_ARGUMENT } from './flow-worker-argument';
+import { FLOW_WORKER_ARGUMENT } from '../../private/worker-arguments';
 
 /** One end of an observed flow, as the input names it. */
 export interface FlowEnd {
