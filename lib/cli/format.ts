@@ -1,4 +1,6 @@
 import { Matrix, PublicPath, reachabilityOf } from '../analysis/queries/network-model';
+import type { MatrixCell } from '../analysis/queries/matrix';
+import { CompactCells, compactCellsOf } from '../analysis/queries/matrix-cells';
 
 /** An endpoint as people read it: the internet stand-in says what it stands for. */
 export function endpointLabel(matrix: Matrix, endpoint: string): string {
@@ -39,37 +41,71 @@ export function pathsText(paths: readonly PublicPath[]): string {
  * than one string should hold.
  */
 export function* matrixJsonChunks(matrix: Matrix, paths: readonly PublicPath[]): Generator<string> {
-  const value: Record<string, unknown> = { ...matrix, paths };
-  const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+  // As JSON.stringify({ ...matrix, paths }, null, 2) writes it, without reading `cells` when the
+  // matrix has them as numbers (millions of cells are never made objects).
+  const compact = compactCellsOf(matrix);
+  const keys = [...Object.keys(matrix).filter((k) => k !== 'paths'), 'paths'];
+  const valueOf = (key: string): unknown => (key === 'paths' ? paths : (matrix as unknown as Record<string, unknown>)[key]);
+  const present = keys.filter((k) => (k === 'cells' && compact) || valueOf(k) !== undefined);
   const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
   let buffer = '{\n';
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
-    const item = value[key];
-    const last = k === keys.length - 1 ? '' : ',';
-    if (key === 'cells' && Array.isArray(item) && item.length > 0) {
+  for (let k = 0; k < present.length; k++) {
+    const key = present[k];
+    const last = k === present.length - 1 ? '' : ',';
+    const count = key === 'cells' ? (compact ? compact.from.length : (matrix.cells.length)) : 0;
+    if (key === 'cells' && count > 0) {
       buffer += `  ${JSON.stringify(key)}: [\n`;
-      const cells = item as Matrix['cells'];
-      // Millions of cells name a few thousand endpoints and port texts: each is quoted once, and
-      // a run of cells from one source (cells come sorted by source) shares the text before `to`.
-      const quoted = new Map<string, string>();
-      const quote = (text: string) => { let q = quoted.get(text); if (q === undefined) { q = JSON.stringify(text); quoted.set(text, q); } return q; };
-      const portsTails = new Map<string, string>();
-      let from: string | undefined;
-      let head = '';
-      for (let i = 0; i < cells.length; i++) {
-        const c = cells[i];
-        if (c.from !== from) { from = c.from; head = `    {\n      "from": ${quote(from)},\n      "to": `; }
-        let tail = portsTails.get(c.ports);
-        if (tail === undefined) { tail = `,\n      "ports": ${JSON.stringify(c.ports)}\n    }`; portsTails.set(c.ports, tail); }
-        buffer += head + quote(c.to) + tail + (i === cells.length - 1 ? '\n' : ',\n');
-        if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
+      for (const piece of compact ? compactCellsJson(compact) : cellsJson(matrix.cells)) {
+        yield buffer + piece;
+        buffer = '';
       }
       buffer += `  ]${last}\n`;
     } else {
+      const item = key === 'cells' ? [] : valueOf(key);
       buffer += `  ${JSON.stringify(key)}: ${indent(JSON.stringify(item, null, 2), '  ')}${last}\n`;
     }
     if (buffer.length > 1 << 20) { yield buffer; buffer = ''; }
   }
   yield `${buffer}}\n`;
+}
+
+/** A cell's JSON after its `to` value: the ports, built once per port text. */
+function portsTailOf(tails: Map<string, string>, ports: string): string {
+  let tail = tails.get(ports);
+  if (tail === undefined) { tail = `,\n      "ports": ${JSON.stringify(ports)}\n    }`; tails.set(ports, tail); }
+  return tail;
+}
+
+/** The cells' JSON in pieces of about a megabyte (cells come sorted by source: a run of them shares the text before `to`). */
+function* cellsJson(cells: readonly MatrixCell[]): Generator<string> {
+  const quoted = new Map<string, string>();
+  const quote = (text: string) => { let q = quoted.get(text); if (q === undefined) { q = JSON.stringify(text); quoted.set(text, q); } return q; };
+  const tails = new Map<string, string>();
+  let from: string | undefined;
+  let head = '';
+  let piece = '';
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (c.from !== from) { from = c.from; head = `    {\n      "from": ${quote(from)},\n      "to": `; }
+    piece += head + quote(c.to) + portsTailOf(tails, c.ports) + (i === cells.length - 1 ? '\n' : ',\n');
+    if (piece.length > 1 << 20) { yield piece; piece = ''; }
+  }
+  yield piece;
+}
+
+/** The same from the numbers: each endpoint label quoted once. */
+function* compactCellsJson(cells: CompactCells): Generator<string> {
+  const quoted: (string | undefined)[] = new Array(cells.labels.length);
+  const quote = (index: number) => (quoted[index] ??= JSON.stringify(cells.labels[index]));
+  const tails = new Map<string, string>();
+  let from = -1;
+  let head = '';
+  let piece = '';
+  const n = cells.from.length;
+  for (let i = 0; i < n; i++) {
+    if (cells.from[i] !== from) { from = cells.from[i]; head = `    {\n      "from": ${quote(from)},\n      "to": `; }
+    piece += head + quote(cells.to[i]) + portsTailOf(tails, cells.ports[i]) + (i === n - 1 ? '\n' : ',\n');
+    if (piece.length > 1 << 20) { yield piece; piece = ''; }
+  }
+  yield piece;
 }

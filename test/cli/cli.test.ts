@@ -239,4 +239,26 @@ describe('netkit matrix --format json in pieces', () => {
     const empty = NetworkModel.fromObjects([]);
     expect([...matrixJsonChunks(empty.matrix({ externalEndpoints: [] }), [])].join('')).toBe(`${JSON.stringify({ ...empty.matrix({ externalEndpoints: [] }), paths: [] }, null, 2)}\n`);
   });
+
+  test('a large matrix is written from its numbers, never made cell objects, in pieces of about a megabyte, with the same text', async () => {
+    const { matrixJsonChunks } = await import('../../lib/cli/format');
+    const { NetworkModel } = await import('../../lib');
+    const { syntheticCluster } = await import('../../bench/clusters');
+    const model = NetworkModel.fromObjects(syntheticCluster(1500));
+    const paths = model.publicPaths();
+    for (const matrix of [model.matrix(), model.matrix({ externalEndpoints: ['198.51.100.7'] })]) {
+      const cells = Object.getOwnPropertyDescriptor(matrix, 'cells')!;
+      let read = false;
+      Object.defineProperty(matrix, 'cells', { enumerable: true, get: () => { read = true; return cells.get!.call(matrix); } });
+      const pieces = [...matrixJsonChunks(matrix, paths)];
+      expect(read).toBe(false);
+      expect(matrix.cells.length).toBeGreaterThan(15_000);
+      const text = pieces.join('');
+      expect(text).toBe(`${JSON.stringify({ ...matrix, paths }, null, 2)}\n`);
+      expect(pieces.length).toBeGreaterThan(2);
+      expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan((1 << 20) * 1.1);
+      // The same matrix as plain data (no numbers behind it) gives the same text.
+      expect([...matrixJsonChunks({ ...matrix }, paths)].join('')).toBe(text);
+    }
+  });
 });

@@ -39,16 +39,56 @@ export class CellCollector {
     return id;
   }
 
-  /** The matrix, cells ordered by source then destination (a counting sort: destinations came in order). */
+  /**
+   * The matrix, cells ordered by source then destination (a counting sort: destinations came in
+   * order). The cell objects are made when `cells` is first read: `netkit matrix --format json`
+   * writes millions of cells from the numbers instead (`compactCellsOf`).
+   */
   public matrix(labels: readonly string[]): Matrix {
     const starts = new Int32Array(this.endpointCount + 1);
     for (const f of this.from) starts[f + 1]++;
     for (let i = 0; i < this.endpointCount; i++) starts[i + 1] += starts[i];
-    const cells: MatrixCell[] = new Array(this.from.length);
+    const from = new Int32Array(this.from.length);
+    const to = new Int32Array(this.from.length);
+    const ports: string[] = new Array(this.from.length);
     for (let k = 0; k < this.from.length; k++) {
-      const f = this.from[k];
-      cells[starts[f]++] = { from: labels[f], to: labels[this.to[k]], ports: this.texts[k] };
+      const at = starts[this.from[k]]++;
+      from[at] = this.from[k];
+      to[at] = this.to[k];
+      ports[at] = this.texts[k];
     }
-    return { endpoints: labels, cells };
+    return withCompactCells({ endpoints: labels }, { labels, from, to, ports });
   }
+}
+
+/** A matrix's cells as numbers: cell k goes from `labels[from[k]]` to `labels[to[k]]` on `ports[k]`. */
+export interface CompactCells {
+  readonly labels: readonly string[];
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly ports: readonly string[];
+}
+
+const COMPACT = Symbol('netkit.compactCells');
+
+/**
+ * `base` (endpoints first, then any other field) with `cells` made from `compact` when first
+ * read, and `compact` kept for writers that want the numbers.
+ */
+export function withCompactCells<T extends object>(base: T, compact: CompactCells, after: object = {}): T & Matrix {
+  let cells: MatrixCell[] | undefined;
+  const result = { ...base } as T & Matrix;
+  Object.defineProperty(result, 'cells', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cells ??= Array.from(compact.from, (f, k) => ({ from: compact.labels[f], to: compact.labels[compact.to[k]], ports: compact.ports[k] }))),
+  });
+  Object.assign(result, after);
+  Object.defineProperty(result, COMPACT, { value: compact, enumerable: false });
+  return result;
+}
+
+/** The numbers a matrix's cells were made from, when it has them (see `CellCollector.matrix`). */
+export function compactCellsOf(matrix: Matrix): CompactCells | undefined {
+  return (matrix as { [COMPACT]?: CompactCells })[COMPACT];
 }

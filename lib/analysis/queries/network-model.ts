@@ -2,6 +2,7 @@ import { CompiledModel, CompiledRule, Endpoint, ServiceEndpoints, ServiceInfo, f
 import { HttpRule, L7Rules, RulePeer } from '../model/rules';
 import { InputError, LoadLimits, SourcedObject, collect, loadYaml } from '../input/loader';
 import { Matrix, computeMatrix } from './matrix';
+import { compactCellsOf, withCompactCells } from './matrix-cells';
 import { Bitset } from '../model/bitset';
 import { INTERNET_STAND_IN, PublicPath, publicPaths } from './public-paths';
 import { DiffFingerprints, NetworkDiff, diffModels } from './diff';
@@ -648,8 +649,14 @@ export class NetworkModel {
     });
     const scope = options.touching && { rows: [...new Set(known(options.touching.sources, 'sources'))].sort((a, b) => a - b), columns: new Set(known(options.touching.destinations, 'destinations')) };
     const matrix = computeMatrix(this.compiled, all, scope);
+    if (hosts.length === 0) {
+      const compact = compactCellsOf(matrix);
+      // Keep the cells as numbers until read (a large matrix written as JSON never makes them objects).
+      if (compact && options.externalEndpoints === undefined) return withCompactCells({ endpoints: matrix.endpoints }, compact, { internet: INTERNET_STAND_IN });
+      return options.externalEndpoints === undefined ? { ...matrix, internet: INTERNET_STAND_IN } : matrix;
+    }
     const sources = new Set(hosts);
-    const cells = hosts.length > 0 ? matrix.cells.filter((c) => !sources.has(c.from)) : matrix.cells;
+    const cells = matrix.cells.filter((c) => !sources.has(c.from));
     return options.externalEndpoints === undefined ? { ...matrix, cells, internet: INTERNET_STAND_IN } : matrix;
   }
 
