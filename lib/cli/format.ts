@@ -52,7 +52,7 @@ export function* matrixJsonChunks(matrix: Matrix, paths: readonly PublicPath[]):
   for (let k = 0; k < present.length; k++) {
     const key = present[k];
     const last = k === present.length - 1 ? '' : ',';
-    const count = key === 'cells' ? (compact ? compact.from.length : (matrix.cells.length)) : 0;
+    const count = key === 'cells' ? (compact ? compact.order.length : matrix.cells.length) : 0;
     if (key === 'cells' && count > 0) {
       buffer += `  ${JSON.stringify(key)}: [\n`;
       for (const piece of compact ? compactCellsJson(compact) : cellsJson(matrix.cells)) {
@@ -101,10 +101,11 @@ function* compactCellsJson(cells: CompactCells): Generator<string> {
   let from = -1;
   let head = '';
   let piece = '';
-  const n = cells.from.length;
-  for (let i = 0; i < n; i++) {
+  const n = cells.order.length;
+  for (let k = 0; k < n; k++) {
+    const i = cells.order[k];
     if (cells.from[i] !== from) { from = cells.from[i]; head = `    {\n      "from": ${quote(from)},\n      "to": `; }
-    piece += head + quote(cells.to[i]) + portsTailOf(tails, cells.ports[i]) + (i === n - 1 ? '\n' : ',\n');
+    piece += head + quote(cells.to[i]) + portsTailOf(tails, cells.ports[i]) + (k === n - 1 ? '\n' : ',\n');
     if (piece.length > 1 << 20) { yield piece; piece = ''; }
   }
   yield piece;

@@ -260,7 +260,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(async (paths: string[], options: { format: string; external?: string; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const model = await loadModel(paths, io, options.withCluster, addressOptions(options));
       const { matrixCsv, matrixJsonChunks, matrixTable, pathsText } = await import('./format');
-      const matrix = model.matrix(options.external === undefined ? {} : { externalEndpoints: options.external.split(',').filter(Boolean) });
+      // JSON is written from the cells as numbers (millions of them at scale), the other formats read them.
+      const lazyCells = options.format === 'json';
+      const matrix = model.matrix(options.external === undefined ? { lazyCells } : { externalEndpoints: options.external.split(',').filter(Boolean), lazyCells });
       const publicPaths = model.publicPaths();
       if (options.format === 'json') for (const chunk of matrixJsonChunks(matrix, publicPaths)) await (io.outPiece ?? io.out)(chunk);
       else if (options.format === 'csv') io.out(matrixCsv(matrix));

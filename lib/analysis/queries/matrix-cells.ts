@@ -41,50 +41,68 @@ export class CellCollector {
 
   /**
    * The matrix, cells ordered by source then destination (a counting sort: destinations came in
-   * order). The cell objects are made when `cells` is first read: `netkit matrix --format json`
-   * writes millions of cells from the numbers instead (`compactCellsOf`).
+   * order). With `lazy`, the cell objects are made when `cells` is first read: `netkit matrix
+   * --format json` writes millions of cells from the numbers instead (`compactCellsOf`).
    */
-  public matrix(labels: readonly string[]): Matrix {
+  public matrix(labels: readonly string[], lazy = false): Matrix {
     const starts = new Int32Array(this.endpointCount + 1);
     for (const f of this.from) starts[f + 1]++;
     for (let i = 0; i < this.endpointCount; i++) starts[i + 1] += starts[i];
-    const from = new Int32Array(this.from.length);
-    const to = new Int32Array(this.from.length);
-    const ports: string[] = new Array(this.from.length);
-    for (let k = 0; k < this.from.length; k++) {
-      const at = starts[this.from[k]]++;
-      from[at] = this.from[k];
-      to[at] = this.to[k];
-      ports[at] = this.texts[k];
+    if (!lazy) {
+      const cells: MatrixCell[] = new Array(this.from.length);
+      for (let k = 0; k < this.from.length; k++) {
+        const f = this.from[k];
+        cells[starts[f]++] = { from: labels[f], to: labels[this.to[k]], ports: this.texts[k] };
+      }
+      return { endpoints: labels, cells };
     }
-    return withCompactCells({ endpoints: labels }, { labels, from, to, ports });
+    // The sorted order as indexes into the arrays kept: four bytes a cell, no copy of them.
+    const order = new Int32Array(this.from.length);
+    for (let k = 0; k < this.from.length; k++) order[starts[this.from[k]]++] = k;
+    return withCompactCells({ endpoints: labels }, { labels, from: this.from, to: this.to, ports: this.texts, order });
   }
 }
 
-/** A matrix's cells as numbers: cell k goes from `labels[from[k]]` to `labels[to[k]]` on `ports[k]`. */
+/**
+ * A matrix's cells as numbers: the k-th cell, with `i = order[k]`, goes from
+ * `labels[from[i]]` to `labels[to[i]]` on `ports[i]`.
+ */
 export interface CompactCells {
   readonly labels: readonly string[];
-  readonly from: Int32Array;
-  readonly to: Int32Array;
+  readonly from: readonly number[];
+  readonly to: readonly number[];
   readonly ports: readonly string[];
+  readonly order: Int32Array;
 }
 
 const COMPACT = Symbol('netkit.compactCells');
 
 /**
  * `base` (endpoints first, then any other field) with `cells` made from `compact` when first
- * read, and `compact` kept for writers that want the numbers.
+ * read, and `compact` kept for writers that want the numbers until then (once the cells are
+ * objects, the numbers are let go: a matrix holds one form at a time).
  */
 export function withCompactCells<T extends object>(base: T, compact: CompactCells, after: object = {}): T & Matrix {
   let cells: MatrixCell[] | undefined;
+  let numbers: CompactCells | undefined = compact;
   const result = { ...base } as T & Matrix;
   Object.defineProperty(result, 'cells', {
     enumerable: true,
     configurable: true,
-    get: () => (cells ??= Array.from(compact.from, (f, k) => ({ from: compact.labels[f], to: compact.labels[compact.to[k]], ports: compact.ports[k] }))),
+    get: () => {
+      if (cells) return cells;
+      const { labels, from, to, ports, order } = numbers!;
+      cells = new Array<MatrixCell>(order.length);
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k];
+        cells[k] = { from: labels[from[i]], to: labels[to[i]], ports: ports[i] };
+      }
+      numbers = undefined;
+      return cells;
+    },
   });
   Object.assign(result, after);
-  Object.defineProperty(result, COMPACT, { value: compact, enumerable: false });
+  Object.defineProperty(result, COMPACT, { get: () => numbers, enumerable: false });
   return result;
 }
 

@@ -42,9 +42,9 @@ export interface MatrixScope {
  * of their ports is computed once per distinct mask; intersections and their text are
  * cached by the identities of the sets involved.
  */
-export function computeMatrix(model: CompiledModel, externals: Endpoint[], scope?: MatrixScope): Matrix {
+export function computeMatrix(model: CompiledModel, externals: Endpoint[], scope?: MatrixScope, lazyCells = false): Matrix {
   const endpoints: Endpoint[] = [...model.workloads.map((_, index) => ({ kind: 'workload' as const, index })), ...externals];
-  if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints, scope);
+  if (model.tiers || model.ordered || model.hasDenyTier || externals.some((e) => e.kind === 'external' && e.host !== undefined)) return tieredMatrix(model, endpoints, scope, lazyCells);
   const cells = new CellCollector(endpoints.length);
   const outbound = new OutboundPorts(model, endpoints);
   const workloadCount = model.workloads.length;
@@ -75,7 +75,7 @@ export function computeMatrix(model: CompiledModel, externals: Endpoint[], scope
     else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(endpoints[fromIndex], fromIndex);
     for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(endpoints[fromIndex], fromIndex);
   });
-  return cells.matrix(endpoints.map((e) => model.label(e)));
+  return cells.matrix(endpoints.map((e) => model.label(e)), lazyCells);
 }
 
 /** The workloads an isolated destination's ingress rules name, when each rule names a set (none names every peer). */

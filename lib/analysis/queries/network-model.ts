@@ -270,6 +270,13 @@ export interface MatrixOptions {
    * @default - every cell
    */
   readonly touching?: MatrixPart;
+  /**
+   * Keep the cells as numbers until `cells` is first read: a writer that streams a large matrix
+   * from them (`netkit matrix --format json`) never makes millions of objects. Reading `cells`
+   * afterwards costs more memory than the default.
+   * @default false
+   */
+  readonly lazyCells?: boolean;
 }
 
 /** The rows and columns of a part of the matrix. */
@@ -648,7 +655,7 @@ export class NetworkModel {
       return index;
     });
     const scope = options.touching && { rows: [...new Set(known(options.touching.sources, 'sources'))].sort((a, b) => a - b), columns: new Set(known(options.touching.destinations, 'destinations')) };
-    const matrix = computeMatrix(this.compiled, all, scope);
+    const matrix = computeMatrix(this.compiled, all, scope, options.lazyCells ?? false);
     if (hosts.length === 0) {
       const compact = compactCellsOf(matrix);
       // Keep the cells as numbers until read (a large matrix written as JSON never makes them objects).

@@ -17,7 +17,7 @@ import { PortSet } from '../model/port-set';
 import type { Matrix, MatrixScope } from './matrix';
 import { CellCollector } from './matrix-cells';
 
-export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[], scope?: MatrixScope): Matrix {
+export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[], scope?: MatrixScope, lazyCells = false): Matrix {
   const workloadCount = model.workloads.length;
   const ingress = new SideAnswers(model, 'ingress');
   const egress = new SideAnswers(model, 'egress');
@@ -43,7 +43,7 @@ export function tieredMatrix(model: CompiledModel, endpoints: readonly Endpoint[
     else for (let fromIndex = 0; fromIndex < workloadCount; fromIndex++) visit(fromIndex);
     for (let fromIndex = workloadCount; fromIndex < endpoints.length; fromIndex++) visit(fromIndex);
   });
-  return cells.matrix(endpoints.map((e) => model.label(e)));
+  return cells.matrix(endpoints.map((e) => model.label(e)), lazyCells);
 }
 
 /** One direction's answers for every workload as subject, cached per mask of matching rule sets. */
