@@ -14,13 +14,14 @@ import { LintDiff, diffFindings } from './review';
 import { DocumentReuse } from '../analysis/input/loader';
 import { ObjectMemo } from '../lint/object-memo';
 import { lintReport } from '../lint/engine';
+import { envNumber } from '../private/env-number';
 import { LINT_WORKER_ARGUMENT } from '../private/worker-arguments';
 
 /**
  * Revisions whose manifests together are smaller than this are linted inline: a worker's
  * start costs more than it saves (`NETKIT_PARALLEL_LINT_BYTES` overrides it, as the tests do).
  */
-export const PARALLEL_LINT_BYTES = Number(process.env.NETKIT_PARALLEL_LINT_BYTES ?? 4 << 20);
+export const PARALLEL_LINT_BYTES = envNumber('NETKIT_PARALLEL_LINT_BYTES', 4 << 20);
 
 /** What a worker is given: the paths of each revision, as given on the command line. */
 interface LintJob { readonly old: readonly string[]; readonly new: readonly string[] }

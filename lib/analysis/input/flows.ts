@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Labels } from '../model/selectors';
 import { parseIp } from '../../net/ip';
+import { envNumber } from '../../private/env-number';
 import { FLOW_WORKER_ARGUMENT } from '../../private/worker-arguments';
 
 /** One end of an observed flow, as the input names it. */
@@ -263,7 +264,7 @@ function readRange(reader: FlowReader, path: string, from = 0, to = Infinity): n
  * JSON-lines files larger than this are read by worker threads in parallel, one byte range
  * each (`NETKIT_PARALLEL_FLOW_BYTES` overrides it, as the tests do).
  */
-export const PARALLEL_FLOW_BYTES = Number(process.env.NETKIT_PARALLEL_FLOW_BYTES ?? 64 << 20);
+export const PARALLEL_FLOW_BYTES = envNumber('NETKIT_PARALLEL_FLOW_BYTES', 64 << 20);
 
 /**
  * Reads a flow file. A large JSON-lines export is split at line boundaries and read by worker
