@@ -5,7 +5,7 @@
  * compares them. Twice the reading and about 1.6x the memory, for the lint's time off the
  * whole (test/package/tarball.test.ts holds the worker's answer to the inline one).
  */
-import { statSync, readdirSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -41,14 +41,28 @@ function lintDiffOfPaths(job: LintJob): LintDiff {
   return lintDiffOfObjects(before.objects, after.objects);
 }
 
-/** The bytes of the manifests under `paths`, counted until `enough`. */
+/**
+ * The bytes of the files under `paths`, counted until `enough`. Only an estimate for choosing
+ * the worker: what cannot be read (a symbolic link loop, a folder without permission) counts
+ * nothing here, and `readInputs` names it.
+ */
 function manifestBytes(paths: readonly string[], enough: number): number {
   let total = 0;
+  const seen = new Set<string>();
   const visit = (path: string): void => {
     if (total >= enough) return;
-    const stats = statSync(path, { throwIfNoEntry: false });
-    if (stats?.isFile()) total += stats.size;
-    else if (stats?.isDirectory()) for (const entry of readdirSync(path)) if (!entry.startsWith('.') && entry !== 'node_modules') visit(join(path, entry));
+    try {
+      const stats = statSync(path);
+      if (stats.isFile()) total += stats.size;
+      else if (stats.isDirectory()) {
+        const real = realpathSync(path);
+        if (seen.has(real)) return;
+        seen.add(real);
+        for (const entry of readdirSync(path)) if (!entry.startsWith('.') && entry !== 'node_modules') visit(join(path, entry));
+      }
+    } catch {
+      // not readable: counts nothing
+    }
   };
   for (const path of paths) visit(path);
   return total;

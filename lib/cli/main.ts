@@ -291,12 +291,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <what>', 'exit 1 when connectivity widened; when it or a rule widened (latent: the other side still blocks); when a way in was added (surface: NodePort, LoadBalancer, externalIPs, host port, route); when an observed flow (--flows) is newly denied (broken); on any change; or never').choices(['widened', 'latent', 'surface', 'broken', 'any', 'never']).default('widened'))
     .option('--flows <file>', 'observed traffic (Hubble JSON lines, netkit JSON lines or CSV): adds what the change breaks (observed flows newly denied) and newly allows')
     .action(async (first: string | undefined, second: string | undefined, options: { git?: string; flows?: string; format: string; failOn: 'widened' | 'latent' | 'surface' | 'broken' | 'any' | 'never'; withCluster?: boolean; podCidr?: string; nodeCidr?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
+      // A usage mistake is said before any revision is read (or linted by a worker).
+      if (options.failOn === 'broken' && options.flows === undefined) throw new UsageError('--fail-on broken needs --flows <file>: the observed traffic to replay.');
       const { changedManifestFolders, diffExitCode, diffJson, diffMarkdown, diffText, readGitRevision } = await import('./review');
       let oldSide: { objects: SourcedObject[]; notices: string[] };
       let newSide: { objects: SourcedObject[]; notices: string[] };
       // The new revision mostly repeats the old one: its unchanged documents are not parsed again.
       const reuse = new DocumentReuse();
-      const { lintDiffOfObjects } = await import('./lint-worker');
+      const { lintDiffOfObjects, startLintDiff } = await import('./lint-worker');
       let parallelLint: (() => Promise<LintDiff>) | undefined;
       if (options.git !== undefined) {
         const match = /^(.+?)\.\.(.+)$/.exec(options.git);
@@ -317,7 +319,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       } else {
         if (first === undefined || second === undefined) throw new UsageError('diff needs OLD and NEW (files or directories), or --git <rev1>..<rev2> [paths...].');
         // Large revisions are linted by a worker thread while this one reviews them.
-        parallelLint = (await import('./lint-worker')).startLintDiff([first], [second], () => lintDiffOfObjects(oldSide.objects, newSide.objects));
+        parallelLint = startLintDiff([first], [second], () => lintDiffOfObjects(oldSide.objects, newSide.objects));
         oldSide = read([first], io, false, reuse);
         reuse.nextRevision();
         newSide = read([second], io, false, reuse);
@@ -329,7 +331,6 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       for (const notice of [...before.notices, ...after.notices]) io.err(`netkit: notice: ${notice}\n`);
       const diff = NetworkModel.diff(before, after);
       const lint = parallelLint ? await parallelLint() : lintDiffOfObjects(oldSide.objects, newSide.objects);
-      if (options.failOn === 'broken' && options.flows === undefined) throw new UsageError('--fail-on broken needs --flows <file>: the observed traffic to replay.');
       let flows: FlowChanges | undefined;
       if (options.flows !== undefined) {
         const { compareReplays } = await import('../analysis/queries/replay');

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -68,5 +68,17 @@ describe('the packed tarball', () => {
     writeFileSync(join(dir, 'broken.yaml'), 'kind: [unclosed\n');
     const bad = spawnSync(process.execPath, [join(root, 'bin/netkit'), 'diff', join(dir, 'broken.yaml'), join(dir, 'new.yaml')], { encoding: 'utf8', env: { ...process.env, NETKIT_PARALLEL_LINT_BYTES: '1' }, timeout: 20_000 });
     expect([bad.status, bad.stderr]).toEqual([2, expect.stringContaining('broken.yaml:2:1: invalid YAML')]);
+    // A folder with symbolic link loops: the size estimate for the worker skips what it cannot
+    // read, and the review names it in notices, as without the worker.
+    const looped = join(mkdtempSync(join(tmpdir(), 'netkit-bin-loop-')), 'looped');
+    mkdirSync(looped);
+    writeFileSync(join(looped, 'shop.yaml'), text);
+    symlinkSync('self', join(looped, 'self'));
+    symlinkSync('..', join(looped, 'up'));
+    const loopArgv = [join(root, 'bin/netkit'), 'diff', looped, looped, '--format', 'json', '--fail-on', 'never'];
+    const viaWorker = spawnSync(process.execPath, loopArgv, { encoding: 'utf8', env: { ...process.env, NETKIT_PARALLEL_LINT_BYTES: '1' }, timeout: 20_000 });
+    const viaInline = spawnSync(process.execPath, loopArgv, { encoding: 'utf8', env: { ...process.env, NETKIT_PARALLEL_LINT_BYTES: '1000000000000' }, timeout: 20_000 });
+    expect([viaWorker.status, viaWorker.stdout, viaWorker.stderr]).toEqual([0, viaInline.stdout, viaInline.stderr]);
+    expect(viaWorker.stderr).toContain('skipped a symbolic link loop');
   }, 60_000);
 });
