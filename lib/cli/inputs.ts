@@ -15,7 +15,8 @@ export interface LoadedInputs {
 }
 
 /** The files kubectl reads from a directory: `*.yaml`, `*.yml` and `*.json`. */
-const MANIFEST = /\.(ya?ml|json)$/i;
+/** The files `readInputs` reads in a folder. */
+export const MANIFEST = /\.(ya?ml|json)$/i;
 const MAX_BYTES = 32 * 1024 * 1024;
 
 /**

@@ -9,7 +9,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readInputs } from './inputs';
+import { MANIFEST, readInputs } from './inputs';
 import { LintDiff, diffFindings } from './review';
 import { DocumentReuse } from '../analysis/input/loader';
 import { ObjectMemo } from '../lint/object-memo';
@@ -42,29 +42,31 @@ function lintDiffOfPaths(job: LintJob): LintDiff {
 }
 
 /**
- * The bytes of the files under `paths`, counted until `enough`. Only an estimate for choosing
+ * The bytes of the manifests under `paths`, counted until `enough`. Only an estimate for choosing
  * the worker: what cannot be read (a symbolic link loop, a folder without permission) counts
  * nothing here, and `readInputs` names it.
  */
 function manifestBytes(paths: readonly string[], enough: number): number {
   let total = 0;
   const seen = new Set<string>();
-  const visit = (path: string): void => {
+  // A path given counts whatever its name; in a folder, the files readInputs reads.
+  const visit = (path: string, given: boolean): void => {
     if (total >= enough) return;
     try {
       const stats = statSync(path);
-      if (stats.isFile()) total += stats.size;
-      else if (stats.isDirectory()) {
+      if (stats.isFile()) {
+        if (given || MANIFEST.test(path)) total += stats.size;
+      } else if (stats.isDirectory()) {
         const real = realpathSync(path);
         if (seen.has(real)) return;
         seen.add(real);
-        for (const entry of readdirSync(path)) if (!entry.startsWith('.') && entry !== 'node_modules') visit(join(path, entry));
+        for (const entry of readdirSync(path)) if (!entry.startsWith('.') && entry !== 'node_modules') visit(join(path, entry), false);
       }
     } catch {
       // not readable: counts nothing
     }
   };
-  for (const path of paths) visit(path);
+  for (const path of paths) visit(path, true);
   return total;
 }
 
