@@ -98,8 +98,12 @@ project.package.addField('typesVersions', { '*': { testing: ['dist/testing/vites
 // After tsc: the one-file CLI and schema validators the package ships (scripts/bundle.ts).
 project.compileTask.exec('tsx scripts/bundle.ts');
 
-// `npm test`: the whole project type-checks (tests and examples included), then vitest runs.
-project.testTask.reset('tsc -p tsconfig.dev.json');
+// `npm test`: compile (the CLI tests run bin/netkit, the one-file build, as users do; on a fresh
+// clone nothing else has built it), the whole project type-checks (tests and examples included),
+// then vitest runs.
+project.testTask.reset();
+project.testTask.spawn(project.compileTask);
+project.testTask.exec('tsc -p tsconfig.dev.json');
 project.testTask.exec('vitest run');
 
 project.addTask('synth', {
