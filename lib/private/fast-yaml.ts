@@ -47,9 +47,15 @@ function inline(value: unknown): string | undefined {
       throw new Unsupported();
     case 'object':
       if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
-      return Object.keys(value as object).length === 0 ? '{}' : undefined;
+      return hasOwnKeys(value as object) ? undefined : '{}';
     default: throw new Unsupported();
   }
+}
+
+/** `Object.keys(object).length > 0`, without building the list (the writer asks for every mapping). */
+function hasOwnKeys(object: object): boolean {
+  for (const name in object) if (Object.prototype.hasOwnProperty.call(object, name)) return true;
+  return false;
 }
 
 function writeMap(map: Record<string, unknown>, indent: string, out: string[], firstPrefix: string): void {

@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { stringifyDocuments } from './fast-yaml';
 
 /** What one `app.synth()` / `app.synthYaml()` call has computed so far. */
@@ -40,9 +41,14 @@ export function enableSynthScope(app: App): void {
         const statics = App as unknown as { _synthChart(chart: Chart): unknown[] };
         const originalSynthChart = statics._synthChart;
         statics._synthChart = (chart: Chart) => (App.of(chart) === app ? chartObjects(chart) : originalSynthChart.call(App, chart));
+        // App.charts: the charts in dependency order, computed as cdk8s does, without its graph
+        // (unless a subclass or the user has replaced it).
+        const ownCharts = getterOf(app, 'charts') === getterOf(App.prototype, 'charts') && !Object.prototype.hasOwnProperty.call(app, 'charts');
+        if (ownCharts) Object.defineProperty(app, 'charts', { configurable: true, get: () => dependencyOrder(app).filter((c): c is Chart => c instanceof Chart) });
         try {
           return (original as (...a: unknown[]) => unknown).apply(app, args);
         } finally {
+          if (ownCharts) delete (app as { charts?: unknown }).charts;
           Yaml.stringify = originalStringify;
           statics._synthChart = originalSynthChart;
           for (const object of scope.json.keys()) delete (object as unknown as { toJson?: unknown }).toJson;
@@ -51,6 +57,15 @@ export function enableSynthScope(app: App): void {
       },
     });
   }
+}
+
+/** The getter `object.name` runs, wherever on its prototype chain it is defined. */
+function getterOf(object: object, name: string): unknown {
+  for (let o: object | null = object; o; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, name);
+    if (descriptor) return descriptor.get;
+  }
+  return undefined;
 }
 
 /** The scope of the synth call under way for this app, if any. */
@@ -75,7 +90,23 @@ export function jsonOnce(app: App, object: ApiObject): unknown {
  * dependency order, each object in its closest chart only.
  */
 function chartObjects(chart: Chart): unknown[] {
-  return new DependencyGraph(chart.node).topology()
+  return dependencyOrder(chart)
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
     .map((o) => o.toJson());
+}
+
+/**
+ * `new DependencyGraph(scope.node).topology()`. When no construct under the scope declares a
+ * dependency (the usual case), cdk8s's graph adopts every construct as a root in the order of
+ * an object keyed by construct path, and that order is its topology: built here without the
+ * graph, which allocates some kilobytes per construct (for the app's chart list and again for
+ * every chart written).
+ */
+export function dependencyOrder(scope: IConstruct): IConstruct[] {
+  const constructs = scope.node.findAll();
+  if (constructs.some((c) => c.node.dependencies.length > 0)) return new DependencyGraph(scope.node).topology();
+  // Keyed by path as cdk8s keys its vertices, so the order is the same even for integer-like paths.
+  const byPath: Record<string, IConstruct> = {};
+  for (const c of constructs) byPath[c.node.path] = c;
+  return Object.values(byPath);
 }

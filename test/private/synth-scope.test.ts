@@ -63,3 +63,32 @@ describe('the synth scope with one Chart per namespace', () => {
     expect(() => broken.synthYaml()).toThrow('boom');
   });
 });
+
+describe('the synth scope without dependencies', () => {
+  /** No construct declares a dependency; ids that read as numbers sort first in cdk8s's graph. */
+  function noDependencies(outdir: string): App {
+    const app = new App({ outdir });
+    NetkitLint.of(app).configure({ warnings: 'silent' });
+    for (const id of ['team-b', '10', 'team-a', '2']) {
+      const chart = new Chart(app, id);
+      const ns = new SecureNamespace(chart, `ns-${id}`);
+      for (const appId of ['web', 'api']) {
+        new ExposedApp(chart, appId, { namespace: ns, image: `acme/${appId}:1.0.0`, ports: [Port.tcp(8080, 'http')] });
+      }
+      for (const objectId of ['3', 'b', '1']) new ApiObject(chart, objectId, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `config-${id}-${objectId}`, namespace: `ns-${id}` }, data: { a: '1' } });
+    }
+    return app;
+  }
+
+  test('writes the files and objects in the order cdk8s writes them', () => {
+    const fast = mkdtempSync(join(tmpdir(), 'netkit-scope-'));
+    const plain = mkdtempSync(join(tmpdir(), 'netkit-plain-'));
+    dirs.push(fast, plain);
+    noDependencies(fast).synth();
+    withoutScope(noDependencies(plain)).synth();
+    const expected = filesOf(plain);
+    expect(Object.keys(expected)).toEqual(['10.k8s.yaml', '2.k8s.yaml', 'team-a.k8s.yaml', 'team-b.k8s.yaml']);
+    expect(filesOf(fast)).toEqual(expected);
+    expect(noDependencies(mkdtempSync(join(tmpdir(), 'netkit-yaml-'))).synthYaml()).toBe(withoutScope(noDependencies(mkdtempSync(join(tmpdir(), 'netkit-yaml-')))).synthYaml());
+  });
+});
