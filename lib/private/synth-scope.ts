@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { useFastResolve } from './fast-resolve';
 import { stringifyDocuments } from './fast-yaml';
 
 /** What one `app.synth()` / `app.synthYaml()` call has computed so far. */
@@ -18,7 +19,8 @@ const SCOPES = new WeakMap<App, { current?: SynthScope }>();
  *   every chart it serializes (`Chart.toJson` -> `App._synthChart`): with one Chart per
  *   namespace that is charts x constructs, quadratic. The call has already done both and
  *   nothing changes within it, so each chart is serialized directly (same objects, same order);
- * - each object's JSON is computed once and reused (lint reads it too);
+ * - each object's JSON is computed once and reused (lint reads it too), by cdk8s's own
+ *   `toJson` with faster stand-ins for its value resolution and key sorting (fast-resolve.ts);
  * - documents are written by a YAML writer that is byte-identical to cdk8s's (tested)
  *   and much faster.
  * Everything is undone when the call returns.
@@ -36,6 +38,7 @@ export function enableSynthScope(app: App): void {
         if (holder.current) return (original as (...a: unknown[]) => unknown).apply(app, args);
         const scope: SynthScope = { json: new Map(), memo: new Map() };
         holder.current = scope;
+        const restoreResolve = useFastResolve();
         const originalStringify = Yaml.stringify;
         Yaml.stringify = (...docs: unknown[]) => stringifyDocuments(docs);
         const statics = App as unknown as { _synthChart(chart: Chart): unknown[] };
@@ -49,6 +52,7 @@ export function enableSynthScope(app: App): void {
           return (original as (...a: unknown[]) => unknown).apply(app, args);
         } finally {
           if (ownCharts) delete (app as { charts?: unknown }).charts;
+          restoreResolve();
           Yaml.stringify = originalStringify;
           statics._synthChart = originalSynthChart;
           for (const object of scope.json.keys()) delete (object as unknown as { toJson?: unknown }).toJson;
