@@ -13,6 +13,14 @@ class Union {
   public constructor(public readonly value: string | number) {}
 }
 
+/** A token whose resolve() reads its own fields, as cdk8s-plus's are. */
+class Token {
+  public constructor(private readonly inner: unknown) {}
+  public resolve(): unknown {
+    return this.inner;
+  }
+}
+
 /** Values with every case cdk8s's resolvers handle, and some they pass through. */
 function tricky(): Record<string, unknown> {
   const sparse: unknown[] = ['a'];
@@ -21,6 +29,7 @@ function tricky(): Record<string, unknown> {
     zeta: 1,
     alpha: Lazy.any({ produce: () => ({ nested: Lazy.any({ produce: () => [new Union(8080), new Union('http')] }) }) }),
     token: { resolve: () => ({ b: 2, a: undefined, c: null }) },
+    boundToken: new Token([new Token('inner'), Lazy.any({ produce: () => new Token(3) })]),
     union: new Union('25%'),
     emptyArray: [],
     emptyObject: {},
