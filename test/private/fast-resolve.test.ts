@@ -116,5 +116,12 @@ describe('the synth scope\'s resolve and sanitize', () => {
     enableSynthScope(app);
     expect(app.synthYaml()).toBe(plain);
     expect(resolveModule.resolve).toBe(original);
+    // Also when synth fails.
+    const failing = build();
+    failing.node.addValidation({ validate: () => ['no'] });
+    enableSynthScope(failing);
+    expect(() => failing.synthYaml()).toThrow('no');
+    expect(resolveModule.resolve).toBe(original);
+    expect(utilModule.sanitizeValue).not.toBe(sanitizeValue);
   });
 });
