@@ -116,7 +116,7 @@ function wholeProcessTable(): void {
       rows[n] = Object.fromEntries(modes.map((m) => [m, { ms: medianOf(samples[m].map((s) => s.ms)), rssKiB: medianOf(samples[m].map((s) => s.rssKiB)) }])) as typeof rows[number];
     }
     console.log(`\n### Synth as users run it: whole \`node --import tsx\` processes, one Chart per namespace, files written (median of ${runs}, A/B alternated)\n`);
-    console.log(`Node + tsx start alone: ${ms(start)}. Floor: netkit's final objects read from JSON and written with the \`yaml\` package, nothing else.\n`);
+    console.log(`Node ${process.version} (run the bench with another node binary to measure under it); node + tsx start alone: ${ms(start)}. Floor: netkit's final objects read from JSON and written with the \`yaml\` package, nothing else.\n`);
     console.log('| N apps | netkit (lint included) | cdk8s-plus-28 | netkit / cdk8s-plus-28 | floor | netkit / floor | netkit t(2N)/t(N) | peak RSS netkit | peak RSS cdk8s-plus-28 | RSS ratio |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const n of sizes) {
