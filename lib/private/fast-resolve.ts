@@ -1,4 +1,4 @@
-import { App, ApiObject, ImplicitTokenResolver, IResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { App, ApiObject, Chart, ImplicitTokenResolver, IResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /**
  * Faster stand-ins for the two functions `ApiObject.toJson` runs over every value of every
@@ -95,9 +95,42 @@ export function sanitizeValue(value: unknown, options: SanitizeOptions = {}): un
   return result;
 }
 
+/** A number-or-string union class, as the generated L1 classes have (IntOrString, Quantity). */
+class ProbeUnion {
+  public constructor(public readonly value: string | number) {}
+}
+
+/** The last pair of cdk8s functions probed, and whether the stand-ins gave what they give. */
+let probed: { resolve: Resolve; sanitize: Sanitize; same: boolean } | undefined;
+
+/**
+ * Whether the stand-ins give what this cdk8s's own functions give on a value with every case
+ * they handle (Lazy, token, union, undefined and null, empty lists and mappings, key order),
+ * under each option its callers pass: a later cdk8s that changed either keeps its own.
+ */
+function standInsMatch(resolve: Resolve, sanitize: Sanitize): boolean {
+  if (probed?.resolve === resolve && probed.sanitize === sanitize) return probed.same;
+  let same = false;
+  try {
+    const object = new ApiObject(new Chart(new App(), 'probe'), 'probe', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const value = () => ({
+      zeta: [Lazy.any({ produce: () => ({ b: undefined, a: null, c: new ProbeUnion(8080) }) }), null],
+      alpha: { resolve: () => ({ y: new ProbeUnion('25%'), x: [], w: {} }) },
+      empty: {},
+    });
+    same = [{ sortKeys: true }, { sortKeys: false }, { filterEmptyArrays: true, filterEmptyObjects: true }].every((options) =>
+      JSON.stringify(sanitize(resolve([], value(), object), options)) === JSON.stringify(sanitizeValue(resolveValue(value()), options)));
+  } catch {
+    same = false;
+  }
+  probed = { resolve, sanitize, same };
+  return same;
+}
+
 /**
  * Puts the fast `resolve` and `sanitizeValue` in place of cdk8s's; returns what undoes it.
- * Does nothing when cdk8s's modules do not have the expected shape (another cdk8s layout).
+ * Does nothing when cdk8s's modules do not have the expected shape (another cdk8s layout) or
+ * their functions give other results than the stand-ins on a probe value.
  */
 export function useFastResolve(): () => void {
   let resolveModule: ResolveModule;
@@ -111,6 +144,7 @@ export function useFastResolve(): () => void {
   if (typeof resolveModule.resolve !== 'function' || typeof utilModule.sanitizeValue !== 'function') return () => undefined;
   const originalResolve = resolveModule.resolve;
   const originalSanitize = utilModule.sanitizeValue;
+  if (!standInsMatch(originalResolve, originalSanitize)) return () => undefined;
   resolveModule.resolve = fastResolve(originalResolve);
   utilModule.sanitizeValue = sanitizeValue;
   return () => {

@@ -125,3 +125,24 @@ describe('the synth scope\'s resolve and sanitize', () => {
     expect(utilModule.sanitizeValue).not.toBe(sanitizeValue);
   });
 });
+
+describe('a cdk8s whose functions changed', () => {
+  test('keeps its own resolve and sanitizeValue', () => {
+    const original = utilModule.sanitizeValue;
+    // As if a later cdk8s stopped sorting keys by default.
+    const changed = (value: unknown, options: object = {}) => original(value, { sortKeys: false, ...options });
+    utilModule.sanitizeValue = changed;
+    try {
+      const restore = useFastResolve();
+      expect(utilModule.sanitizeValue).toBe(changed);
+      restore();
+      expect(utilModule.sanitizeValue).toBe(changed);
+    } finally {
+      utilModule.sanitizeValue = original;
+    }
+    const restore = useFastResolve();
+    expect(utilModule.sanitizeValue).toBe(sanitizeValue);
+    restore();
+    expect(utilModule.sanitizeValue).toBe(original);
+  });
+});
