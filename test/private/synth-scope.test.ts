@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ExposedApp, NetkitLint, Port, SecureNamespace, TlsIngress, Certificate } from '../../lib';
@@ -37,12 +37,17 @@ function withoutScope(app: App): App {
   return app;
 }
 
+/** Every file under `dir` (folders too, for the folder-per-chart layout), by relative path. */
 function filesOf(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort()
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 
 describe('the synth scope with one Chart per namespace', () => {
-  test.each([undefined, YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_RESOURCE])('writes the same files, byte for byte (output %s)', (type) => {
+  test.each([undefined, YamlOutputType.FILE_PER_APP, YamlOutputType.FILE_PER_RESOURCE, YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE])('writes the same files, byte for byte (output %s)', (type) => {
     const fast = mkdtempSync(join(tmpdir(), 'netkit-scope-'));
     const plain = mkdtempSync(join(tmpdir(), 'netkit-plain-'));
     dirs.push(fast, plain);
