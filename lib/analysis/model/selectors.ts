@@ -135,5 +135,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * object's prototype (or be ignored) instead of storing a label named `__proto__`.
  */
 export function setOwn(target: Record<string, string>, key: string, value: string): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` is an accessor on Object.prototype; any other key assigns as an own property.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }

@@ -49,8 +49,18 @@ function shapeOf(ref: string): Shape | undefined {
   shapes.set(ref, shape);
   return shape;
 }
-/** Types refer to themselves (JSONSchemaProps): each reference is read when first walked into. */
-const lazyShape = (ref: string) => () => shapeOf(ref);
+/** Types refer to themselves (JSONSchemaProps): each reference is read when first walked into, then kept. */
+function lazyShape(ref: string): () => Shape | undefined {
+  let read = false;
+  let shape: Shape | undefined;
+  return () => {
+    if (!read) {
+      shape = shapeOf(ref);
+      read = true;
+    }
+    return shape;
+  };
+}
 
 /** A field the schema does not know, with the names it does know there. */
 export interface UnknownField {
@@ -105,10 +115,20 @@ export function unknownFields(object: Record<string, unknown>): UnknownField[] {
       }
     }
   };
-  const rest: Record<string, unknown> = { ...object };
-  delete rest.apiVersion;
-  delete rest.kind;
-  if (!WITHOUT_STATUS.has(String(object.kind))) delete rest.status;
-  walk(rest, shapeOf(root), 0);
+  // apiVersion and kind are read above; a server-written status is no unknown field (WITHOUT_STATUS).
+  const skipStatus = !WITHOUT_STATUS.has(String(object.kind));
+  const shape = shapeOf(root);
+  if (shape?.kind !== 'object') return found;
+  for (const key of Object.keys(object)) {
+    if (key === 'apiVersion' || key === 'kind' || (skipStatus && key === 'status')) continue;
+    const child = shape.fields.get(key);
+    if (child === undefined) {
+      found.push({ path: key, known: shape.names });
+    } else {
+      steps.push(key);
+      walk(object[key], child(), 1);
+      steps.pop();
+    }
+  }
   return found;
 }
