@@ -6,7 +6,7 @@ import {
 } from '../analysis/input/objects';
 import { policyProblems } from '../analysis/dialects/kubernetes/policy-validation';
 import { isClusterPolicy, readClusterPolicy } from '../analysis/dialects/cluster-network-policy/cluster-policy';
-import { Labels, isRecord, labelsSelectWorkload } from '../analysis/model/selectors';
+import { Labels, isRecord, labelsSelectWorkload, workloadMatches } from '../analysis/model/selectors';
 import { ObjectMemo } from './object-memo';
 
 /** Plain-object access with types, for rules that read arbitrary manifests. */
@@ -186,6 +186,10 @@ export class LintContext {
   /** The workloads each Service selects, matched once for the several rules that ask. */
   private readonly selectedBy = new Map<Json, LintWorkload[] | undefined>();
   private byLabel?: Map<string, LintWorkload[]>;
+  /** The policies selecting each workload, and the policies that select some workload (matched per namespace on first ask). */
+  private readonly selecting = new Map<LintWorkload, readonly PolicyInfo[]>();
+  private readonly selectingSome = new Set<PolicyInfo>();
+  private readonly matchedNamespaces = new Set<string>();
   /** What was read with a caveat (duplicates replaced, kinds not modelled). */
   public readonly notices: string[] = [];
   /** Objects given more than once; `objects` holds the last copy of each. */
@@ -327,6 +331,55 @@ export class LintContext {
   /** NetworkPolicies in a namespace. */
   public policiesIn(namespace: string): PolicyInfo[] {
     return this.policiesByNamespace.get(namespace) ?? [];
+  }
+
+  /**
+   * The NetworkPolicies of a workload's namespace whose podSelector selects some pod of it, in
+   * `policiesIn` order: `policiesIn(ns).filter((p) => workloadMatches(p.podSelector, w))`,
+   * matched once for the several rules that ask.
+   */
+  public policiesSelecting(workload: LintWorkload): readonly PolicyInfo[] {
+    this.matchNamespace(workload.namespace);
+    return this.selecting.get(workload) ?? [];
+  }
+
+  /** Whether a NetworkPolicy's podSelector selects some workload of its namespace in the input. */
+  public selectsSomeWorkload(policy: PolicyInfo): boolean {
+    this.matchNamespace(policy.namespace);
+    return this.selectingSome.has(policy);
+  }
+
+  /**
+   * Matches a namespace's policies against its workloads. A policy whose selector requires a
+   * label is tried only on workloads with a pod carrying its first required label; the others
+   * (no matchLabels) on every workload.
+   */
+  private matchNamespace(namespace: string): void {
+    if (this.matchedNamespaces.has(namespace)) return;
+    this.matchedNamespaces.add(namespace);
+    const policies = this.policiesIn(namespace);
+    const byFirstLabel = new Map<string, number[]>();
+    const everywhere: number[] = [];
+    policies.forEach((policy, index) => {
+      const first = Object.keys(policy.podSelector.matchLabels)[0];
+      if (first === undefined) {
+        everywhere.push(index);
+        return;
+      }
+      const id = `${first}\u0000${policy.podSelector.matchLabels[first]}`;
+      const list = byFirstLabel.get(id);
+      if (list) list.push(index);
+      else byFirstLabel.set(id, [index]);
+    });
+    for (const workload of this.workloadsIn(namespace)) {
+      const candidates = new Set<number>(everywhere);
+      for (const labels of workload.podLabelSets ?? [workload.labels]) {
+        for (const name of Object.keys(labels)) for (const index of byFirstLabel.get(`${name}\u0000${labels[name]}`) ?? []) candidates.add(index);
+      }
+      const selected = [...candidates].sort((a, b) => a - b).map((index) => policies[index]).filter((policy) => workloadMatches(policy.podSelector, workload));
+      this.selecting.set(workload, selected);
+      for (const policy of selected) this.selectingSome.add(policy);
+    }
   }
 
   /** Labels of a namespace: declared ones, or just the implied name label. */

@@ -1,6 +1,6 @@
 import { DnsTarget, LintWorkload } from '../context';
 import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/input/objects';
-import { Labels, selectorMatches, workloadMatches } from '../../analysis/model/selectors';
+import { Labels, selectorMatches } from '../../analysis/model/selectors';
 import { IpAddress, IpRange, parseCidr, parseIp, rangeContains } from '../../net/ip';
 import { LintRule, Severity } from '../types';
 
@@ -67,7 +67,7 @@ export const egressWithoutDns: LintRule = {
     const labelsOf = (namespace: string) => ({ [NAMESPACE_NAME_LABEL]: namespace, ...context.declaredNamespaces.get(namespace) });
     for (const workload of context.workloads) {
       if (workload.hostNetwork) continue;
-      const policies = context.policiesIn(workload.namespace).filter((p) => p.isolatesEgress && workloadMatches(p.podSelector, workload));
+      const policies = context.policiesSelecting(workload).filter((p) => p.isolatesEgress);
       if (policies.length === 0) continue;
       const resolver = ipBlockReachesResolver(workload);
       const reachesDns = policies.some((p) => p.egress.some((rule) => targets.some((t) => allowsDns(rule, p, t, labelsOf(t.namespace), resolver.test))));

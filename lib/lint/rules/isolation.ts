@@ -1,5 +1,5 @@
 import { EgressIsolationScope, LintContext, LintWorkload } from '../context';
-import { isEmptySelector, workloadMatches } from '../../analysis/model/selectors';
+import { isEmptySelector } from '../../analysis/model/selectors';
 import { LintRule, Severity } from '../types';
 
 /**
@@ -12,7 +12,7 @@ function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
   return context.workloadsIn(namespace).filter((w) => {
     if (w.hostNetwork) return false;
     if ((w.kind === 'Job' || w.kind === 'CronJob') && w.ports.length === 0 && !fronted.has(w.ref)) return false;
-    const selecting = context.policiesIn(namespace).filter((p) => workloadMatches(p.podSelector, w));
+    const selecting = context.policiesSelecting(w);
     // Polaris's reading: some policy selecting it has at least one rule each way.
     if (context.options.requireRulesBothWays) return !selecting.some((p) => p.isolatesIngress && p.isolatesEgress && p.ingress.length > 0 && p.egress.length > 0);
     return !selecting.some((p) => p.isolatesIngress);
@@ -57,7 +57,7 @@ export const workloadNotEgressIsolated: LintRule = {
     if (scope === EgressIsolationScope.OFF) return;
     for (const namespace of context.knownNamespaces()) {
       if (scope === EgressIsolationScope.DEFAULT_DENY_NAMESPACES && !deniesIngressByDefault(context, namespace)) continue;
-      const open = context.workloadsIn(namespace).filter((w) => !w.hostNetwork && !context.policiesIn(namespace).some((p) => p.isolatesEgress && workloadMatches(p.podSelector, w)));
+      const open = context.workloadsIn(namespace).filter((w) => !w.hostNetwork && !context.policiesSelecting(w).some((p) => p.isolatesEgress));
       if (open.length === 0) continue;
       yield {
         object: open[0].object,

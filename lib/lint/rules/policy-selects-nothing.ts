@@ -1,4 +1,4 @@
-import { describeSelector, isEmptySelector, workloadMatches } from '../../analysis/model/selectors';
+import { describeSelector, isEmptySelector } from '../../analysis/model/selectors';
 import { isGatewayDataPlane } from '../helpers';
 import { LintRule, Severity } from '../types';
 
@@ -14,7 +14,7 @@ export const policySelectsNothing: LintRule = {
       const certainty = context.podCertainty(policy.namespace);
       if (!certainty.certain && certainty.silent) continue;
       if (isGatewayDataPlane(context, policy.podSelector.matchLabels, [policy.namespace])) continue;
-      if (!context.workloadsIn(policy.namespace).some((w) => workloadMatches(policy.podSelector, w))) {
+      if (!context.selectsSomeWorkload(policy)) {
         yield {
           object: policy.source!.object,
           ...(certainty.certain ? {} : { severity: Severity.INFO }),
