@@ -7,8 +7,7 @@ import { LintRule, Severity } from '../types';
  * no port and that no Service selects is left out: nothing connects to a batch run.
  */
 function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
-  const fronted = new Set<string>();
-  for (const service of context.ofKind('Service')) for (const w of context.serviceWorkloads(service) ?? []) fronted.add(w.ref);
+  const fronted = frontedWorkloads(context);
   return context.workloadsIn(namespace).filter((w) => {
     if (w.hostNetwork) return false;
     if ((w.kind === 'Job' || w.kind === 'CronJob') && w.ports.length === 0 && !fronted.has(w.ref)) return false;
@@ -17,6 +16,19 @@ function notIsolated(context: LintContext, namespace: string): LintWorkload[] {
     if (context.options.requireRulesBothWays) return !selecting.some((p) => p.isolatesIngress && p.isolatesEgress && p.ingress.length > 0 && p.egress.length > 0);
     return !selecting.some((p) => p.isolatesIngress);
   });
+}
+
+const FRONTED = new WeakMap<LintContext, ReadonlySet<string>>();
+
+/** The workloads some Service selects, by ref: read once per lint run, not once per namespace. */
+function frontedWorkloads(context: LintContext): ReadonlySet<string> {
+  let fronted = FRONTED.get(context);
+  if (!fronted) {
+    const refs = new Set<string>();
+    for (const service of context.ofKind('Service')) for (const w of context.serviceWorkloads(service) ?? []) refs.add(w.ref);
+    FRONTED.set(context, (fronted = refs));
+  }
+  return fronted;
 }
 
 /** Whether a namespace has a policy that denies ingress to every pod by default. */
