@@ -132,7 +132,7 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
       }
     }
   }
-  return { findings: findings.sort(compareFindings), notices: [...notices, ...context.notices] };
+  return { findings: sortFindings(findings), notices: [...notices, ...context.notices] };
 }
 
 /** `error shop/api Deployment [rule]: message. Fix: ...` */
@@ -163,9 +163,11 @@ function isSourced(item: SourcedObject | Record<string, unknown>): item is Sourc
   return typeof (item as SourcedObject).object === 'object' && (item as SourcedObject).object !== null && !('apiVersion' in item);
 }
 
-function compareFindings(a: Finding, b: Finding): number {
+/** Findings by file, line, rule and object; each finding's sort key is built once, not per comparison. */
+function sortFindings(findings: readonly Finding[]): Finding[] {
   const key = (f: Finding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.rule, f.object.kind, f.object.namespace ?? '', f.object.name, f.message].join('\u0000');
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const keyed = findings.map((finding) => ({ key: key(finding), finding }));
+  // Array.prototype.sort is stable: findings with the same key keep the order the rules gave.
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.finding);
 }
