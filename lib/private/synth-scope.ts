@@ -45,8 +45,10 @@ export function enableSynthScope(app: App): void {
         const originalSynthChart = statics._synthChart;
         statics._synthChart = (chart: Chart) => (App.of(chart) === app ? chartObjects(chart) : originalSynthChart.call(App, chart));
         // App.charts: the charts in dependency order, computed as cdk8s does, without its graph
-        // (unless a subclass or the user has replaced it).
-        const ownCharts = getterOf(app, 'charts') === getterOf(App.prototype, 'charts') && !Object.prototype.hasOwnProperty.call(app, 'charts');
+        // (only where it is cdk8s's own getter: not when a subclass or the user replaced it, nor
+        // in a cdk8s where it is something else).
+        const appCharts = getterOf(App.prototype, 'charts');
+        const ownCharts = typeof appCharts === 'function' && getterOf(app, 'charts') === appCharts && !Object.prototype.hasOwnProperty.call(app, 'charts');
         if (ownCharts) Object.defineProperty(app, 'charts', { configurable: true, get: () => dependencyOrder(app).filter((c): c is Chart => c instanceof Chart) });
         try {
           return (original as (...a: unknown[]) => unknown).apply(app, args);

@@ -97,3 +97,23 @@ describe('the synth scope without dependencies', () => {
     expect(noDependencies(mkdtempSync(join(tmpdir(), 'netkit-yaml-'))).synthYaml()).toBe(withoutScope(noDependencies(mkdtempSync(join(tmpdir(), 'netkit-yaml-')))).synthYaml());
   });
 });
+
+describe('an App whose chart list is its own', () => {
+  test('keeps it under the synth scope', () => {
+    /** Charts written in reverse: the scope must not put cdk8s's order in its place. */
+    class ReversedApp extends App {
+      public get charts(): Chart[] {
+        return [...super.charts].reverse();
+      }
+    }
+    const build = () => {
+      const app = new ReversedApp();
+      NetkitLint.of(app).configure({ warnings: 'silent' });
+      for (const id of ['a', 'b']) new ApiObject(new Chart(app, id), 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `config-${id}`, namespace: 'default' }, data: { a: '1' } });
+      return app;
+    };
+    const yaml = build().synthYaml();
+    expect(yaml.indexOf('config-b')).toBeLessThan(yaml.indexOf('config-a'));
+    expect(yaml).toBe(withoutScope(build()).synthYaml());
+  });
+});
