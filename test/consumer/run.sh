@@ -56,12 +56,13 @@ for major in 22 24 26; do
   bin="$nodes/node_modules/node$major/bin"
   (
     export PATH="$bin:$PATH"
-    step "Node.js $(node --version): cdk8s synth, npm run build, netkit check"
+    step "Node.js $(node --version): cdk8s synth, npm run build, netkit check, the CLI's code cache"
     rm -rf dist
     npx cdk8s synth --no-check-upgrade >/dev/null
     diff -ru "$fixtures/readme/dist" dist
     npm run build >/dev/null
     npx netkit check dist/
+    node "$fixtures/extra/cli-code-cache.cjs" dist/
   )
 done
 

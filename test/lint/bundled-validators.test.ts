@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BUNDLED_KINDS, bundleValidators } from '../../scripts/bundle';
 import { loadYaml } from '../../lib/analysis/input/loader';
-import { requireCodeCached } from '../../lib/lint/schema/code-cached-module';
 import { lightValidatePackage } from '../../lib/lint/schema/light-formats';
 import { schemaFileOf } from '../../lib/lint/schema/validate';
 
@@ -88,64 +87,4 @@ describe('the validators bundled into one file (scripts/bundle.ts)', () => {
     }
     expect(compared).toBe(BUNDLED_KINDS.length * RUNS);
   }, 120_000);
-});
-
-describe('a module loaded with a code cache made after it ran', () => {
-  const setUp = (source: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'netkit-code-cache-'));
-    const file = join(dir, 'module.js');
-    writeFileSync(file, source);
-    return { dir, file, cache: join(dir, 'cache') };
-  };
-  const SOURCE = 'exports.double = (n) => n * 2;\nexports.where = __filename;\n';
-
-  test('is made on the first run, taken on the next, and gives the same exports', () => {
-    const { file, cache } = setUp(SOURCE);
-    const first = requireCodeCached(file, cache);
-    expect(first.fromCache).toBe(false);
-    expect((first.exports as { double(n: number): number }).double(21)).toBe(42);
-    first.persist();
-    const cached = readdirSync(cache);
-    expect(cached).toHaveLength(1);
-    expect(cached[0]).toMatch(new RegExp(`^netkit-module-${process.version}-${process.arch}-[0-9a-f]+\\.bin$`));
-    const second = requireCodeCached(file, cache);
-    expect(second.fromCache).toBe(true);
-    expect(second.exports).toMatchObject({ where: file });
-    expect((second.exports as { double(n: number): number }).double(4)).toBe(8);
-  });
-
-  test('is written again when a run uses a part the cache was made without, and only then', () => {
-    const { file, cache } = setUp(SOURCE);
-    requireCodeCached(file, cache).persist();
-    const path = join(cache, readdirSync(cache)[0]);
-    const header = () => { const bytes = readFileSync(path); return JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString('utf8')) as unknown; };
-    expect(header()).toEqual({ parts: [] });
-    const run = requireCodeCached(file, cache);
-    run.used('apps/v1/Deployment');
-    run.persist();
-    expect(header()).toEqual({ parts: ['apps/v1/Deployment'] });
-    const before = readFileSync(path);
-    const again = requireCodeCached(file, cache);
-    again.used('apps/v1/Deployment');
-    again.persist();
-    expect(readFileSync(path).equals(before)).toBe(true);
-  });
-
-  test('a changed file gets its own cache; a damaged cache is replaced; no cache folder means a plain require', () => {
-    const { file, cache } = setUp(SOURCE);
-    requireCodeCached(file, cache).persist();
-    writeFileSync(file, SOURCE.replace('n * 2', 'n * 3'));
-    const changed = requireCodeCached(file, cache);
-    expect(changed.fromCache).toBe(false);
-    expect((changed.exports as { double(n: number): number }).double(2)).toBe(6);
-    changed.persist();
-    expect(readdirSync(cache)).toHaveLength(2);
-    for (const name of readdirSync(cache)) writeFileSync(join(cache, name), Buffer.from([200, 0, 0, 0, 1, 2, 3]));
-    const damaged = requireCodeCached(file, cache);
-    expect(damaged.fromCache).toBe(false);
-    expect((damaged.exports as { double(n: number): number }).double(2)).toBe(6);
-    const plain = requireCodeCached(file, undefined);
-    expect(plain.fromCache).toBe(false);
-    expect((plain.exports as { double(n: number): number }).double(2)).toBe(6);
-  });
 });

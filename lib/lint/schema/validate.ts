@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { requireCodeCached } from './code-cached-module';
+import { requireCodeCached } from '../../private/code-cached-module';
 import { lightValidatePackage } from './light-formats';
 
 type Model = new (data: unknown) => { validate(): void };

@@ -1,8 +1,8 @@
+import * as crypto from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import * as zlib from 'node:zlib';
 
 /** A CommonJS module loaded through a code cache, and what this process has used of it. */
 export interface CodeCachedModule {
@@ -15,15 +15,30 @@ export interface CodeCachedModule {
   persist(): void;
 }
 
-/** The cache file: a header (its length, then JSON naming the parts run before it was made) and V8's code cache. */
-interface CacheHeader { readonly parts: readonly string[] }
+/**
+ * The cache file: a header (its length, then JSON naming the parts run before it was made and
+ * the SHA-1 of the code cache) and V8's code cache.
+ */
+interface CacheHeader { readonly parts: readonly string[]; readonly sha1: string }
 
+/** SHA-1 in hex (`crypto.hash` where Node has it: one call, no hash object). */
+function sha1(data: string | Buffer): string {
+  const hash = (crypto as { hash?: (algorithm: string, data: string | Buffer) => string }).hash;
+  return hash ? hash('sha1', data) : crypto.createHash('sha1').update(data).digest('hex');
+}
+
+/**
+ * The cache at `path`, if it is whole: V8 checks that a code cache fits the source and the
+ * build, not that its bytes are intact (a damaged one it accepts could crash the run), so
+ * the header holds their checksum.
+ */
 function readCache(path: string): { header: CacheHeader; data: Buffer } | undefined {
   try {
     const bytes = readFileSync(path);
     const length = bytes.readUInt32LE(0);
     const header = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as CacheHeader;
-    return Array.isArray(header.parts) ? { header, data: bytes.subarray(4 + length) } : undefined;
+    const data = bytes.subarray(4 + length);
+    return Array.isArray(header.parts) && header.sha1 === sha1(data) ? { header, data } : undefined;
   } catch {
     return undefined;
   }
@@ -31,18 +46,17 @@ function readCache(path: string): { header: CacheHeader; data: Buffer } | undefi
 
 /**
  * Requires a CommonJS file with V8's code cache, kept in `cacheDir` and made at exit of a run that
- * had used it, so that it holds the functions that run compiled (the bundled schema validators
- * are large functions V8 would otherwise compile on their first call, every run; Node's own module
- * compile cache is made before a module runs and holds none of them). The cache is named by the
- * file's content, Node's version and architecture; V8 rejects one that does not fit, and a cache
- * that cannot be read or written only costs the compile. Without `cacheDir` (or zlib's crc32),
- * a plain require.
+ * had used it, so that it holds the functions that ran compiled (the one-file CLI's modules and
+ * the bundled schema validators are functions V8 would otherwise compile on their first call,
+ * every run; Node's own module compile cache is made before a module runs and holds none of
+ * them). The cache is named by the file's content, Node's version and architecture; V8 rejects
+ * one that does not fit, the checksum one that is damaged, and a cache that cannot be read or
+ * written only costs the compile. Without `cacheDir`, a plain require.
  */
 export function requireCodeCached(file: string, cacheDir: string | undefined): CodeCachedModule {
-  const crc32 = (zlib as { crc32?: (data: string) => number }).crc32; // Node 20.15 and later
-  if (!cacheDir || !crc32) return { exports: createRequire(file)(file), fromCache: false, used: () => undefined, persist: () => undefined };
+  if (!cacheDir) return { exports: createRequire(file)(file), fromCache: false, used: () => undefined, persist: () => undefined };
   const source = readFileSync(file, 'utf8');
-  const cachePath = join(cacheDir, `netkit-${basename(file, '.js')}-${process.version}-${process.arch}-${crc32(source).toString(16)}.bin`);
+  const cachePath = join(cacheDir, `netkit-${basename(file, '.js')}-${process.version}-${process.arch}-${sha1(source).slice(0, 16)}.bin`);
   const cached = readCache(cachePath);
   // The arguments Node's CommonJS loader gives a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached?.data });
@@ -58,12 +72,13 @@ export function requireCodeCached(file: string, cacheDir: string | undefined): C
     stale = false;
     const temporary = `${cachePath}.${process.pid}`;
     try {
-      const header = Buffer.from(JSON.stringify({ parts: [...parts].sort() } satisfies CacheHeader), 'utf8');
+      const data = script.createCachedData();
+      const header = Buffer.from(JSON.stringify({ parts: [...parts].sort(), sha1: sha1(data) } satisfies CacheHeader), 'utf8');
       const length = Buffer.alloc(4);
       length.writeUInt32LE(header.length, 0);
       mkdirSync(cacheDir, { recursive: true });
       // Written aside, then renamed: another netkit run reads either the old cache or the new one.
-      writeFileSync(temporary, Buffer.concat([length, header, script.createCachedData()]));
+      writeFileSync(temporary, Buffer.concat([length, header, data]));
       renameSync(temporary, cachePath);
     } catch {
       // A cache that cannot be written only costs the compile next time.
