@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { LintOptions, formatFinding, lint } from '../lint/engine';
+import { LintOptions, formatFinding, lintReport } from '../lint/engine';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
 import { closestMatches } from '../analysis/queries/suggest';
@@ -15,8 +15,9 @@ export interface NetkitLintOptions extends Omit<LintOptions, 'disable' | 'rules'
   /** Rule ids to turn off for the whole app. @default - none */
   readonly disable?: string[];
   /**
-   * What to do with warnings and infos: print them to stderr during synth, or stay quiet.
-   * Errors always fail the synth.
+   * What to do with warnings, infos and notices (objects the lint read with a caveat, such as
+   * kinds it does not model): print them to stderr during synth, or stay quiet. Errors always
+   * fail the synth.
    * @default 'print'
    */
   readonly warnings?: 'print' | 'silent';
@@ -100,10 +101,13 @@ export class NetkitLint extends Construct {
     // Each object is sourced by its construct path, so findings (a duplicate's both copies
     // among them) name the constructs that wrote them.
     const sourced: SourcedObject[] = [];
-    apiObjects.forEach((o, i) => collect(objects[i], o.node.path, undefined, sourced, []));
+    const read: string[] = [];
+    apiObjects.forEach((o, i) => collect(objects[i], o.node.path, undefined, sourced, read));
     const { warnings: _warnings, enabled: _enabled, externalNamespaces, ...options } = this.options;
-    const findings = lint(sourced, options);
+    const { findings, notices } = lintReport(sourced, options);
     if ((this.options.warnings ?? 'print') === 'print') {
+      // As `netkit check` says them: what was read with a caveat is never passed over in silence.
+      for (const notice of [...read, ...notices]) process.stderr.write(`netkit lint: notice: ${notice}\n`);
       for (const finding of findings) if (finding.severity !== Severity.ERROR) process.stderr.write(`netkit lint: ${formatFinding(finding)}\n`);
     }
     const errors = [...namespaceTypos(this.app, objects, externalNamespaces ?? []), ...findings.filter((f) => f.severity === Severity.ERROR).map(formatFinding)];

@@ -101,6 +101,27 @@ describe('lint at synth time', () => {
     }
   });
 
+  test('what the lint reads with a caveat is said at synth, as netkit check says it, and silenced with the warnings', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const app = new App();
+      const chart = new Chart(app, 'c');
+      new SecureNamespace(chart, 'shop');
+      new ApiObject(chart, 'widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'shop' } });
+      expect(() => app.synthYaml()).not.toThrow();
+      const printed = write.mock.calls.map((c) => String(c[0])).join('');
+      expect(printed).toContain('netkit lint: notice: kinds not modelled: Widget (example.com/v1): read for nothing but schema and duplicates\n');
+      // Said once per synth, though cdk8s validates the app again for each chart it writes.
+      expect(printed.split('kinds not modelled').length).toBe(2);
+      write.mockClear();
+      NetkitLint.of(app).configure({ warnings: 'silent' });
+      app.synthYaml();
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
+  });
+
   test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
     const chart = new Chart(new App(), 'c');
     // hostNetwork needs a namespace whose Pod Security level allows it.
