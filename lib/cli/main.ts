@@ -10,6 +10,7 @@ import type { FlowInput } from '../analysis/input/flows';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
+import { nodePortRangeProblem } from '../lint/helpers';
 import { toSarif } from '../lint/sarif';
 import { portNameProblem } from '../net/names';
 import { Finding, Severity } from '../lint/types';
@@ -192,12 +193,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action((paths: string[], options: { format: string; minSeverity: Severity; disable: string; nodePortRange: string; dns?: string; wholeNamespaces?: boolean; egressIsolation: EgressIsolationScope; requireRulesBothWays?: boolean; everyLoadBalancerIsExposure?: boolean; systemNamespaces?: string; cni?: 'cilium' | 'calico' | 'standard'; staged?: boolean }) => {
       const range = /^(\d+)-(\d+)$/.exec(options.nodePortRange);
       if (!range) throw new UsageError(`--node-port-range ${options.nodePortRange} is not <min>-<max>, e.g. 30000-32767.`);
+      const nodePortRange = { min: Number(range[1]), max: Number(range[2]) };
+      if (nodePortRangeProblem(nodePortRange)) throw new UsageError(`--node-port-range ${options.nodePortRange} is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
       const inputs = read(paths, io, true);
       const report = lintReport(inputs.objects, {
         minSeverity: options.minSeverity,
         disable: options.disable.split(',').map((d) => d.trim()).filter(Boolean),
-        nodePortRange: { min: Number(range[1]), max: Number(range[2]) },
+        nodePortRange,
         ...(dns ? { dns } : {}),
         wholeNamespaces: options.wholeNamespaces === true,
         egressIsolation: options.egressIsolation,

@@ -1,6 +1,8 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LintOptions, formatFinding, lintReport } from '../lint/engine';
+import { nodePortRangeProblem } from '../lint/helpers';
+import { failAt } from '../private/errors';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
 import { closestMatches } from '../analysis/queries/suggest';
@@ -83,6 +85,8 @@ export class NetkitLint extends Construct {
 
   /** Changes the settings (merged with earlier calls). */
   public configure(options: NetkitLintOptions): void {
+    const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
+    if (rangeProblem) failAt(this, `${rangeProblem}. Pass the cluster's --service-node-port-range.`);
     this.options = {
       ...this.options, ...options,
       disable: [...(this.options.disable ?? []), ...(options.disable ?? [])],

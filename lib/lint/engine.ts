@@ -5,6 +5,8 @@ import { Finding, LintRule, SEVERITY_RANK, Severity } from './types';
 import { SourcedObject, collect } from '../analysis/input/loader';
 import { CLUSTER_SCOPED_KINDS } from '../analysis/input/object-set';
 import { namespaceOf } from '../analysis/input/objects';
+import { NetkitError } from '../private/errors';
+import { nodePortRangeProblem } from './helpers';
 
 /** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
 export const IGNORE_ANNOTATION = 'netkit.io/ignore';
@@ -82,6 +84,8 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     if (isSourced(item)) objects.push(item);
     else collect(item, undefined, undefined, objects, notices);
   }
+  const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
+  if (rangeProblem) throw new NetkitError(`lint options: ${rangeProblem}.`);
   const disabled = new Set(options.disable ?? []);
   const context = new LintContext(objects, {
     nodePortRange: options.nodePortRange ?? DEFAULT_CONTEXT_OPTIONS.nodePortRange,

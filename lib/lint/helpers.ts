@@ -1,4 +1,4 @@
-import { Json, LintContext, LintWorkload, dig, records } from './context';
+import { Json, LintContext, LintWorkload, PortRange, dig, records } from './context';
 import { namespaceOf } from '../analysis/input/objects';
 import { Labels, parseSelector, selectorMatches } from '../analysis/model/selectors';
 import { readLabels } from '../analysis/input/objects';
@@ -83,4 +83,14 @@ export function isSidecarProxy(container: Json): boolean {
   if (typeof container.image === 'string' && PROXY_IMAGES.test(container.image.split('@')[0].replace(/:[^/]*$/, '') + ':')) return true;
   const args = [...(Array.isArray(container.args) ? container.args : []), ...(Array.isArray(container.command) ? container.command : [])].map(String);
   return args.some((a) => /^--upstream=(https?:\/\/)?(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(a));
+}
+
+/**
+ * Why a node-port range is not one the API server would start with (both ends 1-65535, the
+ * first no greater than the last), or undefined when it is.
+ */
+export function nodePortRangeProblem(range: PortRange): string | undefined {
+  const { min, max } = range;
+  const port = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
+  return port(min) && port(max) && min <= max ? undefined : `nodePortRange ${min}-${max} is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767`;
 }

@@ -120,6 +120,18 @@ describe('lint at synth time', () => {
     expect(silenced).toBe('');
   });
 
+  test('a node-port range the API server would not start with is refused, by lint() and at configure time', () => {
+    expect(() => lint([nodePortService()], { nodePortRange: { min: 32767, max: 30000 } })).toThrow(
+      'lint options: nodePortRange 32767-30000 is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767.',
+    );
+    expect(() => lint([nodePortService()], { nodePortRange: { min: 0, max: 100 } })).toThrow('nodePortRange 0-100 is not a range of ports');
+    const app = new App();
+    expect(() => NetkitLint.of(app).configure({ nodePortRange: { min: 30000, max: 70000 } })).toThrow(
+      "netkit-lint: nodePortRange 30000-70000 is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767. Pass the cluster's --service-node-port-range.",
+    );
+    expect(lint([nodePortService()], { nodePortRange: { min: 80, max: 80 } }).map((f) => f.rule)).toContain('nodeport-exposure');
+  });
+
   test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
     const chart = new Chart(new App(), 'c');
     // hostNetwork needs a namespace whose Pod Security level allows it.
