@@ -242,6 +242,9 @@ describe('names and requests (layer3.rst "DNS based", layer7.rst)', () => {
     expect(m.check(q('shop/web', 'api.stripe.com', 443, { resolvesTo: ['198.51.100.7'] })).allowed).toBe(true);
     expect(m.check(q('shop/web', 'api.stripe.com', 443, { resolvesTo: ['203.0.113.9'] })).allowed).toBe(false);
     expect(m.check(q('shop/web', 'api.stripe.com', 443)).why).toContain('Depends on the addresses api.stripe.com resolves to');
+    // Addresses for a target that is no host name would be passed over: refused, as are non-addresses.
+    expect(() => m.check(q('shop/web', '203.0.113.9', 443, { resolvesTo: ['198.51.100.7'] }))).toThrow('resolvesTo is read only when to is a host name such as api.stripe.com; "203.0.113.9" is not one.');
+    expect(() => m.check(q('shop/web', 'api.stripe.com', 443, { resolvesTo: ['api'] }))).toThrow('resolvesTo "api" is not an IP address.');
   });
 
   test('HTTP rules: without a request the port is allowed for some requests; a request is matched by method and path', () => {

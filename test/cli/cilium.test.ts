@@ -101,6 +101,11 @@ spec:
     writeFileSync(join(dir, 'shop.yaml'), cidr);
     expect((await netkit('reach', dir, '--from', 'shop/api', '--to', 'pay.example.com', '--port', '443', '--resolves-to', '198.51.100.9')).code).toBe(0);
     expect((await netkit('reach', dir, '--from', 'shop/api', '--to', 'pay.example.com', '--port', '443', '--resolves-to', '192.0.2.1')).code).toBe(1);
+    // Addresses that are none, or given for a target that is no host name, are refused, not passed over.
+    const notAnAddress = await netkit('reach', dir, '--from', 'shop/api', '--to', 'pay.example.com', '--port', '443', '--resolves-to', '198.51.100.9,pay');
+    expect([notAnAddress.code, notAnAddress.err.split('\n').slice(-2)[0]]).toEqual([2, 'netkit: resolvesTo "pay" is not an IP address.']);
+    const notAHost = await netkit('reach', dir, '--from', 'shop/web', '--to', 'shop/api', '--port', '8080', '--resolves-to', '198.51.100.9');
+    expect([notAHost.code, notAHost.err.split('\n').slice(-2)[0]]).toEqual([2, 'netkit: resolvesTo is read only when to is a host name such as api.stripe.com; "shop/api" is not one. Leave resolvesTo (--resolves-to) out.']);
     writeFileSync(join(dir, 'shop.yaml'), yaml);
   });
 });

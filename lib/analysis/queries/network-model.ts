@@ -118,7 +118,7 @@ export interface TrafficQuery {
    * @default - no name: a port with DNS rules is allowed "for some requests"
    */
   readonly dns?: string;
-  /** The addresses `to` resolves to, when `to` is a host name. @default - none known */
+  /** The addresses `to` resolves to, when `to` is a host name (given for any other `to`, it is refused). @default - none known */
   readonly resolvesTo?: readonly string[];
 }
 
@@ -831,6 +831,16 @@ export class NetworkModel {
   }
 
   private resolveTarget(ref: string, role = 'to', resolvesTo: readonly string[] = []): Target {
+    for (const text of resolvesTo) if (!parseIp(text)) throw new QueryError(`resolvesTo "${text}" is not an IP address.`);
+    const target = this.resolveTargetRef(ref, role, resolvesTo);
+    // Addresses given for a target that is not a host name would be passed over without a word.
+    if (resolvesTo.length > 0 && !(target.kind === 'endpoint' && target.endpoint.kind === 'external' && target.endpoint.host)) {
+      throw new QueryError(`resolvesTo is read only when ${role} is a host name such as api.stripe.com; "${ref}" is not one. Leave resolvesTo (--resolves-to) out.`);
+    }
+    return target;
+  }
+
+  private resolveTargetRef(ref: string, role: string, resolvesTo: readonly string[]): Target {
     const ip = parseIp(ref);
     if (ip) return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
     if (ref.startsWith('entity:')) {
