@@ -10,7 +10,8 @@ import type { FlowInput } from '../analysis/input/flows';
 import type { ModelOptions, NetworkModel } from '../analysis/queries/network-model';
 import { DnsTarget, EgressIsolationScope } from '../lint/context';
 import { formatFinding, lintReport } from '../lint/engine';
-import { nodePortRangeProblem } from '../lint/helpers';
+import { nodePortRangeProblem, unknownRuleIdsProblem } from '../lint/helpers';
+import { ALL_RULES } from '../lint/rules';
 import { toSarif } from '../lint/sarif';
 import { portNameProblem } from '../net/names';
 import { Finding, Severity } from '../lint/types';
@@ -196,10 +197,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       const nodePortRange = { min: Number(range[1]), max: Number(range[2]) };
       if (nodePortRangeProblem(nodePortRange)) throw new UsageError(`--node-port-range ${options.nodePortRange} is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767.`);
       const dns = options.dns === undefined ? undefined : options.dns.split(',').filter(Boolean).map(parseDnsTarget);
+      const disable = options.disable.split(',').map((d) => d.trim()).filter(Boolean);
+      const idsProblem = unknownRuleIdsProblem(disable, ALL_RULES.map((r) => r.id));
+      if (idsProblem) throw new UsageError(`--${idsProblem}.`);
       const inputs = read(paths, io, true);
       const report = lintReport(inputs.objects, {
         minSeverity: options.minSeverity,
-        disable: options.disable.split(',').map((d) => d.trim()).filter(Boolean),
+        disable,
         nodePortRange,
         ...(dns ? { dns } : {}),
         wholeNamespaces: options.wholeNamespaces === true,

@@ -1,7 +1,8 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LintOptions, formatFinding, lintReport } from '../lint/engine';
-import { nodePortRangeProblem } from '../lint/helpers';
+import { nodePortRangeProblem, unknownRuleIdsProblem } from '../lint/helpers';
+import { ALL_RULES } from '../lint/rules';
 import { failAt } from '../private/errors';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
 import { Severity } from '../lint/types';
@@ -14,7 +15,7 @@ import { namespaceUses } from '../private/namespace-uses';
  * and DNS pods, egress isolation scope, strict profiles), plus what synth does with findings.
  */
 export interface NetkitLintOptions extends Omit<LintOptions, 'disable' | 'rules' | 'minSeverity'> {
-  /** Rule ids to turn off for the whole app. @default - none */
+  /** Rule ids to turn off for the whole app (an id that names no rule is refused, with the closest one). @default - none */
   readonly disable?: string[];
   /**
    * What to do with warnings, infos and notices (objects the lint read with a caveat, such as
@@ -87,6 +88,8 @@ export class NetkitLint extends Construct {
   public configure(options: NetkitLintOptions): void {
     const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
     if (rangeProblem) failAt(this, `${rangeProblem}. Pass the cluster's --service-node-port-range.`);
+    const idsProblem = unknownRuleIdsProblem(options.disable ?? [], ALL_RULES.map((r) => r.id));
+    if (idsProblem) failAt(this, `${idsProblem}. The rules are listed in README's "Networking lint".`);
     this.options = {
       ...this.options, ...options,
       disable: [...(this.options.disable ?? []), ...(options.disable ?? [])],

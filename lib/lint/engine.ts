@@ -6,7 +6,7 @@ import { SourcedObject, collect } from '../analysis/input/loader';
 import { CLUSTER_SCOPED_KINDS } from '../analysis/input/object-set';
 import { namespaceOf } from '../analysis/input/objects';
 import { NetkitError } from '../private/errors';
-import { nodePortRangeProblem } from './helpers';
+import { nodePortRangeProblem, unknownRuleIdsProblem } from './helpers';
 
 /** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
 export const IGNORE_ANNOTATION = 'netkit.io/ignore';
@@ -15,7 +15,7 @@ export const IGNORE_REASON_ANNOTATION = 'netkit.io/ignore-reason';
 
 /** Options for {@link lint}. */
 export interface LintOptions {
-  /** Rule ids to turn off everywhere. @default - none */
+  /** Rule ids to turn off everywhere (an id that names no rule is refused, with the closest one). @default - none */
   readonly disable?: readonly string[];
   /** Findings below this severity are dropped. @default Severity.INFO (everything) */
   readonly minSeverity?: Severity;
@@ -86,6 +86,10 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
   }
   const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
   if (rangeProblem) throw new NetkitError(`lint options: ${rangeProblem}.`);
+  const rules = options.rules ?? ALL_RULES;
+  // Built-in rules may be turned off while a subset runs: rules consult each other's switches.
+  const idsProblem = unknownRuleIdsProblem(options.disable ?? [], [...new Set([...ALL_RULES, ...rules].map((r) => r.id))]);
+  if (idsProblem) throw new NetkitError(`lint options: ${idsProblem}.`);
   const disabled = new Set(options.disable ?? []);
   const context = new LintContext(objects, {
     nodePortRange: options.nodePortRange ?? DEFAULT_CONTEXT_OPTIONS.nodePortRange,
@@ -100,7 +104,6 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     ...(options.memo !== undefined ? { memo: options.memo } : {}),
   });
   const minRank = SEVERITY_RANK[options.minSeverity ?? Severity.INFO];
-  const rules = options.rules ?? ALL_RULES;
   const known = new Set(rules.map((r) => r.id));
   const findings: Finding[] = [];
   for (const rule of rules) {

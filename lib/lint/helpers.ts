@@ -1,4 +1,5 @@
 import { Json, LintContext, LintWorkload, PortRange, dig, records } from './context';
+import { closestMatches } from '../analysis/queries/suggest';
 import { namespaceOf } from '../analysis/input/objects';
 import { Labels, parseSelector, selectorMatches } from '../analysis/model/selectors';
 import { readLabels } from '../analysis/input/objects';
@@ -93,4 +94,18 @@ export function nodePortRangeProblem(range: PortRange): string | undefined {
   const { min, max } = range;
   const port = (n: number) => Number.isInteger(n) && n >= 1 && n <= 65535;
   return port(min) && port(max) && min <= max ? undefined : `nodePortRange ${min}-${max} is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767`;
+}
+
+/**
+ * Why a list of rule ids to turn off names rules that do not exist (a typo would leave the rule
+ * on while its author believes it off), or undefined when every id is one of `known`.
+ */
+export function unknownRuleIdsProblem(ids: readonly string[], known: readonly string[]): string | undefined {
+  const unknown = [...new Set(ids.filter((id) => !known.includes(id)))];
+  if (unknown.length === 0) return undefined;
+  const hints = unknown.map((id) => {
+    const close = closestMatches(id, known, 1);
+    return close.length > 0 ? `${id} (did you mean ${close[0]}?)` : id;
+  });
+  return `disable names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${hints.join(', ')}`;
 }

@@ -223,6 +223,8 @@ describe('netkit check', () => {
     expect((await netkit('check', dir, '--min-severity', 'error')).out).toBe('1 file(s), 1 object(s): 0 error(s), 0 warning(s), 0 info\n');
     expect((await netkit('check', dir, '--min-severity', 'fatal')).code).toBe(2);
     expect((await netkit('check', dir, '--node-port-range', 'wide')).code).toBe(2);
+    const typo = await netkit('check', dir, '--disable', 'nodeport-exposur');
+    expect([typo.code, typo.err]).toEqual([2, 'netkit: --disable names a rule that does not exist: nodeport-exposur (did you mean nodeport-exposure?).\n']);
     for (const range of ['32767-30000', '0-100', '30000-70000']) {
       const bad = await netkit('check', dir, '--node-port-range', range);
       expect([bad.code, bad.err]).toEqual([2, `netkit: --node-port-range ${range} is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767.\n`]);

@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectProps, App, Chart, Yaml } from 'cdk8s';
 import { describe, expect, test, vi } from 'vitest';
-import { ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif, PodSecurityLevel } from '../../lib';
+import { ALL_RULES, ExposedApp, NetkitLint, Port, SecureNamespace, ServiceExposure, Severity, formatFinding, lint, loadYaml, toSarif, PodSecurityLevel } from '../../lib';
 import { policy, workload } from '../helpers/k8s';
 
 const nodePortService = (annotations: Record<string, string> = {}) => ({
@@ -130,6 +130,18 @@ describe('lint at synth time', () => {
       "netkit-lint: nodePortRange 30000-70000 is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767. Pass the cluster's --service-node-port-range.",
     );
     expect(lint([nodePortService()], { nodePortRange: { min: 80, max: 80 } }).map((f) => f.rule)).toContain('nodeport-exposure');
+  });
+
+  test('turning off a rule that does not exist is refused with the closest id, by lint() and at configure time', () => {
+    expect(() => lint([nodePortService()], { disable: ['nodeport-exposur', 'nodeport-exposure'] })).toThrow(
+      'lint options: disable names a rule that does not exist: nodeport-exposur (did you mean nodeport-exposure?).',
+    );
+    // A built-in rule may be turned off while a subset of the rules runs.
+    expect(lint([nodePortService()], { rules: ALL_RULES.filter((r) => r.id === 'nodeport-exposure'), disable: ['namespace-without-default-deny'] }).map((f) => f.rule)).toEqual(['nodeport-exposure']);
+    const app = new App();
+    expect(() => NetkitLint.of(app).configure({ disable: ['workload-not-isolted', 'zzz'] })).toThrow(
+      'netkit-lint: disable names rules that do not exist: workload-not-isolted (did you mean workload-not-isolated?), zzz. The rules are listed in README\'s "Networking lint".',
+    );
   });
 
   test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
