@@ -13,7 +13,8 @@ import { formatFinding, lintReport } from '../lint/engine';
 import { nodePortRangeProblem, unknownRuleIdsProblem } from '../lint/helpers';
 import { ALL_RULES } from '../lint/rules';
 import { toSarif } from '../lint/sarif';
-import { portNameProblem } from '../net/names';
+import { labelsProblem, portNameProblem } from '../net/names';
+import { NetkitError } from '../private/errors';
 import { Finding, Severity } from '../lint/types';
 
 /** Where the CLI writes (and reads `-` from); tests pass their own. */
@@ -148,7 +149,10 @@ function parseDnsTarget(text: string): DnsTarget {
   const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\/([^=]+)=([^:]*))?:(\d+)$/.exec(text.trim());
   const port = match ? Number(match[5]) : 0;
   if (!match || port < 1 || port > 65535) throw new UsageError(`--dns ${text} is not <namespace>[/<label>=<value>]:<port>, e.g. kube-system/k8s-app=kube-dns:53.`);
-  return { namespace: match[1], podLabels: match[3] ? { [match[3]]: match[4] } : {}, port };
+  const podLabels = match[3] ? { [match[3]]: match[4] } : {};
+  const labels = labelsProblem(podLabels);
+  if (labels) throw new UsageError(`--dns ${text}: ${labels}.`);
+  return { namespace: match[1], podLabels, port };
 }
 
 /** A whole number option within bounds. */
@@ -475,7 +479,8 @@ export async function run(argv: readonly string[], io: CliIo = PROCESS_IO): Prom
       // --help and --version exit 0; every usage mistake is 2.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof InputError || error instanceof UsageError || error instanceof (await analyzer()).QueryError || error instanceof (await flowReader()).FlowFormatError) {
+    // A NetkitError is the library refusing a value given to it: the caller's mistake, not ours.
+    if (error instanceof InputError || error instanceof UsageError || error instanceof NetkitError || error instanceof (await analyzer()).QueryError || error instanceof (await flowReader()).FlowFormatError) {
       io.err(`netkit: ${error.message}\n`);
       return 2;
     }

@@ -1,7 +1,7 @@
 import { ApiObject, App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { LintOptions, formatFinding, lintReport } from '../lint/engine';
-import { nodePortRangeProblem, unknownRuleIdsProblem } from '../lint/helpers';
+import { lintOptionsProblem } from '../lint/helpers';
 import { ALL_RULES } from '../lint/rules';
 import { failAt } from '../private/errors';
 import { currentSynthScope, enableSynthScope, jsonOnce } from '../private/synth-scope';
@@ -84,12 +84,14 @@ export class NetkitLint extends Construct {
     enableSynthScope(app);
   }
 
-  /** Changes the settings (merged with earlier calls). */
+  /**
+   * Changes the settings (merged with earlier calls). Values no cluster could have (a node-port
+   * range, DNS targets, system namespaces) and rule ids that name no rule are refused here, with
+   * this construct's path.
+   */
   public configure(options: NetkitLintOptions): void {
-    const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
-    if (rangeProblem) failAt(this, `${rangeProblem}. Pass the cluster's --service-node-port-range.`);
-    const idsProblem = unknownRuleIdsProblem(options.disable ?? [], ALL_RULES.map((r) => r.id));
-    if (idsProblem) failAt(this, `${idsProblem}. The rules are listed in README's "Networking lint".`);
+    const problem = lintOptionsProblem(options, ALL_RULES.map((r) => r.id));
+    if (problem) failAt(this, `configure(): ${problem}.`);
     this.options = {
       ...this.options, ...options,
       disable: [...(this.options.disable ?? []), ...(options.disable ?? [])],

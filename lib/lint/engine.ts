@@ -6,7 +6,7 @@ import { SourcedObject, collect } from '../analysis/input/loader';
 import { CLUSTER_SCOPED_KINDS } from '../analysis/input/object-set';
 import { namespaceOf } from '../analysis/input/objects';
 import { NetkitError } from '../private/errors';
-import { nodePortRangeProblem, unknownRuleIdsProblem } from './helpers';
+import { lintOptionsProblem } from './helpers';
 
 /** The annotation that suppresses rules on one object: `netkit.io/ignore: rule-a,rule-b`. */
 export const IGNORE_ANNOTATION = 'netkit.io/ignore';
@@ -84,12 +84,10 @@ export function lintReport(input: readonly (SourcedObject | Record<string, unkno
     if (isSourced(item)) objects.push(item);
     else collect(item, undefined, undefined, objects, notices);
   }
-  const rangeProblem = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
-  if (rangeProblem) throw new NetkitError(`lint options: ${rangeProblem}.`);
   const rules = options.rules ?? ALL_RULES;
   // Built-in rules may be turned off while a subset runs: rules consult each other's switches.
-  const idsProblem = unknownRuleIdsProblem(options.disable ?? [], [...new Set([...ALL_RULES, ...rules].map((r) => r.id))]);
-  if (idsProblem) throw new NetkitError(`lint options: ${idsProblem}.`);
+  const optionsProblem = lintOptionsProblem(options, [...new Set([...ALL_RULES, ...rules].map((r) => r.id))]);
+  if (optionsProblem) throw new NetkitError(`lint options: ${optionsProblem}.`);
   const disabled = new Set(options.disable ?? []);
   const context = new LintContext(objects, {
     nodePortRange: options.nodePortRange ?? DEFAULT_CONTEXT_OPTIONS.nodePortRange,

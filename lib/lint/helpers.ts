@@ -1,4 +1,5 @@
-import { Json, LintContext, LintWorkload, PortRange, dig, records } from './context';
+import { DnsTarget, Json, LintContext, LintWorkload, PortRange, dig, records } from './context';
+import { dns1123LabelProblem, labelsProblem } from '../net/names';
 import { closestMatches } from '../analysis/queries/suggest';
 import { namespaceOf } from '../analysis/input/objects';
 import { Labels, parseSelector, selectorMatches } from '../analysis/model/selectors';
@@ -108,4 +109,37 @@ export function unknownRuleIdsProblem(ids: readonly string[], known: readonly st
     return close.length > 0 ? `${id} (did you mean ${close[0]}?)` : id;
   });
   return `disable names ${unknown.length === 1 ? 'a rule that does not exist' : 'rules that do not exist'}: ${hints.join(', ')}`;
+}
+
+/** The options every lint run is given that can be wrong in value. */
+interface CheckedLintOptions {
+  readonly nodePortRange?: PortRange;
+  readonly disable?: readonly string[];
+  readonly dns?: readonly DnsTarget[];
+  readonly systemNamespaces?: readonly string[];
+}
+
+/**
+ * The first option of a lint run that no cluster could have (a node-port range the API server
+ * would not start with, DNS pods at no namespace or port, a system namespace that is no name)
+ * or that names no rule, or undefined. `known` is every rule id that may be turned off.
+ */
+export function lintOptionsProblem(options: CheckedLintOptions, known: readonly string[]): string | undefined {
+  const range = options.nodePortRange && nodePortRangeProblem(options.nodePortRange);
+  if (range) return range;
+  const ids = unknownRuleIdsProblem(options.disable ?? [], known);
+  if (ids) return ids;
+  for (const target of options.dns ?? []) {
+    const where = `dns target ${JSON.stringify(target)}`;
+    const namespace = typeof target.namespace === 'string' ? dns1123LabelProblem(target.namespace) : 'is not a string';
+    if (namespace) return `${where}: its namespace ${namespace}`;
+    if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) return `${where}: its port is not a number 1-65535`;
+    const labels = labelsProblem(target.podLabels ?? {});
+    if (labels) return `${where}: in its podLabels, ${labels}`;
+  }
+  for (const namespace of options.systemNamespaces ?? []) {
+    const problem = typeof namespace === 'string' ? dns1123LabelProblem(namespace) : 'is not a string';
+    if (problem) return `systemNamespaces "${String(namespace)}" ${problem}`;
+  }
+  return undefined;
 }

@@ -223,6 +223,8 @@ describe('netkit check', () => {
     expect((await netkit('check', dir, '--min-severity', 'error')).out).toBe('1 file(s), 1 object(s): 0 error(s), 0 warning(s), 0 info\n');
     expect((await netkit('check', dir, '--min-severity', 'fatal')).code).toBe(2);
     expect((await netkit('check', dir, '--node-port-range', 'wide')).code).toBe(2);
+    const badLabel = await netkit('check', dir, '--dns', 'kube-system/bad key=x:53');
+    expect([badLabel.code, badLabel.err]).toEqual([2, 'netkit: --dns kube-system/bad key=x:53: label key "bad key" must be letters, digits, \'-\', \'_\' or \'.\' (with an optional \'prefix/\'), starting and ending with a letter or digit.\n']);
     const typo = await netkit('check', dir, '--disable', 'nodeport-exposur');
     expect([typo.code, typo.err]).toEqual([2, 'netkit: --disable names a rule that does not exist: nodeport-exposur (did you mean nodeport-exposure?).\n']);
     for (const range of ['32767-30000', '0-100', '30000-70000']) {

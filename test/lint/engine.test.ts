@@ -127,7 +127,7 @@ describe('lint at synth time', () => {
     expect(() => lint([nodePortService()], { nodePortRange: { min: 0, max: 100 } })).toThrow('nodePortRange 0-100 is not a range of ports');
     const app = new App();
     expect(() => NetkitLint.of(app).configure({ nodePortRange: { min: 30000, max: 70000 } })).toThrow(
-      "netkit-lint: nodePortRange 30000-70000 is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767. Pass the cluster's --service-node-port-range.",
+      'netkit-lint: configure(): nodePortRange 30000-70000 is not a range of ports: both ends 1-65535, the first no greater than the last, e.g. 30000-32767.',
     );
     expect(lint([nodePortService()], { nodePortRange: { min: 80, max: 80 } }).map((f) => f.rule)).toContain('nodeport-exposure');
   });
@@ -140,8 +140,18 @@ describe('lint at synth time', () => {
     expect(lint([nodePortService()], { rules: ALL_RULES.filter((r) => r.id === 'nodeport-exposure'), disable: ['namespace-without-default-deny'] }).map((f) => f.rule)).toEqual(['nodeport-exposure']);
     const app = new App();
     expect(() => NetkitLint.of(app).configure({ disable: ['workload-not-isolted', 'zzz'] })).toThrow(
-      'netkit-lint: disable names rules that do not exist: workload-not-isolted (did you mean workload-not-isolated?), zzz. The rules are listed in README\'s "Networking lint".',
+      'netkit-lint: configure(): disable names rules that do not exist: workload-not-isolted (did you mean workload-not-isolated?), zzz.',
     );
+  });
+
+  test('DNS pods and system namespaces no cluster could have are refused, by lint() and at configure time', () => {
+    expect(() => lint([nodePortService()], { dns: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 99999 }] })).toThrow(
+      'lint options: dns target {"namespace":"kube-system","podLabels":{"k8s-app":"kube-dns"},"port":99999}: its port is not a number 1-65535.',
+    );
+    expect(() => lint([nodePortService()], { dns: [{ namespace: 'Kube_System', podLabels: {}, port: 53 }] })).toThrow("its namespace must consist of lowercase letters, digits and '-'");
+    expect(() => lint([nodePortService()], { dns: [{ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube dns' }, port: 53 }] })).toThrow('in its podLabels, label "k8s-app" value "kube dns" must be');
+    expect(() => NetkitLint.of(new App()).configure({ systemNamespaces: ['kube-system', ''] })).toThrow('netkit-lint: configure(): systemNamespaces "" is empty.');
+    expect(lint([nodePortService()], { dns: [{ namespace: 'kube-system', podLabels: {}, port: 53 }], systemNamespaces: [] }).map((f) => f.rule)).toContain('nodeport-exposure');
   });
 
   test('explicit opt-ins are written as reasoned suppressions, so they pass lint', () => {
