@@ -258,6 +258,16 @@ describe('names and requests (layer3.rst "DNS based", layer7.rst)', () => {
     const post = m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'POST', path: '/v1/charges' } }));
     expect(post.allowed).toBe(false);
     expect(post.why).toContain('POST /v1/charges matches none of the HTTP rules on TCP 8080 (method GET path /v1/.*)');
+    // A request that a layer 7 rule judged is not said to pass unread.
+    expect(m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'GET', path: '/v1/charges' } })).why).not.toContain('No layer 7 rule applies');
+  });
+
+  test('a request no layer 7 rule looks at: the answer says it passes as every request on the connection', () => {
+    const m = NetworkModel.fromObjects(cluster());
+    const asked = m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'DELETE', path: '/v1/everything' } }));
+    expect(asked.allowed).toBe(true);
+    expect(asked.why).toMatch(/ No layer 7 rule applies to TCP 8080, so the request DELETE \/v1\/everything passes as every request on the connection does\.$/);
+    expect(m.check(q('shop/web', 'shop/api', 8080)).why).not.toContain('No layer 7 rule applies');
   });
 });
 

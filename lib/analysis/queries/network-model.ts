@@ -150,6 +150,18 @@ function entityNote(from: Endpoint, to: Endpoint): string {
   return entity ? ` Only Cilium entity rules (${entity.entity}, cluster, all) were matched against ${entity.text}: its addresses are not in the input, so address rules (ipBlock, toCIDR) that may hold them were not; ask by its address too.` : '';
 }
 
+/**
+ * The request or lookup a query named, when no layer 7 rule on an allowed connection looked at
+ * it: said, so that the answer is not taken for a judgement of the request.
+ */
+function unreadRequestNote(verdict: Omit<TrafficVerdict, 'why'>, request: L7Request): string {
+  const read = (side: SideVerdict) => side.matchedL7 !== undefined || side.someRequestsOnly !== undefined;
+  if (!verdict.allowed || read(verdict.egress) || read(verdict.ingress)) return '';
+  const asked = [request.http ? `the request ${request.http.method} ${request.http.path}` : '', request.dns ? `the lookup of ${request.dns}` : ''].filter(Boolean);
+  if (asked.length === 0) return '';
+  return ` No layer 7 rule applies to ${verdict.protocol} ${verdict.port}, so ${asked.join(' and ')} ${asked.length === 1 ? 'passes' : 'pass'} as every request on the connection does.`;
+}
+
 /** Whether a rule has layer 7 rules on any of its ports. */
 function hasL7(compiled: CompiledRule): boolean {
   const ports = compiled.rule.ports;
@@ -507,7 +519,7 @@ export class NetworkModel {
       ? { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, someRequestsOnly: true }
       : { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
     if (request.sourcePort !== undefined) (verdict as { sourcePort?: number }).sourcePort = request.sourcePort;
-    (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to);
+    (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to) + unreadRequestNote(verdict, request);
     return verdict as TrafficVerdict;
   }
 
