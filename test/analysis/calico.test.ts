@@ -484,6 +484,13 @@ describe('the plugin, and what is not modelled', () => {
     expect(allowed(m, q('shop/web', 'shop/api', 8080))).toBe(false);
   });
 
+  test('a request asked of a Calico cluster is not said to pass unread: its application layer rules are not modelled', () => {
+    const m = model(gnp('deny-deletes', { selector: "app == 'api'", order: 10, ingress: [{ action: 'Deny', http: { methods: ['DELETE'] } }, { action: 'Allow' }] }));
+    const asked = m.check(q('shop/web', 'shop/api', 8080, { http: { method: 'DELETE', path: '/x' } }));
+    expect(asked.why).not.toContain('No layer 7 rule applies');
+    expect(m.notices.join('\n')).toContain('spec.ingress[0].http (application layer policy) is not modelled');
+  });
+
   test("Calico's storage form is not read, said", () => {
     const m = model({ apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkPolicy', metadata: { name: 'default.x' }, spec: { selector: 'all()' } });
     expect(m.notices.join('\n')).toContain("in Calico's storage form (crd.projectcalico.org)");

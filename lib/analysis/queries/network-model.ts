@@ -519,7 +519,8 @@ export class NetworkModel {
       ? { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress, someRequestsOnly: true }
       : { allowed, from: this.label(from), to: this.label(to), port, protocol, egress, ingress };
     if (request.sourcePort !== undefined) (verdict as { sourcePort?: number }).sourcePort = request.sourcePort;
-    (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to) + unreadRequestNote(verdict, request);
+    // Calico's application layer rules are not modelled (a notice says so): there, say nothing of the request.
+    (verdict as { why?: string }).why = this.explain(verdict, from, to, via) + entityNote(from, to) + (this.compiled.ordered ? '' : unreadRequestNote(verdict, request));
     return verdict as TrafficVerdict;
   }
 
