@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -32,15 +32,20 @@ function sha1(data: string | Buffer): string {
  * build, not that its bytes are intact (a damaged one it accepts could crash the run), so
  * the header holds their checksum.
  */
-function readCache(path: string): { header: CacheHeader; data: Buffer } | undefined {
+function readCache(path: string): { state: 'missing' | 'damaged' } | { state: 'whole'; header: CacheHeader; data: Buffer } {
+  let bytes: Buffer;
   try {
-    const bytes = readFileSync(path);
+    bytes = readFileSync(path);
+  } catch (error) {
+    return { state: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'damaged' };
+  }
+  try {
     const length = bytes.readUInt32LE(0);
     const header = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as CacheHeader;
     const data = bytes.subarray(4 + length);
-    return Array.isArray(header.parts) && header.sha1 === sha1(data) ? { header, data } : undefined;
+    return Array.isArray(header.parts) && header.sha1 === sha1(data) ? { state: 'whole', header, data } : { state: 'damaged' };
   } catch {
-    return undefined;
+    return { state: 'damaged' };
   }
 }
 
@@ -49,15 +54,22 @@ function readCache(path: string): { header: CacheHeader; data: Buffer } | undefi
  * had used it, so that it holds the functions that ran compiled (the one-file CLI's modules and
  * the bundled schema validators are functions V8 would otherwise compile on their first call,
  * every run; Node's own module compile cache is made before a module runs and holds none of
- * them). The cache is named by the file's content, Node's version and architecture; V8 rejects
- * one that does not fit, the checksum one that is damaged, and a cache that cannot be read or
- * written only costs the compile. Without `cacheDir`, a plain require.
+ * them). The cache is made from the second run on a machine (the first only notes that it ran).
+ * It is named by the file's content, Node's version and architecture; V8 rejects one that does
+ * not fit, the checksum one that is damaged (then it is made again), and a cache that cannot be
+ * read or written only costs the compile. Without `cacheDir`, a plain require.
  */
 export function requireCodeCached(file: string, cacheDir: string | undefined): CodeCachedModule {
   if (!cacheDir) return { exports: createRequire(file)(file), fromCache: false, used: () => undefined, persist: () => undefined };
   const source = readFileSync(file, 'utf8');
   const cachePath = join(cacheDir, `netkit-${basename(file, '.js')}-${process.version}-${process.arch}-${sha1(source).slice(0, 16)}.bin`);
-  const cached = readCache(cachePath);
+  const read = readCache(cachePath);
+  const cached = read.state === 'whole' ? read : undefined;
+  // Making a cache costs the run that makes it (V8 serializes every compiled function), which
+  // pays off only where netkit runs again: the first run on a machine (a CI job's fresh
+  // container, say) only notes that it ran, and the next one makes the cache.
+  const seen = `${cachePath}.seen`;
+  const firstRun = read.state === 'missing' && !existsSync(seen);
   // The arguments Node's CommonJS loader gives a module.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData: cached?.data });
   const module = { exports: {} as unknown };
@@ -66,8 +78,18 @@ export function requireCodeCached(file: string, cacheDir: string | undefined): C
 
   const before = new Set(cached && !script.cachedDataRejected ? cached.header.parts : []);
   const parts = new Set(before);
-  let stale = !cached || script.cachedDataRejected === true;
+  let stale = !firstRun && (!cached || script.cachedDataRejected === true);
+  let noted = false;
   const persist = (): void => {
+    if (firstRun && !noted) {
+      noted = true;
+      try {
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(seen, '');
+      } catch {
+        // Not noted: the next run notes it instead.
+      }
+    }
     if (!stale) return;
     stale = false;
     const temporary = `${cachePath}.${process.pid}`;
@@ -80,6 +102,7 @@ export function requireCodeCached(file: string, cacheDir: string | undefined): C
       // Written aside, then renamed: another netkit run reads either the old cache or the new one.
       writeFileSync(temporary, Buffer.concat([length, header, data]));
       renameSync(temporary, cachePath);
+      rmSync(seen, { force: true });
     } catch {
       // A cache that cannot be written only costs the compile next time.
       rmSync(temporary, { force: true });
@@ -93,7 +116,7 @@ export function requireCodeCached(file: string, cacheDir: string | undefined): C
     used: (part) => {
       if (parts.has(part)) return;
       parts.add(part);
-      if (!before.has(part)) stale = true;
+      if (!before.has(part) && !firstRun) stale = true;
     },
   };
 }
