@@ -50,8 +50,8 @@ function readCache(path: string): { state: 'missing' | 'damaged' } | { state: 'w
 }
 
 /**
- * Requires a CommonJS file with V8's code cache, kept in `cacheDir` and made at exit of a run that
- * had used it, so that it holds the functions that ran compiled (the one-file CLI's modules and
+ * Requires a CommonJS file with V8's code cache, kept in `cacheDir` and made at the exit of a run,
+ * so that it holds the functions that ran compiled (the one-file CLI's modules and
  * the bundled schema validators are functions V8 would otherwise compile on their first call,
  * every run; Node's own module compile cache is made before a module runs and holds none of
  * them). The cache is made from the second run on a machine (the first only notes that it ran).
