@@ -13,7 +13,7 @@ const PORTS = [53, 80, 443, 5432, 8080];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const PORT_NAMES = ['http', 'pg', 'dns'];
 const ADDRESSES = ['10.1.2.3', '203.0.113.7', '192.168.1.1', '2001:db8::5'];
-const CIDRS: [string, string[]][] = [['10.0.0.0/8', ['10.1.0.0/16']], ['0.0.0.0/0', ['10.0.0.0/8']], ['203.0.113.0/24', []], ['2001:db8::/32', []]];
+const CIDRS: [string, string[]][] = [['10.0.0.0/8', ['10.1.0.0/16']], ['0.0.0.0/0', ['10.0.0.0/8']], ['203.0.113.0/24', []], ['2001:db8::/32', []], ['0.0.0.0/0', []]];
 
 const labels = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 2 });
 const expression = fc.oneof(
@@ -62,6 +62,25 @@ describe('the engine agrees with a naive evaluator', () => {
       // The matrix (the bitmask path, visiting only the sources an isolated destination names) agrees with single checks, port by port.
       expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
     }), { seed: 20261123, numRuns: RUNS });
+  });
+
+  test('with host-network workloads, whose traffic ipBlocks match at their nodes\' addresses', () => {
+    const hostCase = fc.record({
+      hostNetwork: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+      nodeCidrs: fc.constantFrom([], ['10.2.0.0/16'], ['10.1.0.0/16'], ['203.0.113.0/25'], ['10.2.0.0/16', '192.168.0.0/16'], ['2001:db8:1::/48']),
+    });
+    fc.assert(fc.property(cluster, hostCase, ({ namespaceLabels, workloads, policies }, { hostNetwork, nodeCidrs }) => {
+      const pods: NaiveWorkload[] = workloads.map((w, i) => ({ ns: w.ns, name: `w${i}`, labels: w.labels, ports: w.ports.map((p) => (p.name ? p : { containerPort: p.containerPort, protocol: p.protocol })), hostNetwork: hostNetwork[i] }));
+      const objects = [
+        ...NAMESPACES.map((ns, i) => namespace(ns, namespaceLabels[i])),
+        ...pods.map((p) => workload(p.ns, p.name, p.labels, { ports: p.ports, hostNetwork: p.hostNetwork })),
+        ...policies.map((p, i) => policy(p.ns, `p${i}`, p.spec)),
+      ];
+      const model = NetworkModel.fromObjects(objects, { nodeCidrs });
+      const endpoints: [string, NaiveEndpoint][] = [...pods.map((p): [string, NaiveEndpoint] => [`${p.ns}/${p.name}`, { pod: p }]), ...ADDRESSES.map((ip): [string, NaiveEndpoint] => [ip, { ip }])];
+      expectChecksAgreeWith(model, endpoints, (end) => 'ip' in end, PORTS, PROTOCOLS, (from, to, port, protocol) => naiveAllowed(objects, from, to, port, protocol, nodeCidrs), () => '');
+      expectMatrixAgreesWithChecks(model, endpoints.map(([ref]) => ref), ADDRESSES, PORTS, PROTOCOLS);
+    }), { seed: 20261202, numRuns: RUNS });
   });
 
   test('results do not depend on the order of documents', () => {

@@ -39,10 +39,27 @@ function inCidr(ip: string, cidr: string): boolean {
   return a >> shift === b >> shift;
 }
 
-export interface NaiveWorkload { ns: string; name: string; labels: Record<string, string>; ports: { name?: string; containerPort: number; protocol?: string }[] }
+/** Whether every address of `inner` is in `outer` (both CIDRs). */
+function cidrInside(inner: string, outer: string): boolean {
+  const [addr, len] = inner.split('/');
+  return Number(len) >= Number(outer.split('/')[1]) && inCidr(addr, outer);
+}
+
+/** Whether two CIDRs share an address: one holds the other's first address and is no longer. */
+function cidrsOverlap(a: string, b: string): boolean {
+  return cidrInside(a, b) || cidrInside(b, a);
+}
+
+export interface NaiveWorkload { ns: string; name: string; labels: Record<string, string>; ports: { name?: string; containerPort: number; protocol?: string }[]; hostNetwork?: boolean }
 export type NaiveEndpoint = { pod: NaiveWorkload } | { ip: string };
 
-export function naiveAllowed(objects: Obj[], from: NaiveEndpoint, to: NaiveEndpoint, port: number, protocol: string): boolean {
+/**
+ * `nodeCidrs`: where node addresses are. A host-network pod is never isolated and is matched by
+ * no pod or namespace selector; an ipBlock holds it when it holds every node CIDR with no except
+ * touching it, or, with no node CIDRs known, when it is a whole address family without excepts
+ * (the NetworkPolicy docs' common implementation: its traffic is its node's).
+ */
+export function naiveAllowed(objects: Obj[], from: NaiveEndpoint, to: NaiveEndpoint, port: number, protocol: string, nodeCidrs: readonly string[] = []): boolean {
   const nsLabels = (ns: string): Record<string, string> => {
     const declared = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === ns);
     return { ...(declared?.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns };
@@ -51,8 +68,14 @@ export function naiveAllowed(objects: Obj[], from: NaiveEndpoint, to: NaiveEndpo
   const types = (p: Obj): string[] => p.spec.policyTypes?.length ? p.spec.policyTypes : (p.spec.egress?.length ? ['Ingress', 'Egress'] : ['Ingress']);
 
   const peerMatches = (peer: Obj, policyNs: string, other: NaiveEndpoint): boolean => {
-    if (peer.ipBlock) return 'ip' in other && inCidr(other.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inCidr(other.ip, e));
-    if (!('pod' in other)) return false;
+    const except: string[] = peer.ipBlock?.except ?? [];
+    if (peer.ipBlock && 'pod' in other) {
+      if (!other.pod.hostNetwork) return false;
+      if (nodeCidrs.length === 0) return ['0.0.0.0/0', '::/0'].includes(peer.ipBlock.cidr) && except.length === 0;
+      return nodeCidrs.every((n) => cidrInside(n, peer.ipBlock.cidr) && !except.some((e) => cidrsOverlap(e, n)));
+    }
+    if (peer.ipBlock) return 'ip' in other && inCidr(other.ip, peer.ipBlock.cidr) && !except.some((e: string) => inCidr(other.ip, e));
+    if (!('pod' in other) || other.pod.hostNetwork) return false;
     if (peer.namespaceSelector !== undefined) {
       if (!labelsMatch(peer.namespaceSelector, nsLabels(other.pod.ns))) return false;
     } else if (other.pod.ns !== policyNs) return false;
@@ -67,7 +90,7 @@ export function naiveAllowed(objects: Obj[], from: NaiveEndpoint, to: NaiveEndpo
     return port >= entry.port && port <= (entry.endPort ?? entry.port);
   };
   const sideAllows = (self: NaiveEndpoint, other: NaiveEndpoint, type: 'Ingress' | 'Egress'): boolean => {
-    if (!('pod' in self)) return true;
+    if (!('pod' in self) || self.pod.hostNetwork) return true;
     const selecting = policies.filter((p) => (p.metadata.namespace ?? 'default') === self.pod.ns && labelsMatch(p.spec.podSelector ?? {}, self.pod.labels) && types(p).includes(type));
     if (selecting.length === 0) return true;
     const dest = type === 'Ingress' ? self : other;

@@ -225,3 +225,72 @@ describe('matrix', () => {
     ]);
   });
 });
+
+/**
+ * The NetworkPolicy docs leave host-network pods to the plugin, whose most common reading is that
+ * their traffic is the node's: pod and namespace selectors never match them, ipBlocks match the
+ * node addresses. netkit places those addresses from Node objects or --node-cidr (nodeCidrs);
+ * where it cannot, the block is read as not holding them and the answer says so.
+ */
+describe('host-network pods and ipBlocks', () => {
+  const agent = workload('infra', 'agent', { app: 'agent' }, { kind: 'DaemonSet', hostNetwork: true, ports: [{ containerPort: 9100 }] });
+  const scraper = workload('mon', 'scraper', { app: 'scraper' }, { ports: [{ containerPort: 9090 }] });
+  const scraperPolicy = (ingress: string, egress: string) => policy('mon', 'scraper', {
+    podSelector: { matchLabels: { app: 'scraper' } }, policyTypes: ['Ingress', 'Egress'],
+    ingress: [{ from: [{ ipBlock: { cidr: ingress } }] }], egress: [{ to: [{ ipBlock: { cidr: egress } }], ports: [{ port: 9100 }] }],
+  });
+  const node = (name: string, ip: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
+
+  test('a block of every address holds them without knowing the nodes', () => {
+    const model = NetworkModel.fromObjects([agent, scraper, scraperPolicy('0.0.0.0/0', '0.0.0.0/0')]);
+    const out = model.check({ from: 'mon/scraper', to: 'infra/agent', port: 9100 });
+    expect(out.allowed).toBe(true);
+    expect(out.why).toContain("mon/scraper egress[0] allows infra/agent on TCP 9100 (infra/agent runs on the host network: its traffic carries its node's addresses, which only ipBlock peers match)");
+    expect(model.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(true);
+    expect(model.check({ from: 'mon/scraper', to: 'infra/agent', port: 9101 }).allowed).toBe(false);
+    expect(model.matrix().cells).toContainEqual({ from: 'mon/scraper', to: 'infra/agent', ports: 'TCP 9100' });
+  });
+
+  test('a narrower block decides by the node CIDRs: held, not held, or partly held and said', () => {
+    const objects = [agent, scraper, scraperPolicy('10.0.0.0/16', '10.0.0.0/16')];
+    const held = NetworkModel.fromObjects(objects, { nodeCidrs: ['10.0.0.0/20'] });
+    expect(held.check({ from: 'mon/scraper', to: 'infra/agent', port: 9100 }).allowed).toBe(true);
+    expect(held.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(true);
+    expect(held.notices).toEqual([]);
+    const outside = NetworkModel.fromObjects(objects, { nodeCidrs: ['192.168.0.0/16'] });
+    expect(outside.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).why).not.toContain('Depends');
+    expect(outside.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(false);
+    const partly = NetworkModel.fromObjects(objects, { nodeCidrs: ['10.0.0.0/8'] });
+    const verdict = partly.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 });
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain('Depends on the node infra/agent runs on: mon/scraper ingress[0] ipBlock 10.0.0.0/16 holds some of the node addresses its traffic may carry (it runs on the host network, at node addresses in 10.0.0.0/8 (--node-cidr)), and netkit reads it as not matching, since it may run on a node outside the block.');
+    expect(partly.notices).toContain('mon/scraper ingress[0]: whether its ipBlock 10.0.0.0/16 holds the host-network workload infra/agent depends on node addresses (it runs on the host network, at node addresses in 10.0.0.0/8 (--node-cidr)); answers read it as not holding it, since a node outside the block may run them');
+  });
+
+  test('with neither Node objects nor node CIDRs, a narrower block is read as not holding them, and both the answer and a notice say so', () => {
+    const model = NetworkModel.fromObjects([agent, scraper, scraperPolicy('10.0.0.0/16', '0.0.0.0/0')]);
+    const verdict = model.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 });
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain('Depends on where infra/agent runs: mon/scraper ingress[0] ipBlock 10.0.0.0/16 may hold the node address its traffic carries (it runs on the host network, and the input has no Node objects and no --node-cidr), and netkit reads it as not matching; give Node objects or --node-cidr (nodeCidrs) to decide.');
+    expect(model.notices).toEqual(['mon/scraper ingress[0]: whether its ipBlock 10.0.0.0/16 holds the host-network workload infra/agent depends on node addresses (it runs on the host network, and the input has no Node objects and no --node-cidr); answers read it as not holding it. Give Node objects or --node-cidr (nodeCidrs) to decide']);
+  });
+
+  test('Node objects place the addresses: every node inside holds, none inside does not', () => {
+    const policyObject = scraperPolicy('10.0.0.0/16', '10.0.0.0/16');
+    const inside = NetworkModel.fromObjects([agent, scraper, policyObject, node('n1', '10.0.1.5'), node('n2', '10.0.2.7')]);
+    expect(inside.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(true);
+    expect(inside.check({ from: 'mon/scraper', to: 'infra/agent', port: 9100 }).allowed).toBe(true);
+    const apart = NetworkModel.fromObjects([agent, scraper, policyObject, node('n1', '192.168.1.5')]);
+    expect(apart.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(false);
+    expect(apart.notices).toEqual([]);
+  });
+
+  test('on Calico, a Kubernetes NetworkPolicy ipBlock holds them the same way', () => {
+    const objects = [agent, scraper, scraperPolicy('10.0.0.0/16', '10.0.0.0/16')];
+    expect(NetworkModel.fromObjects(objects, { cni: 'calico', nodeCidrs: ['10.0.0.0/20'] }).check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(true);
+    expect(NetworkModel.fromObjects(objects, { cni: 'calico', nodeCidrs: ['192.168.0.0/16'] }).check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(false);
+    const partly = NetworkModel.fromObjects(objects, { cni: 'calico', nodeCidrs: ['10.0.0.0/8'] }).check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 });
+    expect(partly.allowed).toBe(false);
+    expect(partly.why).toContain('Depends on');
+  });
+});

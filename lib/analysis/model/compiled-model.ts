@@ -125,6 +125,13 @@ export class CompiledModel {
   public readonly nodes: NodeInfo[] = [];
   /** Where pods and nodes are, as far as the input and the options say. */
   public readonly addresses!: AddressBook;
+  private hostNetworkList?: readonly number[];
+
+  /** The host-network workloads, by index (ipBlocks match them by node address). */
+  private get hostNetworkWorkloads(): readonly number[] {
+    this.hostNetworkList ??= this.workloads.flatMap((w, i) => (w.hostNetwork ? [i] : []));
+    return this.hostNetworkList;
+  }
 
   constructor(input: readonly SourcedObject[], notices: readonly string[], options: AddressOptions = {}) {
     this.notices = [...notices];
@@ -315,6 +322,8 @@ export class CompiledModel {
       const contributes = (direction: 'ingress' | 'egress') => policy.isolates[direction] || policy.kind !== 'NetworkPolicy';
       const ingress = contributes('ingress') ? policy.ingress.map(compile) : [];
       const egress = contributes('egress') ? policy.egress.map(compile) : [];
+      this.noteHostNetworkBlocks(policy.ref, 'ingress', ingress);
+      this.noteHostNetworkBlocks(policy.ref, 'egress', egress);
       if (onCalico && policy.kind === 'NetworkPolicy') kubernetesPolicies.push({ policy, selected, ingress: policy.isolates.ingress ? ingress : undefined, egress: policy.isolates.egress ? egress : undefined });
       for (const w of selected) {
         if (policy.isolates.ingress) this.ingressIsolation[w].push(policyIndex);
@@ -404,9 +413,27 @@ export class CompiledModel {
     }
   }
 
+  /**
+   * Says, once per rule, which host-network workloads its ipBlocks may or may not hold: their
+   * traffic carries their node's addresses, which the input does not place (answers read the
+   * block as not holding them).
+   */
+  private noteHostNetworkBlocks(policyRef: string, direction: 'ingress' | 'egress', rules: readonly CompiledRule[]): void {
+    if (this.hostNetworkWorkloads.length === 0) return;
+    const known = this.nodes.length > 0 || this.addresses.nodeCidrs.length > 0;
+    for (const compiled of rules) {
+      const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
+      if (blocks.length === 0) continue;
+      const cidrs = blocks.map((b) => ({ range: b.cidr, except: b.except }));
+      const uncertain = this.hostNetworkWorkloads.filter((w) => !compiled.workloads!.has(w) && this.addresses.coverage(w, cidrs) === 'depends');
+      if (uncertain.length === 0) continue;
+      const names = uncertain.slice(0, 4).map((w) => this.workloads[w].ref).join(', ') + (uncertain.length > 4 ? ` and ${uncertain.length - 4} more` : '');
+      this.notices.push(`${policyRef} ${direction}[${compiled.rule.index}]: whether its ipBlock ${blocks.map((b) => b.text).join(', ')} holds the host-network ${uncertain.length === 1 ? 'workload' : 'workloads'} ${names} depends on node addresses (${this.addresses.describe(uncertain[0])}); answers read it as not holding ${uncertain.length === 1 ? 'it' : 'them'}${known ? ', since a node outside the block may run them' : '. Give Node objects or --node-cidr (nodeCidrs) to decide'}`);
+    }
+  }
+
   /** How far a Kubernetes ipBlock holds a workload, as Calico reads it (`nets`, pods included). */
   private ipBlockCoverage(compiled: CompiledRule, w: number): Coverage {
-    if (this.workloads[w].hostNetwork) return 'no'; // already matched by address in the rule's peers
     const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
     if (blocks.length === 0) return 'no';
     return this.addresses.coverage(w, blocks.map((b) => ({ range: b.cidr, except: b.except })));
@@ -465,6 +492,12 @@ export class CompiledModel {
 
   private peerWorkloadsUncached(index: SelectorIndex, peers: readonly PolicyPeer[], own: string | undefined): Bitset {
     const bits = index.peerWorkloads(peers, own ?? '');
+    // Host-network pods send from and are reached at their node's addresses, which ipBlocks
+    // match as they match any address (the NetworkPolicy docs' common implementation): held
+    // when the input places every address they may use inside (Node objects, --node-cidr, or a
+    // block of a whole address family); where it may or may not, the verdict says so.
+    const blocks = peers.filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock').map((b) => ({ range: b.cidr, except: b.except }));
+    if (blocks.length > 0) for (const w of this.hostNetworkWorkloads) if (this.addresses.coverage(w, blocks) === 'yes') bits.add(w);
     for (const peer of peers) {
       if (peer.kind === 'endpoints') for (const w of this.ciliumSelect(peer.selector, peer.namespace)) bits.add(w);
       else if (peer.kind === 'entity') {

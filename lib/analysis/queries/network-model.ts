@@ -338,9 +338,12 @@ type Target =
  * - A named port resolves on the destination pod; a name it does not declare matches
  *   nothing (so does a named port toward an external address).
  * - hostNetwork pods share the node's network: NetworkPolicy behaviour for them is left
- *   undefined by Kubernetes and most CNIs do not enforce it. This model treats them as never
- *   isolated and never matched by pod or namespace selectors (only by rules without peers, and
- *   by ipBlocks holding an address they bind for pods, such as NodeLocal DNSCache's `-localip`).
+ *   undefined by Kubernetes, whose docs name the most common reading: their traffic is the
+ *   node's. This model treats them as never isolated and never matched by pod or namespace
+ *   selectors; rules without peers match them, and ipBlocks holding an address they bind for
+ *   pods (NodeLocal DNSCache's `-localip`) or every node address the input places (Node
+ *   objects, `nodeCidrs`, else only a whole address family). A block that may hold them is read
+ *   as not matching, and the verdict and a notice say so.
  * - Policies select pods only in their own namespace. Results do not depend on the order of
  *   documents or policies.
  */
@@ -977,11 +980,13 @@ export class NetworkModel {
    * An ipBlock rule whose block holds (or may hold) a pod's address: whether it matches that
    * pod's traffic is the network plugin's choice. The NetworkPolicy docs ("Behavior of to and
    * from selectors") mean ipBlock for cluster-external addresses, since pod IPs are ephemeral;
-   * netkit answers as if it does not match, and says so here. Host-network pods are left to the
-   * model, which already matches their addresses.
+   * netkit answers as if it does not match, and says so here. A host-network pod's traffic is its
+   * node's: the model matches blocks that hold every address it may use, and a block that may
+   * hold some is said here.
    */
   private ipBlockHoldingPod(direction: 'ingress' | 'egress', self: number, other: Endpoint, destination: Endpoint, protocol: PolicyProtocol, port: number): string | undefined {
-    if (other.kind !== 'workload' || this.workloads[other.index].hostNetwork) return undefined;
+    if (other.kind !== 'workload') return undefined;
+    const hostNetwork = this.workloads[other.index].hostNetwork;
     const rules = this.ipBlockRules(direction, self);
     for (let i = 0; i < rules.length; i++) {
       const compiled = rules[i][0];
@@ -990,6 +995,13 @@ export class NetworkModel {
       const coverage = this.compiled.addresses.coverage(other.index, blocks.map((b) => ({ range: b.cidr, except: b.except })));
       if (coverage === 'no') continue;
       const otherName = this.workloads[other.index].ref;
+      if (hostNetwork) {
+        const rule = `${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map((b) => b.text).join(', ')}`;
+        const known = this.compiled.addresses.nodes.length > 0 || this.compiled.addresses.nodeCidrs.length > 0;
+        return known
+          ? `the node ${otherName} runs on: ${rule} holds some of the node addresses its traffic may carry (${this.compiled.addresses.describe(other.index)}), and netkit reads it as not matching, since it may run on a node outside the block`
+          : `where ${otherName} runs: ${rule} may hold the node address its traffic carries (${this.compiled.addresses.describe(other.index)}), and netkit reads it as not matching; give Node objects or --node-cidr (nodeCidrs) to decide`;
+      }
       return `the network plugin: ${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map((b) => b.text).join(', ')} ${coverage === 'yes' ? 'holds' : 'may hold'} ${otherName}'s addresses (${this.compiled.addresses.describe(other.index)}); whether an ipBlock matches pod traffic is left to the network plugin, and netkit reads it as not matching`;
     }
     return undefined;
@@ -1050,8 +1062,10 @@ export class NetworkModel {
       }
       if (!side.isolated) return `${Dir}: ${selfName} is not isolated for ${direction} (no NetworkPolicy with policyType ${Dir} selects it${this.compiled.tiers ? ', and no cluster policy rule matches' : ''})${passed}, so ${direction} is open.`;
       const isolated = `${selfName} is isolated for ${direction} by ${side.isolatedBy.join(', ')}${passed}`;
-      const hostAddresses = other.kind === 'workload' && this.workloads[other.index].hostNetwork ? this.workloads[other.index].hostAddresses : undefined;
-      const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)` : '';
+      const onHost = other.kind === 'workload' && this.workloads[other.index].hostNetwork;
+      const hostAddresses = onHost ? this.workloads[other.index].hostAddresses : undefined;
+      const reached = hostAddresses ? ` (${otherName} runs on the host network and is reached at ${hostAddresses.map(formatIp).join(', ')}, which ipBlock peers match)`
+        : onHost ? ` (${otherName} runs on the host network: its traffic carries its node's addresses, which only ipBlock peers match)` : '';
       if (side.allowed) {
         const rules = side.allowedBy.map((r) => `${r.policy} ${direction}[${r.rule}]`).join(', ');
         const some = side.someRequestsOnly ? `, for some requests only: its layer 7 rules allow ${side.someRequestsOnly.join('; ')}` : side.matchedL7 ? `; at layer 7, ${side.matchedL7}` : '';
