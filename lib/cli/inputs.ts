@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { DocumentReuse, InputError, LoadLimits, LoadResult, SourcedObject, loadJson, loadYamlReusing } from '../analysis/input/loader';
 
 /** Objects read from files, with notices for what was skipped. */
@@ -46,6 +46,14 @@ export function readInputs(paths: readonly string[], limits: LoadLimits = {}, st
         return;
       }
       throw new InputError(code === 'ENOENT' ? `${path}: no such file or directory.` : `${path}: cannot read (${code ?? String(error)}).`);
+    }
+    // Helm renders its chart's templates into manifests; read as YAML they are not objects.
+    const chart = explicit ? helmChartHolding(path) : stats.isDirectory() && isHelmTemplates(path) ? join(path, '..') : undefined;
+    if (chart !== undefined) {
+      const why = `in a Helm chart's templates, which are not manifests until rendered: check what \`helm template\` writes, e.g. helm template my-release ${chart} | netkit check -`;
+      if (explicit) throw new InputError(`${path}: ${why}.`);
+      notices.push(`${path}: skipped (${why})`);
+      return;
     }
     if (stats.isDirectory()) {
       const real = realpathSync(path);
@@ -126,6 +134,22 @@ function readStdin(): string {
     return readFileSync(0, 'utf8');
   } catch (error) {
     throw new InputError(`-: cannot read standard input (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+}
+
+/**
+ * A Helm chart's `templates` folder (beside its Chart.yaml): Go templates that Helm renders
+ * into manifests, which read as YAML give objects no cluster would hold (`name: {{ ... }}`).
+ */
+function isHelmTemplates(path: string): boolean {
+  return basename(resolve(path)) === 'templates' && existsSync(join(path, '..', 'Chart.yaml'));
+}
+
+/** The chart folder when the path is a Helm chart's templates folder or lies inside one. */
+function helmChartHolding(path: string): string | undefined {
+  for (let dir = path; ; dir = join(dir, '..')) {
+    if (isHelmTemplates(dir)) return join(dir, '..');
+    if (resolve(dir) === resolve(dir, '..')) return undefined;
   }
 }
 

@@ -151,6 +151,27 @@ describe('reading inputs', () => {
     ].join('\n'));
   });
 
+  test("a Helm chart's templates are skipped with a notice in a folder, and refused when named", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'charts', 'web', 'templates', 'parts'), { recursive: true });
+    writeFileSync(join(dir, 'shop.yaml'), Yaml.stringify(...(Yaml.load(shopYaml) as object[])));
+    writeFileSync(join(dir, 'charts', 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+    const template = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n';
+    writeFileSync(join(dir, 'charts', 'web', 'templates', 'deployment.yaml'), template);
+    writeFileSync(join(dir, 'charts', 'web', 'templates', 'parts', 'service.yaml'), template);
+    // A folder merely named templates, with no Chart.yaml beside it, is read as any other.
+    mkdirSync(join(dir, 'templates'));
+    writeFileSync(join(dir, 'templates', 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: extra\n');
+    const result = await netkit('check', dir);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('3 file(s), 19 object(s): 0 error(s)');
+    expect(result.err).toContain(`netkit: notice: ${join(dir, 'charts', 'web', 'templates')}: skipped (in a Helm chart's templates, which are not manifests until rendered: check what \`helm template\` writes, e.g. helm template my-release ${join(dir, 'charts', 'web')} | netkit check -)\n`);
+    for (const named of [join(dir, 'charts', 'web', 'templates'), join(dir, 'charts', 'web', 'templates', 'deployment.yaml'), join(dir, 'charts', 'web', 'templates', 'parts')]) {
+      expect(await netkit('check', named)).toMatchObject({ code: 2, out: '', err: `netkit: ${named}: in a Helm chart's templates, which are not manifests until rendered: check what \`helm template\` writes, e.g. helm template my-release ${join(dir, 'charts', 'web')} | netkit check -.\n` });
+    }
+    expect((await netkit('matrix', join(dir, 'charts', 'web', 'templates'))).code).toBe(2);
+  });
+
   test('a missing path, malformed YAML and a symlink loop get one-line messages', async () => {
     expect(await netkit('matrix', '/does/not/exist')).toMatchObject({ code: 2, err: 'netkit: /does/not/exist: no such file or directory.\n' });
     const dir = tempDir();
