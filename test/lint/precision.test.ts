@@ -53,6 +53,36 @@ describe('no false errors', () => {
       expect(of(lint([app, egressTo({ ipBlock: { cidr: '169.254.20.10/32' } }, 53)]), 'egress-without-dns')).toEqual([]);
     });
 
+    describe('where a NodeLocal DNSCache in the input answers lookups on the node', () => {
+      const cache = (localip: string) => {
+        const w = workload('kube-system', 'node-local-dns', { 'k8s-app': 'node-local-dns' }, { kind: 'DaemonSet', hostNetwork: true, ports: [{ containerPort: 53, protocol: 'UDP' }] });
+        w.spec.template.spec.containers[0].args = ['-localip', localip, '-conf', '/etc/Corefile'];
+        return w;
+      };
+      const toDnsPods = egressTo({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }, 53);
+
+      test('egress to the DNS pods alone is a warning that names the addresses to allow', () => {
+        const [finding, ...rest] = of(lint([app, cache('169.254.20.10,10.96.0.10'), toDnsPods]), 'egress-without-dns');
+        expect(rest).toEqual([]);
+        expect(finding.severity).toBe('warning');
+        expect(finding.object).toMatchObject({ kind: 'Deployment', namespace: 'a', name: 'web' });
+        expect(finding.message).toBe('it is isolated for egress by a/p, whose DNS egress reaches the DNS pods, but NodeLocal DNSCache kube-system/node-local-dns answers lookups on each node at 169.254.20.10, 10.96.0.10, which no rule allows: its lookups go to the cache, not to a DNS pod, and most network plugins drop them (the upstream nodelocaldns README asks for an ipBlock)');
+        expect(finding.fix).toBe("Allow UDP and TCP 53 to the cache's addresses as well: SecureNamespace's dnsServers: [cache.peer, Peer.clusterDns()], or an egress ipBlock on 169.254.20.10/32, 10.96.0.10/32.");
+      });
+
+      test('an ipBlock holding one of its addresses, or DNS egress to anywhere, is enough; so are other resolvers', () => {
+        const both = policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '169.254.20.10/32' } }, { namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] });
+        expect(of(lint([app, cache('169.254.20.10,10.96.0.10'), both]), 'egress-without-dns')).toEqual([]);
+        const anywhere = policy('a', 'p', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] });
+        expect(of(lint([app, cache('169.254.20.10'), anywhere]), 'egress-without-dns')).toEqual([]);
+        // dnsPolicy Default asks the node's resolvers, not the cache: nothing to say.
+        const nodeResolvers = withPod(workload('a', 'web', { app: 'web' }), (spec) => { spec.dnsPolicy = 'Default'; });
+        expect(of(lint([nodeResolvers, cache('169.254.20.10'), toDnsPods]), 'egress-without-dns')).toEqual([]);
+        // Without a cache in the input, the DNS pods are the resolver.
+        expect(of(lint([app, toDnsPods]), 'egress-without-dns')).toEqual([]);
+      });
+    });
+
     test('other DNS pods are named with the dns option, and the finding says what it looked for', () => {
       const custom = egressTo({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } } }, 5300);
       const [finding] = of(lint([app, custom]), 'egress-without-dns');

@@ -1,7 +1,7 @@
 import { DnsTarget, LintWorkload } from '../context';
 import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/input/objects';
 import { Labels, selectorMatches } from '../../analysis/model/selectors';
-import { IpAddress, IpRange, parseCidr, parseIp, rangeContains } from '../../net/ip';
+import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
 import { LintRule, Severity } from '../types';
 
 type IpBlockPeer = Extract<PolicyPeer, { kind: 'ipBlock' }>;
@@ -23,7 +23,7 @@ const overlaps = (a: IpRange, b: IpRange) => a.family === b.family
  * (an ipBlock must hold one), and ClusterFirst (the default) the cluster DNS, reached on the
  * ranges above.
  */
-function ipBlockReachesResolver(workload: LintWorkload): { test: (peer: IpBlockPeer) => boolean; resolver: string } {
+function ipBlockReachesResolver(workload: LintWorkload): { test: (peer: IpBlockPeer) => boolean; resolver: string; clusterFirst?: boolean } {
   const policy = typeof workload.podSpec.dnsPolicy === 'string' ? workload.podSpec.dnsPolicy : 'ClusterFirst';
   if (policy === 'Default') return { test: () => true, resolver: "the node's resolvers" };
   if (policy === 'None') {
@@ -32,7 +32,24 @@ function ipBlockReachesResolver(workload: LintWorkload): { test: (peer: IpBlockP
     if (servers.length === 0) return { test: () => true, resolver: 'its dnsConfig nameservers' };
     return { test: (peer) => servers.some((ip) => rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip))), resolver: 'its dnsConfig nameservers' };
   }
-  return { test: (peer) => CLUSTER_DNS_RANGES.some((range) => overlaps(range, peer.cidr)), resolver: 'the cluster DNS (dnsPolicy ClusterFirst: private, CGNAT, unique-local or link-local addresses)' };
+  return { test: (peer) => CLUSTER_DNS_RANGES.some((range) => overlaps(range, peer.cidr)), resolver: 'the cluster DNS (dnsPolicy ClusterFirst: private, CGNAT, unique-local or link-local addresses)', clusterFirst: true };
+}
+
+/**
+ * A NodeLocal DNSCache none of whose addresses the policies' DNS egress allows. Pods' lookups
+ * go to an address the cache binds on their node (the kube-dns Service address in kube-proxy
+ * iptables mode, the link-local one where the kubelet names it), not to a DNS pod, so a rule
+ * that allows only the DNS pods does not let them through where the plugin enforces policy on
+ * host-bound addresses.
+ */
+function cacheMissed(policies: readonly PolicyInfo[], caches: readonly LintWorkload[]): { cache: LintWorkload; addresses: readonly IpAddress[] } | undefined {
+  for (const cache of caches) {
+    const addresses = cache.hostAddresses ?? [];
+    const held = policies.some((p) => p.egress.some((rule) => udpDnsPort(rule, 53) && (rule.peers === null || rule.peers.some((peer) => peer.kind === 'ipBlock'
+      && addresses.some((ip) => rangeContains(peer.cidr, ip) && !peer.except.some((e) => rangeContains(e, ip)))))));
+    if (!held) return { cache, addresses };
+  }
+  return undefined;
 }
 
 /** Whether a port list lets UDP through to the DNS port (or `dns`, the name CoreDNS and OpenShift's DNS give it). */
@@ -60,18 +77,31 @@ const describeTarget = (t: DnsTarget) => `${t.namespace} pods ${Object.entries(t
 export const egressWithoutDns: LintRule = {
   id: 'egress-without-dns',
   severity: Severity.ERROR,
-  description: 'A workload isolated for egress with no rule that allows UDP DNS to its resolver: the cluster DNS pods (kube-system kube-dns on 53, openshift-dns on 5353, or the targets configured) or an ipBlock that can hold the resolver (NodeLocal DNSCache\'s link-local address; for dnsPolicy None, a dnsConfig nameserver; a public-only ipBlock is a warning): every name lookup times out.',
+  description: 'A workload isolated for egress with no rule that allows UDP DNS to its resolver: the cluster DNS pods (kube-system kube-dns on 53, openshift-dns on 5353, or the targets configured) or an ipBlock that can hold the resolver (NodeLocal DNSCache\'s link-local address; for dnsPolicy None, a dnsConfig nameserver; a public-only ipBlock is a warning): every name lookup times out. DNS egress to the DNS pods alone, while the input holds a NodeLocal DNSCache that answers on the node, is a warning.',
   docs: 'https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/',
   *check(context) {
     const targets = context.options.dns;
     const labelsOf = (namespace: string) => ({ [NAMESPACE_NAME_LABEL]: namespace, ...context.declaredNamespaces.get(namespace) });
+    // NodeLocal DNSCache: host-network pods that bind addresses for pods' lookups (-localip).
+    const caches = context.workloads.filter((w) => w.hostNetwork && (w.hostAddresses ?? []).length > 0);
     for (const workload of context.workloads) {
       if (workload.hostNetwork) continue;
       const policies = context.policiesSelecting(workload).filter((p) => p.isolatesEgress);
       if (policies.length === 0) continue;
       const resolver = ipBlockReachesResolver(workload);
       const reachesDns = policies.some((p) => p.egress.some((rule) => targets.some((t) => allowsDns(rule, p, t, labelsOf(t.namespace), resolver.test))));
-      if (reachesDns) continue;
+      if (reachesDns) {
+        const missed = resolver.clusterFirst ? cacheMissed(policies, caches) : undefined;
+        if (missed) {
+          yield {
+            object: workload.object,
+            severity: Severity.WARNING,
+            message: `it is isolated for egress by ${policies.map((p) => p.ref).join(', ')}, whose DNS egress reaches the DNS pods, but NodeLocal DNSCache ${missed.cache.ref} answers lookups on each node at ${missed.addresses.map(formatIp).join(', ')}, which no rule allows: its lookups go to the cache, not to a DNS pod, and most network plugins drop them (the upstream nodelocaldns README asks for an ipBlock)`,
+            fix: `Allow UDP and TCP 53 to the cache's addresses as well: SecureNamespace's dnsServers: [cache.peer, Peer.clusterDns()], or an egress ipBlock on ${missed.addresses.map((ip) => `${formatIp(ip)}/${ip.family === 4 ? 32 : 128}`).join(', ')}.`,
+          };
+        }
+        continue;
+      }
       // DNS-port ipBlocks that exist but cannot carry these lookups: a warning (address plans vary).
       const elsewhere = policies.flatMap((p) => p.egress.filter((rule) => targets.some((t) => udpDnsPort(rule, t.port)))
         .flatMap((rule) => (rule.peers ?? []).filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock').map((peer) => peer.text)));
