@@ -234,7 +234,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('Say whether one workload may connect to another (exit 0 allowed, 1 denied, 3 allowed for some requests only).')
     .argument('<paths...>', 'YAML or JSON files, directories, or - for standard input')
     .requiredOption('--from <ref>', 'source: <namespace>/<name> or an IP address')
-    .requiredOption('--to <ref>', 'destination: <namespace>/<name>, an IP address, a host name (api.stripe.com), entity:world or service:<namespace>/<name>')
+    .requiredOption('--to <ref>', 'destination: <namespace>/<name>, an IP address (a Service\'s cluster IP is that Service), a host name (api.stripe.com), entity:world or service:<namespace>/<name>')
     .option('--resolves-to <ips>', 'the addresses a host name in --to resolves to, comma-separated')
     .option('--http <method:path>', 'an HTTP request on the connection, for layer 7 rules, e.g. GET:/v1/charges')
     .option('--dns <name>', 'a DNS lookup of this name on the connection (to a DNS server, port 53), for Cilium DNS rules')

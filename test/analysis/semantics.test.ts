@@ -294,3 +294,46 @@ describe('host-network pods and ipBlocks', () => {
     expect(partly.why).toContain('Depends on');
   });
 });
+
+/**
+ * kube-proxy translates a Service's cluster IP (and external IPs) to one of its pods before
+ * NetworkPolicy sees the packet: the address is the Service, never an outside endpoint.
+ */
+describe("a Service's own addresses", () => {
+  const api = workload('a', 'api', { app: 'api' }, { ports: [{ name: 'http', containerPort: 8080 }] });
+  const client = workload('a', 'web', { app: 'web' });
+  const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'a' }, spec: { clusterIP: '10.96.12.34', clusterIPs: ['10.96.12.34', 'fd00:10:96::1234'], externalIPs: ['198.51.100.20'], selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }] } };
+  const byAddress = policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.96.0.0/12' } }, { ipBlock: { cidr: '10.96.12.34/32' } }], ports: [{ port: 80 }] }] });
+
+  test('a query to the cluster IP answers for the pods behind it, as kube-proxy delivers it', () => {
+    const model = NetworkModel.fromObjects([api, client, service, byAddress]);
+    const verdict = model.check({ from: 'a/web', to: '10.96.12.34', port: 80 });
+    expect(verdict).toMatchObject({ allowed: false, to: 'a/api', port: 8080 });
+    expect(verdict.why).toContain('(through Service a/api port 80 at its cluster IP 10.96.12.34, which kube-proxy translates to a pod before any policy sees it, container port 8080)');
+    expect(model.check({ from: 'a/web', to: 'fd00:10:96::1234', port: 80 })).toMatchObject({ allowed: false, to: 'a/api' });
+    expect(model.check({ from: 'a/web', to: '198.51.100.20', port: 80 }).why).toContain('at its external IP 198.51.100.20');
+    // An address near it is outside the cluster, as before.
+    expect(model.check({ from: 'a/web', to: '10.96.12.35', port: 80 })).toMatchObject({ allowed: true, to: '10.96.12.35' });
+    const allowedPods = NetworkModel.fromObjects([api, client, service, policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080 }] }] })]);
+    expect(allowedPods.check({ from: 'a/web', to: '10.96.12.34', port: 80 })).toMatchObject({ allowed: true, to: 'a/api', port: 8080 });
+  });
+
+  test('a port the Service does not expose, or the address as a source, is refused', () => {
+    const model = NetworkModel.fromObjects([api, client, service]);
+    expect(() => model.check({ from: 'a/web', to: '10.96.12.34', port: 8080 })).toThrow('10.96.12.34 is the cluster IP of Service a/api, which has no TCP port 8080 (it has: TCP 80), so nothing answers there.');
+    expect(() => model.check({ from: '10.96.12.34', to: 'a/web', port: 80 })).toThrow('from 10.96.12.34 is the cluster IP of Service a/api, which only receives connections (kube-proxy translates it to a pod); name the client that connects.');
+  });
+
+  test('the matrix shows no column for it, refuses it as an outside endpoint, and a notice names each ipBlock that holds it', () => {
+    const model = NetworkModel.fromObjects([api, client, service, byAddress]);
+    expect(model.matrix().endpoints).toEqual(['a/api', 'a/web', '203.0.113.7']);
+    expect(() => model.matrix({ externalEndpoints: ['10.96.12.34'] })).toThrow('external endpoint "10.96.12.34" is the cluster IP of Service a/api, not an address outside the cluster');
+    expect(model.notices).toEqual([
+      "NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
+      "NetworkPolicy a/web egress[0]: ipBlock 10.96.12.34/32 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
+    ]);
+    // Without addresses in the input (as cdk8s writes Services), nothing changes.
+    const { clusterIP: _a, clusterIPs: _b, externalIPs: _c, ...spec } = service.spec;
+    expect(NetworkModel.fromObjects([api, client, { ...service, spec }, byAddress]).notices).toEqual([]);
+  });
+});

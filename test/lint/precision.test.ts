@@ -93,6 +93,18 @@ describe('no false errors', () => {
   });
 });
 
+describe('ipblock-holds-service-address', () => {
+  test("an ipBlock holding a Service's cluster IP is a warning on the policy; one beside it is not", () => {
+    const svc = service('a', 'api', { clusterIP: '10.96.12.34', selector: { app: 'api' }, ports: [{ port: 80 }] });
+    const egress = (cidr: string) => policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ port: 80 }] }] });
+    const [finding, ...rest] = of(lint([workload('a', 'api', { app: 'api' }), svc, egress('10.96.0.0/12')]), 'ipblock-holds-service-address');
+    expect(rest).toEqual([]);
+    expect(formatFinding(finding)).toBe("warning [ipblock-holds-service-address] NetworkPolicy a/web: egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods. Fix: Select the Service's pods with podSelector (and namespaceSelector for another namespace) instead of its address; an ipBlock is for addresses outside the cluster.");
+    expect(of(lint([svc, egress('10.97.0.0/16')]), 'ipblock-holds-service-address')).toEqual([]);
+    expect(of(lint([service('a', 'api', { clusterIP: 'None', selector: { app: 'api' }, ports: [{ port: 80 }] }), egress('0.0.0.0/0')]), 'ipblock-holds-service-address')).toEqual([]);
+  });
+});
+
 describe('labels the controllers add', () => {
   test("a Service for one StatefulSet replica selects it by statefulset.kubernetes.io/pod-name", () => {
     const set = workload('a', 'db', { app: 'db' }, { kind: 'StatefulSet' });

@@ -72,6 +72,10 @@ const cases: Record<string, { bad: Obj[]; good: Obj[]; options?: LintOptions }> 
   'invalid-dns-config': { bad: [app({ dnsPolicy: 'None' })], good: [app({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } })] },
   'policy-rejected-by-api-server': { bad: [policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 0, protocol: 'TCP' }] }] })], good: [policy('a', 'p', { podSelector: {}, ingress: [{ ports: [{ port: 1, endPort: 65535, protocol: 'TCP' }] }] })] },
   'ip-block-host-bits': { bad: [policy('a', 'p', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1/24' } }] }] })], good: [policy('a', 'p', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }] }] })] },
+  'ipblock-holds-service-address': {
+    bad: [service('a', 'x', { clusterIP: '10.96.0.20', ports: [{ port: 80 }] }), policy('a', 'p', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.96.0.0/16' } }] }] })],
+    good: [service('a', 'x', { clusterIP: '10.96.0.20', ports: [{ port: 80 }] }), policy('a', 'p', { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '10.97.0.0/16' } }] }] })],
+  },
   'invalid-port-name': { bad: [workload('a', 'x', { a: 'x' }, { ports: [{ name: 'too-long-port-name', containerPort: 80 }] })], good: [workload('a', 'x', { a: 'x' }, { ports: [{ name: 'http', containerPort: 80 }] })] },
   'loadbalancer-without-source-ranges': { bad: [service('a', 'x', { type: 'LoadBalancer' })], good: [service('a', 'x', { type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/24'] })] },
   'namespace-without-default-deny': { bad: [namespace('a'), app()], good: [app(), ...isolated] },

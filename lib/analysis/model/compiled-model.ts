@@ -20,6 +20,7 @@ import { CalicoCompiler } from '../dialects/calico/compile';
 import { applyStaged } from '../dialects/calico/staged';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
 import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
+import { readService, serviceAddressBlocks } from '../input/services';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
@@ -28,6 +29,11 @@ export interface ServiceInfo {
   /** Empty for a Service without a selector, whose EndpointSlices are written by hand. */
   readonly selector: Labels;
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: PolicyProtocol; readonly targetPort: number | string }[];
+  /**
+   * The virtual addresses kube-proxy translates to its endpoints before any policy sees the
+   * packet: `clusterIP`/`clusterIPs` and `externalIPs`, where the input gives them.
+   */
+  readonly addresses: readonly { readonly ip: string; readonly field: 'clusterIP' | 'externalIPs' }[];
 }
 
 /** The endpoints of a selector-less Service, from the EndpointSlices labelled with its name. */
@@ -247,6 +253,7 @@ export class CompiledModel {
     const index = new SelectorIndex(this.workloads, this.namespaces);
     this.selectorIndex = index;
     this.addresses = new AddressBook(this.workloads, this.nodes, options);
+    this.noteServiceAddressBlocks();
     if (this.tierPolicies.length > 0) {
       this.tiers = new TierIndex(this.tierPolicies, this.workloads, this.namespaces, index, this.addresses);
       this.notices.push(...this.tiers.notices);
@@ -541,6 +548,26 @@ export class CompiledModel {
     }
   }
 
+  private servicesByAddress?: Map<string, ServiceInfo>;
+
+  /**
+   * Says which NetworkPolicy ipBlocks hold a Service's cluster IP or external IP (where the
+   * input gives them): such a block reads as if it allowed the Service, and does not.
+   */
+  private noteServiceAddressBlocks(): void {
+    const held = serviceAddressBlocks(this.policies, [...this.services.values()]);
+    for (const h of held) this.notices.push(`NetworkPolicy ${h.policy.ref} ${h.direction}[${h.rule}]: ${h.problem}; select them with podSelector and namespaceSelector`);
+  }
+
+  /** The Service whose cluster IP or external IP this is, if the input gives one. */
+  public serviceAt(ip: string): ServiceInfo | undefined {
+    if (!this.servicesByAddress) {
+      this.servicesByAddress = new Map();
+      for (const service of this.services.values()) for (const a of service.addresses) if (!this.servicesByAddress.has(a.ip)) this.servicesByAddress.set(a.ip, service);
+    }
+    return this.servicesByAddress.get(ip);
+  }
+
   /**
    * Single addresses (/32, /128 ipBlocks) that policies name: precise outside endpoints,
    * such as an external service, worth showing in a matrix.
@@ -738,20 +765,6 @@ export class CompiledModel {
   }
 }
 
-function readService(object: Record<string, unknown>): ServiceInfo | undefined {
-  const name = nameOf(object);
-  const spec = object.spec as Record<string, unknown> | undefined;
-  const selector = readLabels(spec?.selector);
-  if (!name || spec?.type === 'ExternalName') return undefined;
-  const ports = (Array.isArray(spec?.ports) ? spec!.ports : []).flatMap((raw: unknown) => {
-    const port = raw as Record<string, unknown>;
-    if (typeof port?.port !== 'number') return [];
-    const protocol = (['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)) ? port.protocol : 'TCP') as PolicyProtocol;
-    const target = typeof port.targetPort === 'number' || typeof port.targetPort === 'string' ? port.targetPort : port.port;
-    return [{ ...(typeof port.name === 'string' ? { name: port.name } : {}), port: port.port, protocol, targetPort: target }];
-  });
-  return { namespace: namespaceOf(object), name, selector, ports };
-}
 
 /** Adds an EndpointSlice's ready addresses and ports to its Service's endpoints. */
 function addEndpointSlice(endpoints: Map<string, ServiceEndpoints>, object: Record<string, unknown>): void {

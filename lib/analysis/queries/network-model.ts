@@ -316,9 +316,13 @@ export class UnknownEndpointError extends QueryError {
 }
 
 /** What a query's `to` names. */
-type Target =
+type Target = (
   | { readonly kind: 'endpoint'; readonly endpoint: Endpoint; readonly service?: ServiceInfo; readonly kindQualified: boolean }
-  | { readonly kind: 'addresses'; readonly service: ServiceInfo; readonly endpoints: ServiceEndpoints };
+  | { readonly kind: 'addresses'; readonly service: ServiceInfo; readonly endpoints: ServiceEndpoints }
+) & {
+  /** The Service address the query named (a cluster IP or external IP), translated before policy applies. */
+  readonly serviceAddress?: string;
+};
 
 /**
  * A NetworkPolicy reachability engine over plain Kubernetes objects (no cdk8s needed).
@@ -429,8 +433,12 @@ export class NetworkModel {
     let port: number;
     let via = '';
     const service = target.service ?? this.sameNamedService(to, query, target.kindQualified, protocol);
+    if (target.serviceAddress !== undefined && service && !this.servicePort(service, query.port, protocol)) {
+      // The address exists only as the Service: a port it does not expose leads nowhere.
+      throw new QueryError(`${target.serviceAddress} is the ${this.addressField(service, target.serviceAddress)} of Service ${service.namespace}/${service.name}, which has no ${protocol} port ${typeof query.port === 'number' ? query.port : `named "${query.port}"`} (it has: ${service.ports.map((p) => `${p.protocol} ${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'no ports'}), so nothing answers there.`);
+    }
     if (service && to.kind === 'workload') {
-      const translated = this.throughService(service, to.index, query.port, protocol);
+      const translated = this.throughService(service, to.index, query.port, protocol, target.serviceAddress);
       if (translated) {
         port = translated.port;
         via = translated.via;
@@ -627,9 +635,19 @@ export class NetworkModel {
     return labelsSelectWorkload(service.selector, workload) ? service : undefined;
   }
 
+  /** A Service's port by number or name, for one protocol. */
+  private servicePort(service: ServiceInfo, asked: number | string, protocol: PolicyProtocol): ServiceInfo['ports'][number] | undefined {
+    return service.ports.find((p) => p.protocol === protocol && (typeof asked === 'number' ? p.port === asked : p.name === asked));
+  }
+
+  /** `cluster IP` or `external IP`: what a Service address is. */
+  private addressField(service: ServiceInfo, address: string): string {
+    return service.addresses.find((a) => a.ip === address)?.field === 'externalIPs' ? 'external IP' : 'cluster IP';
+  }
+
   /** A Service port (by number or name) translated to the container port behind it, if it is one. */
-  private throughService(service: ServiceInfo, index: number, asked: number | string, protocol: PolicyProtocol): { port: number; via: string } | undefined {
-    const servicePort = service.ports.find((p) => p.protocol === protocol && (typeof asked === 'number' ? p.port === asked : p.name === asked));
+  private throughService(service: ServiceInfo, index: number, asked: number | string, protocol: PolicyProtocol, address?: string): { port: number; via: string } | undefined {
+    const servicePort = this.servicePort(service, asked, protocol);
     if (!servicePort) return undefined;
     const workload = this.workloads[index];
     const targetPort = servicePort.targetPort;
@@ -637,7 +655,8 @@ export class NetworkModel {
     if (resolved === undefined) {
       throw new QueryError(`Service ${service.namespace}/${service.name} port ${servicePort.port} targets port "${String(targetPort)}", which ${workload.ref} does not declare, so traffic to it goes nowhere.`);
     }
-    return { port: resolved, via: ` (through Service ${service.namespace}/${service.name} port ${servicePort.port}, container port ${resolved})` };
+    const at = address !== undefined ? ` at its ${this.addressField(service, address)} ${address}, which kube-proxy translates to a pod before any policy sees it` : '';
+    return { port: resolved, via: ` (through Service ${service.namespace}/${service.name} port ${servicePort.port}${at}, container port ${resolved})` };
   }
 
   /** The port number on the destination: a number as given, a name resolved on its containers. */
@@ -654,10 +673,14 @@ export class NetworkModel {
 
   /** What may flow between every ordered pair of workloads and the external endpoints. */
   public matrix(options: MatrixOptions = {}): Matrix {
-    const addresses = options.externalEndpoints ?? [...new Set([INTERNET_STAND_IN, ...this.compiled.hostAddresses()])];
+    // A Service's own address is not outside the cluster: its traffic is its pods' (a notice says
+    // which policies name one), so it is no column of its own.
+    const addresses = options.externalEndpoints ?? [...new Set([INTERNET_STAND_IN, ...this.compiled.hostAddresses().filter((a) => !this.compiled.serviceAt(a))])];
     const externals = addresses.map((text): Endpoint => {
       const ip = parseIp(text);
       if (!ip) throw new UnknownEndpointError(`external endpoint "${text}" is not an IP address.`);
+      const service = this.compiled.serviceAt(formatIp(ip));
+      if (service) throw new UnknownEndpointError(`external endpoint "${text}" is the ${this.addressField(service, formatIp(ip))} of Service ${service.namespace}/${service.name}, not an address outside the cluster: its traffic is that of the Service's pods, which are in the matrix.`);
       return { kind: 'external', ip, text: formatIp(ip) };
     });
     // Hosts that policies name (Cilium toFQDNs matchName) are outside endpoints too, as destinations.
@@ -840,6 +863,9 @@ export class NetworkModel {
   /** A source (or destination) that must be one endpoint. */
   private resolveEndpoint(ref: string, role: string): Endpoint {
     const target = this.resolveTarget(ref, role);
+    if (target.serviceAddress !== undefined) {
+      throw new QueryError(`${role} ${ref} is the ${this.addressField(target.service!, target.serviceAddress)} of Service ${target.service!.namespace}/${target.service!.name}, which only receives connections (kube-proxy translates it to a pod); name the client that connects.`);
+    }
     if (target.kind === 'addresses') {
       throw new QueryError(`${role} ${ref} is a Service without a selector (addresses outside the cluster); it can only be a destination.`);
     }
@@ -858,7 +884,12 @@ export class NetworkModel {
 
   private resolveTargetRef(ref: string, role: string, resolvesTo: readonly string[]): Target {
     const ip = parseIp(ref);
-    if (ip) return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
+    if (ip) {
+      // A Service's cluster IP or external IP is translated to one of its pods before policy applies.
+      const service = this.compiled.serviceAt(formatIp(ip));
+      if (service) return { ...this.serviceTarget(service, `${service.namespace}/${service.name}`), serviceAddress: formatIp(ip) };
+      return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
+    }
     if (ref.startsWith('entity:')) {
       // The world entity is any address outside the cluster: the matrix's internet stand-in.
       if (ref === 'entity:world') return this.resolveTarget(INTERNET_STAND_IN, role);

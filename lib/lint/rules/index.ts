@@ -14,6 +14,7 @@ import { corefileDuplicateZone, corefileForwardWithoutLoop, corefileMissingProbe
 import { baselinePass, clusterPolicyPriorityTie, clusterPolicyRejected, clusterPolicyRuleUnreachable, clusterPolicySubjectSelectsNothing } from './cluster-policies';
 import { monitorSelectsNothing } from './monitor-selects-nothing';
 import { ipBlockHostBits, policyRejectedByApiServer } from './network-policy-fields';
+import { ipBlockHoldsServiceAddress } from './ipblock-service-address';
 import { unsafeNetworkSysctl } from './network-sysctls';
 import { invalidDnsConfig } from './pod-dns-config';
 import { policyPeerMatchesNothing } from './policy-peer-matches-nothing';
@@ -40,7 +41,7 @@ export const ALL_RULES: readonly LintRule[] = [
   duplicateObject, duplicateServicePort, egressWithoutDns, externalNameIsIp, externalTrafficPolicyOnClusterIp, hostNetwork,
   hostPort, identicalProbes, ingressBackendMissing, ingressClassAnnotation, ingressClassMissing,
   ingressDuplicatePath, ingressHostWithoutTls, ingressInvalidRoute, ingressTlsHostUnused, ingressWithoutTls, invalidDnsConfig,
-  ipBlockHostBits, policyRejectedByApiServer, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
+  ipBlockHostBits, ipBlockHoldsServiceAddress, policyRejectedByApiServer, invalidPortName, loadBalancerWithoutSourceRanges, namespaceWithoutDefaultDeny,
   nodePortExposure, nodePortOutOfRange, policyPeerMatchesNothing, policySelectsNothing, probePortUndeclared,
   readinessProbeMissing, removedApiVersion, selectorTemplateMismatch, sensitivePortExposed, serviceSelectorNoMatch,
   serviceTargetPortNumberUndeclared, serviceTargetPortUndeclared, sessionAffinityTimeout, statefulSetService,

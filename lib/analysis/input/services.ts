@@ -1,0 +1,74 @@
+import type { ServiceInfo } from '../model/compiled-model';
+import type { PolicyInfo } from './objects';
+import { nameOf, namespaceOf, readLabels } from './objects';
+import { PolicyProtocol } from '../model/port-set';
+import { formatIp, parseIp, rangeContains } from '../../net/ip';
+
+/** A Service as the analyzer reads it (ExternalName Services are DNS aliases: none). */
+export function readService(object: Record<string, unknown>): ServiceInfo | undefined {
+  const name = nameOf(object);
+  const spec = object.spec as Record<string, unknown> | undefined;
+  const selector = readLabels(spec?.selector);
+  if (!name || spec?.type === 'ExternalName') return undefined;
+  const ports = (Array.isArray(spec?.ports) ? spec!.ports : []).flatMap((raw: unknown) => {
+    const port = raw as Record<string, unknown>;
+    if (typeof port?.port !== 'number') return [];
+    const protocol = (['TCP', 'UDP', 'SCTP'].includes(String(port.protocol)) ? port.protocol : 'TCP') as PolicyProtocol;
+    const target = typeof port.targetPort === 'number' || typeof port.targetPort === 'string' ? port.targetPort : port.port;
+    return [{ ...(typeof port.name === 'string' ? { name: port.name } : {}), port: port.port, protocol, targetPort: target }];
+  });
+  const addresses: { ip: string; field: 'clusterIP' | 'externalIPs' }[] = [];
+  const add = (value: unknown, field: 'clusterIP' | 'externalIPs') => {
+    const ip = typeof value === 'string' ? parseIp(value) : undefined; // "None" (headless) and "" are no address
+    if (ip && !addresses.some((a) => a.ip === formatIp(ip))) addresses.push({ ip: formatIp(ip), field });
+  };
+  add(spec?.clusterIP, 'clusterIP');
+  for (const value of Array.isArray(spec?.clusterIPs) ? spec!.clusterIPs : []) add(value, 'clusterIP');
+  for (const value of Array.isArray(spec?.externalIPs) ? spec!.externalIPs : []) add(value, 'externalIPs');
+  return { namespace: namespaceOf(object), name, selector, ports, addresses };
+}
+
+/** An ipBlock that holds some Service's virtual address, and what that means. */
+export interface ServiceAddressBlock {
+  /** The policy. */
+  readonly policy: PolicyInfo;
+  /** Which rule list. */
+  readonly direction: 'ingress' | 'egress';
+  /** The rule's index in it. */
+  readonly rule: number;
+  /** The ipBlock as written. */
+  readonly block: string;
+  /** One clause: the block, the Services whose addresses it holds, and why it does not allow them. */
+  readonly problem: string;
+}
+
+/**
+ * The NetworkPolicy ipBlocks that hold a Service's cluster IP or external IP: kube-proxy
+ * translates those addresses to one of the Service's pods before any policy sees the packet,
+ * so the block reads as if it allowed the Service and does not allow its pods. Each distinct
+ * block is tested once against every address.
+ */
+export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: readonly ServiceInfo[]): ServiceAddressBlock[] {
+  const virtual = services.flatMap((service) => service.addresses.map((a) => ({ text: `${service.namespace}/${service.name} (${a.field === 'externalIPs' ? 'external IP' : 'cluster IP'} ${a.ip})`, ip: parseIp(a.ip)! })));
+  if (virtual.length === 0) return [];
+  const heldBy = new Map<string, string[]>();
+  const found: ServiceAddressBlock[] = [];
+  for (const policy of policies) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const rule of policy[direction]) {
+        for (const peer of rule.peers ?? []) {
+          if (peer.kind !== 'ipBlock') continue;
+          let names = heldBy.get(peer.text);
+          if (!names) {
+            names = virtual.filter((v) => rangeContains(peer.cidr, v.ip) && !peer.except.some((e) => rangeContains(e, v.ip))).map((v) => v.text);
+            heldBy.set(peer.text, names);
+          }
+          if (names.length === 0) continue;
+          const listed = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+          found.push({ policy, direction, rule: rule.index, block: peer.text, problem: `ipBlock ${peer.text} holds the address of Service ${listed}, which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to ${names.length === 1 ? "that Service's" : "those Services'"} pods` });
+        }
+      }
+    }
+  }
+  return found;
+}

@@ -1,0 +1,20 @@
+import { readService, serviceAddressBlocks } from '../../analysis/input/services';
+import { ServiceInfo } from '../../analysis/model/compiled-model';
+import { LintRule, Severity } from '../types';
+
+export const ipBlockHoldsServiceAddress: LintRule = {
+  id: 'ipblock-holds-service-address',
+  severity: Severity.WARNING,
+  description: "A NetworkPolicy ipBlock that holds a Service's cluster IP or external IP (where the input gives them, as kubectl get -o yaml does): kube-proxy translates the address to a pod before policy applies, so the rule does not allow traffic to the Service's pods, though it reads as if it did.",
+  docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors',
+  *check(context) {
+    const services = context.ofKind('Service').map(readService).filter((s): s is ServiceInfo => s !== undefined);
+    for (const held of serviceAddressBlocks(context.policies, services)) {
+      yield {
+        object: held.policy.source!.object,
+        message: `${held.direction}[${held.rule}]: ${held.problem}`,
+        fix: "Select the Service's pods with podSelector (and namespaceSelector for another namespace) instead of its address; an ipBlock is for addresses outside the cluster.",
+      };
+    }
+  },
+};
