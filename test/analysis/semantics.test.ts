@@ -332,6 +332,20 @@ describe("a Service's own addresses", () => {
       "NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
       "NetworkPolicy a/web egress[0]: ipBlock 10.96.12.34/32 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
     ]);
+    // An address a NodeLocal DNSCache binds is delivered on the node: the cache answers there.
+    const cache = workload('kube-system', 'node-local-dns', { 'k8s-app': 'node-local-dns' }, { kind: 'DaemonSet', hostNetwork: true, ports: [{ containerPort: 53, protocol: 'UDP' }] });
+    cache.spec.template.spec.containers[0].args = ['-localip', '169.254.20.10,10.96.0.10'];
+    const kubeDns = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] } };
+    const coredns = workload('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, { ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] });
+    const toCache = policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '169.254.20.10/32' } }, { ipBlock: { cidr: '10.96.0.10/32' } }], ports: [{ port: 53, protocol: 'UDP' }] }] });
+    const withCache = NetworkModel.fromObjects([client, cache, kubeDns, coredns, toCache]);
+    expect(withCache.notices).toEqual([]);
+    expect(withCache.check({ from: 'a/web', to: '10.96.0.10', port: 53, protocol: 'UDP' })).toMatchObject({ allowed: true, to: '10.96.0.10' });
+    expect(withCache.check({ from: 'a/web', to: 'kube-system/node-local-dns', port: 53, protocol: 'UDP' }).allowed).toBe(true);
+    // Without the cache, the same address is the Service, and the block does not reach CoreDNS.
+    const withoutCache = NetworkModel.fromObjects([client, kubeDns, coredns, toCache]);
+    expect(withoutCache.check({ from: 'a/web', to: '10.96.0.10', port: 53, protocol: 'UDP' })).toMatchObject({ allowed: false, to: 'kube-system/coredns' });
+    expect(withoutCache.notices).toHaveLength(1);
     // Without addresses in the input (as cdk8s writes Services), nothing changes.
     const { clusterIP: _a, clusterIPs: _b, externalIPs: _c, ...spec } = service.spec;
     expect(NetworkModel.fromObjects([api, client, { ...service, spec }, byAddress]).notices).toEqual([]);

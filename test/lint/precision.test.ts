@@ -102,6 +102,10 @@ describe('ipblock-holds-service-address', () => {
     expect(formatFinding(finding)).toBe("warning [ipblock-holds-service-address] NetworkPolicy a/web: egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods. Fix: Select the Service's pods with podSelector (and namespaceSelector for another namespace) instead of its address; an ipBlock is for addresses outside the cluster.");
     expect(of(lint([svc, egress('10.97.0.0/16')]), 'ipblock-holds-service-address')).toEqual([]);
     expect(of(lint([service('a', 'api', { clusterIP: 'None', selector: { app: 'api' }, ports: [{ port: 80 }] }), egress('0.0.0.0/0')]), 'ipblock-holds-service-address')).toEqual([]);
+    // The kube-dns address a NodeLocal DNSCache binds in iptables mode is delivered to the cache: allowing it is right.
+    const cache = workload('kube-system', 'node-local-dns', { 'k8s-app': 'node-local-dns' }, { kind: 'DaemonSet', hostNetwork: true });
+    cache.spec.template.spec.containers[0].args = ['-localip', '169.254.20.10,10.96.12.34'];
+    expect(of(lint([svc, cache, egress('10.96.12.34/32')]), 'ipblock-holds-service-address')).toEqual([]);
   });
 });
 

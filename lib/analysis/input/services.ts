@@ -1,5 +1,5 @@
 import type { ServiceInfo } from '../model/compiled-model';
-import type { PolicyInfo } from './objects';
+import type { PolicyInfo, WorkloadInfo } from './objects';
 import { nameOf, namespaceOf, readLabels } from './objects';
 import { PolicyProtocol } from '../model/port-set';
 import { formatIp, parseIp, rangeContains } from '../../net/ip';
@@ -28,6 +28,15 @@ export function readService(object: Record<string, unknown>): ServiceInfo | unde
   return { namespace: namespaceOf(object), name, selector, ports, addresses };
 }
 
+/**
+ * Addresses host-network pods bind on every node for pods to send to (NodeLocal DNSCache's
+ * `-localip`, which in kube-proxy iptables mode includes the kube-dns Service address): packets
+ * to them are delivered on the node, not translated to a Service's pods.
+ */
+export function boundAddresses(workloads: readonly WorkloadInfo[]): Set<string> {
+  return new Set(workloads.flatMap((w) => (w.hostNetwork ? (w.hostAddresses ?? []).map(formatIp) : [])));
+}
+
 /** An ipBlock that holds some Service's virtual address, and what that means. */
 export interface ServiceAddressBlock {
   /** The policy. */
@@ -45,11 +54,13 @@ export interface ServiceAddressBlock {
 /**
  * The NetworkPolicy ipBlocks that hold a Service's cluster IP or external IP: kube-proxy
  * translates those addresses to one of the Service's pods before any policy sees the packet,
- * so the block reads as if it allowed the Service and does not allow its pods. Each distinct
- * block is tested once against every address.
+ * so the block reads as if it allowed the Service and does not allow its pods. Addresses a
+ * host-network workload binds (a NodeLocal DNSCache's) are delivered on the node instead, and
+ * are left out. Each distinct block is tested once against every address.
  */
-export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: readonly ServiceInfo[]): ServiceAddressBlock[] {
-  const virtual = services.flatMap((service) => service.addresses.map((a) => ({ text: `${service.namespace}/${service.name} (${a.field === 'externalIPs' ? 'external IP' : 'cluster IP'} ${a.ip})`, ip: parseIp(a.ip)! })));
+export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: readonly ServiceInfo[], workloads: readonly WorkloadInfo[]): ServiceAddressBlock[] {
+  const bound = boundAddresses(workloads);
+  const virtual = services.flatMap((service) => service.addresses.filter((a) => !bound.has(a.ip)).map((a) => ({ text: `${service.namespace}/${service.name} (${a.field === 'externalIPs' ? 'external IP' : 'cluster IP'} ${a.ip})`, ip: parseIp(a.ip)! })));
   if (virtual.length === 0) return [];
   const heldBy = new Map<string, string[]>();
   const found: ServiceAddressBlock[] = [];

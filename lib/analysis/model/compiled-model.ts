@@ -20,7 +20,7 @@ import { CalicoCompiler } from '../dialects/calico/compile';
 import { applyStaged } from '../dialects/calico/staged';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
 import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
-import { readService, serviceAddressBlocks } from '../input/services';
+import { boundAddresses, readService, serviceAddressBlocks } from '../input/services';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
@@ -555,15 +555,19 @@ export class CompiledModel {
    * input gives them): such a block reads as if it allowed the Service, and does not.
    */
   private noteServiceAddressBlocks(): void {
-    const held = serviceAddressBlocks(this.policies, [...this.services.values()]);
+    const held = serviceAddressBlocks(this.policies, [...this.services.values()], this.workloads);
     for (const h of held) this.notices.push(`NetworkPolicy ${h.policy.ref} ${h.direction}[${h.rule}]: ${h.problem}; select them with podSelector and namespaceSelector`);
   }
 
-  /** The Service whose cluster IP or external IP this is, if the input gives one. */
+  /**
+   * The Service whose cluster IP or external IP this is, if the input gives one, unless a
+   * host-network workload binds it (NodeLocal DNSCache: delivered on the node, not translated).
+   */
   public serviceAt(ip: string): ServiceInfo | undefined {
     if (!this.servicesByAddress) {
       this.servicesByAddress = new Map();
-      for (const service of this.services.values()) for (const a of service.addresses) if (!this.servicesByAddress.has(a.ip)) this.servicesByAddress.set(a.ip, service);
+      const bound = boundAddresses(this.workloads);
+      for (const service of this.services.values()) for (const a of service.addresses) if (!bound.has(a.ip) && !this.servicesByAddress.has(a.ip)) this.servicesByAddress.set(a.ip, service);
     }
     return this.servicesByAddress.get(ip);
   }

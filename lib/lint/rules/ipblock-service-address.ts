@@ -5,11 +5,11 @@ import { LintRule, Severity } from '../types';
 export const ipBlockHoldsServiceAddress: LintRule = {
   id: 'ipblock-holds-service-address',
   severity: Severity.WARNING,
-  description: "A NetworkPolicy ipBlock that holds a Service's cluster IP or external IP (where the input gives them, as kubectl get -o yaml does): kube-proxy translates the address to a pod before policy applies, so the rule does not allow traffic to the Service's pods, though it reads as if it did.",
+  description: "A NetworkPolicy ipBlock that holds a Service's cluster IP or external IP (where the input gives them, as kubectl get -o yaml does): kube-proxy translates the address to a pod before policy applies, so the rule does not allow traffic to the Service's pods, though it reads as if it did. Addresses a NodeLocal DNSCache in the input binds are delivered on the node, and never reported.",
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors',
   *check(context) {
     const services = context.ofKind('Service').map(readService).filter((s): s is ServiceInfo => s !== undefined);
-    for (const held of serviceAddressBlocks(context.policies, services)) {
+    for (const held of serviceAddressBlocks(context.policies, services, context.workloads)) {
       yield {
         object: held.policy.source!.object,
         message: `${held.direction}[${held.rule}]: ${held.problem}`,
