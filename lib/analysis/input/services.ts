@@ -3,6 +3,7 @@ import type { PolicyInfo, WorkloadInfo } from './objects';
 import { nameOf, namespaceOf, readLabels } from './objects';
 import { PolicyProtocol } from '../model/port-set';
 import { formatIp, parseIp, rangeContains } from '../../net/ip';
+import { ipBlockText } from '../model/addresses';
 
 /** A Service as the analyzer reads it (ExternalName Services are DNS aliases: none). */
 export function readService(object: Record<string, unknown>): ServiceInfo | undefined {
@@ -69,14 +70,15 @@ export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: 
       for (const rule of policy[direction]) {
         for (const peer of rule.peers ?? []) {
           if (peer.kind !== 'ipBlock') continue;
-          let names = heldBy.get(peer.text);
+          const block = ipBlockText(peer);
+          let names = heldBy.get(block);
           if (!names) {
             names = virtual.filter((v) => rangeContains(peer.cidr, v.ip) && !peer.except.some((e) => rangeContains(e, v.ip))).map((v) => v.text);
-            heldBy.set(peer.text, names);
+            heldBy.set(block, names);
           }
           if (names.length === 0) continue;
           const listed = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
-          found.push({ policy, direction, rule: rule.index, block: peer.text, problem: `ipBlock ${peer.text} holds the address of Service ${listed}, which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to ${names.length === 1 ? "that Service's" : "those Services'"} pods` });
+          found.push({ policy, direction, rule: rule.index, block, problem: `ipBlock ${block} holds the address of Service ${listed}, which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to ${names.length === 1 ? "that Service's" : "those Services'"} pods` });
         }
       }
     }

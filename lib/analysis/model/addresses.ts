@@ -159,6 +159,11 @@ export class AddressBook {
   }
 }
 
+/** An ipBlock as written: `0.0.0.0/0 except 10.0.0.0/8`. */
+export function ipBlockText(block: { readonly text: string; readonly except: readonly IpRange[] }): string {
+  return block.except.length === 0 ? block.text : `${block.text} except ${block.except.map(formatRange).join(', ')}`;
+}
+
 /** `10.0.0.0/8`. */
 export function formatRange(range: IpRange): string {
   return `${formatIp({ family: range.family, value: range.base })}/${range.prefix}`;

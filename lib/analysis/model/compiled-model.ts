@@ -11,7 +11,7 @@ import { TierIndex } from './tiers';
 import { PROTOCOLS, PolicyProtocol, PortSet } from './port-set';
 import { Rule, ModelPolicy } from './rules';
 import { ciliumIdentity, isCiliumPolicy, readCiliumPolicy } from '../dialects/cilium/cilium-policy';
-import { formatRange } from './addresses';
+import { formatRange, ipBlockText } from './addresses';
 import { readPolicy } from '../dialects/kubernetes/network-policy';
 import { SelectorIndex } from './selector-index';
 import { OrderedPolicy, OrderedRule, OrderedTiers, TierDefinition, kubernetesRule } from './ordered-tiers';
@@ -435,7 +435,7 @@ export class CompiledModel {
       const uncertain = this.hostNetworkWorkloads.filter((w) => !compiled.workloads!.has(w) && this.addresses.coverage(w, cidrs) === 'depends');
       if (uncertain.length === 0) continue;
       const names = uncertain.slice(0, 4).map((w) => this.workloads[w].ref).join(', ') + (uncertain.length > 4 ? ` and ${uncertain.length - 4} more` : '');
-      this.notices.push(`${policyRef} ${direction}[${compiled.rule.index}]: whether its ipBlock ${blocks.map((b) => b.text).join(', ')} holds the host-network ${uncertain.length === 1 ? 'workload' : 'workloads'} ${names} depends on node addresses (${this.addresses.describe(uncertain[0])}); answers read it as not holding ${uncertain.length === 1 ? 'it' : 'them'}${known ? ', since a node outside the block may run them' : '. Give Node objects or --node-cidr (nodeCidrs) to decide'}`);
+      this.notices.push(`${policyRef} ${direction}[${compiled.rule.index}]: whether its ipBlock ${blocks.map(ipBlockText).join(', ')} holds the host-network ${uncertain.length === 1 ? 'workload' : 'workloads'} ${names} depends on node addresses (${this.addresses.describe(uncertain[0])}); answers read it as not holding ${uncertain.length === 1 ? 'it' : 'them'}${known ? ', since a node outside the block may run them' : '. Give Node objects or --node-cidr (nodeCidrs) to decide'}`);
     }
   }
 

@@ -16,6 +16,7 @@ import { PolicyProtocol, PortSet } from '../model/port-set';
 import { Labels, labelsSelectWorkload } from '../model/selectors';
 import { closestMatches } from './suggest';
 import { formatIp, parseIp } from '../../net/ip';
+import { ipBlockText } from '../model/addresses';
 import { portNameProblem } from '../../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
@@ -1027,7 +1028,7 @@ export class NetworkModel {
       if (coverage === 'no') continue;
       const otherName = this.workloads[other.index].ref;
       if (hostNetwork) {
-        const rule = `${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map((b) => b.text).join(', ')}`;
+        const rule = `${this.policies[compiled.policy].ref} ${direction}[${compiled.rule.index}] ipBlock ${blocks.map(ipBlockText).join(', ')}`;
         const known = this.compiled.addresses.nodes.length > 0 || this.compiled.addresses.nodeCidrs.length > 0;
         return known
           ? `the node ${otherName} runs on: ${rule} holds some of the node addresses its traffic may carry (${this.compiled.addresses.describe(other.index)}), and netkit reads it as not matching, since it may run on a node outside the block`
