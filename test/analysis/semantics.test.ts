@@ -318,6 +318,13 @@ describe("a Service's own addresses", () => {
     expect(allowedPods.check({ from: 'a/web', to: '10.96.12.34', port: 80 })).toMatchObject({ allowed: true, to: 'a/api', port: 8080 });
   });
 
+  test("a load balancer's address is the Service too, unless its ipMode is Proxy", () => {
+    const lb = (ipMode?: string) => ({ ...service, spec: { type: 'LoadBalancer', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 'http' }] }, status: { loadBalancer: { ingress: [{ ip: '203.0.113.50', ...(ipMode ? { ipMode } : {}) }, { hostname: 'lb.example.com' }] } } });
+    expect(NetworkModel.fromObjects([api, client, lb()]).check({ from: 'a/web', to: '203.0.113.50', port: 80 })).toMatchObject({ to: 'a/api', port: 8080 });
+    expect(NetworkModel.fromObjects([api, client, lb()]).check({ from: 'a/web', to: '203.0.113.50', port: 80 }).why).toContain('at its load-balancer IP 203.0.113.50');
+    expect(NetworkModel.fromObjects([api, client, lb('Proxy')]).check({ from: 'a/web', to: '203.0.113.50', port: 80 })).toMatchObject({ to: '203.0.113.50', port: 80 });
+  });
+
   test('a port the Service does not expose, or the address as a source, is refused', () => {
     const model = NetworkModel.fromObjects([api, client, service]);
     expect(() => model.check({ from: 'a/web', to: '10.96.12.34', port: 8080 })).toThrow('10.96.12.34 is the cluster IP of Service a/api, which has no TCP port 8080 (it has: TCP 80), so nothing answers there.');

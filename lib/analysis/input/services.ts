@@ -5,6 +5,12 @@ import { PolicyProtocol } from '../model/port-set';
 import { formatIp, parseIp, rangeContains } from '../../net/ip';
 import { ipBlockText } from '../model/addresses';
 
+/** Where a Service address comes from: `spec.clusterIP(s)`, `spec.externalIPs`, `status.loadBalancer.ingress`. */
+export type ServiceAddressField = 'clusterIP' | 'externalIPs' | 'loadBalancer';
+
+/** How a Service address is named in answers. */
+export const SERVICE_ADDRESS_WORDS: Record<ServiceAddressField, string> = { clusterIP: 'cluster IP', externalIPs: 'external IP', loadBalancer: 'load-balancer IP' };
+
 /** A Service as the analyzer reads it (ExternalName Services are DNS aliases: none). */
 export function readService(object: Record<string, unknown>): ServiceInfo | undefined {
   const name = nameOf(object);
@@ -18,14 +24,21 @@ export function readService(object: Record<string, unknown>): ServiceInfo | unde
     const target = typeof port.targetPort === 'number' || typeof port.targetPort === 'string' ? port.targetPort : port.port;
     return [{ ...(typeof port.name === 'string' ? { name: port.name } : {}), port: port.port, protocol, targetPort: target }];
   });
-  const addresses: { ip: string; field: 'clusterIP' | 'externalIPs' }[] = [];
-  const add = (value: unknown, field: 'clusterIP' | 'externalIPs') => {
+  const addresses: { ip: string; field: ServiceAddressField }[] = [];
+  const add = (value: unknown, field: ServiceAddressField) => {
     const ip = typeof value === 'string' ? parseIp(value) : undefined; // "None" (headless) and "" are no address
     if (ip && !addresses.some((a) => a.ip === formatIp(ip))) addresses.push({ ip: formatIp(ip), field });
   };
   add(spec?.clusterIP, 'clusterIP');
   for (const value of Array.isArray(spec?.clusterIPs) ? spec!.clusterIPs : []) add(value, 'clusterIP');
   for (const value of Array.isArray(spec?.externalIPs) ? spec!.externalIPs : []) add(value, 'externalIPs');
+  // kube-proxy also answers a load balancer's address inside the cluster, unless ipMode Proxy
+  // sends the traffic through the load balancer itself.
+  const status = object.status as { loadBalancer?: { ingress?: unknown } } | undefined;
+  for (const entry of Array.isArray(status?.loadBalancer?.ingress) ? status!.loadBalancer!.ingress as unknown[] : []) {
+    const e = entry as { ip?: unknown; ipMode?: unknown } | null;
+    if (e && e.ipMode !== 'Proxy') add(e.ip, 'loadBalancer');
+  }
   return { namespace: namespaceOf(object), name, selector, ports, addresses };
 }
 
@@ -53,7 +66,7 @@ export interface ServiceAddressBlock {
 }
 
 /**
- * The NetworkPolicy ipBlocks that hold a Service's cluster IP or external IP: kube-proxy
+ * The NetworkPolicy ipBlocks that hold a Service's cluster IP, external IP or load-balancer IP: kube-proxy
  * translates those addresses to one of the Service's pods before any policy sees the packet,
  * so the block reads as if it allowed the Service and does not allow its pods. Addresses a
  * host-network workload binds (a NodeLocal DNSCache's) are delivered on the node instead, and
@@ -61,7 +74,7 @@ export interface ServiceAddressBlock {
  */
 export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: readonly ServiceInfo[], workloads: readonly WorkloadInfo[]): ServiceAddressBlock[] {
   const bound = boundAddresses(workloads);
-  const virtual = services.flatMap((service) => service.addresses.filter((a) => !bound.has(a.ip)).map((a) => ({ text: `${service.namespace}/${service.name} (${a.field === 'externalIPs' ? 'external IP' : 'cluster IP'} ${a.ip})`, ip: parseIp(a.ip)! })));
+  const virtual = services.flatMap((service) => service.addresses.filter((a) => !bound.has(a.ip)).map((a) => ({ text: `${service.namespace}/${service.name} (${SERVICE_ADDRESS_WORDS[a.field]} ${a.ip})`, ip: parseIp(a.ip)! })));
   if (virtual.length === 0) return [];
   const heldBy = new Map<string, string[]>();
   const found: ServiceAddressBlock[] = [];

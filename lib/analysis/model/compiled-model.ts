@@ -20,7 +20,7 @@ import { CalicoCompiler } from '../dialects/calico/compile';
 import { applyStaged } from '../dialects/calico/staged';
 import { Labels, Selector, matchesSomePods, selectorMatches } from './selectors';
 import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
-import { boundAddresses, readService, serviceAddressBlocks } from '../input/services';
+import { ServiceAddressField, boundAddresses, readService, serviceAddressBlocks } from '../input/services';
 
 /** A Service: how a name and port reach container ports, or (without a selector) addresses. */
 export interface ServiceInfo {
@@ -31,9 +31,10 @@ export interface ServiceInfo {
   readonly ports: readonly { readonly name?: string; readonly port: number; readonly protocol: PolicyProtocol; readonly targetPort: number | string }[];
   /**
    * The virtual addresses kube-proxy translates to its endpoints before any policy sees the
-   * packet: `clusterIP`/`clusterIPs` and `externalIPs`, where the input gives them.
+   * packet: `clusterIP`/`clusterIPs`, `externalIPs` and the load balancer's
+   * `status.loadBalancer.ingress` IPs (but those of ipMode Proxy), where the input gives them.
    */
-  readonly addresses: readonly { readonly ip: string; readonly field: 'clusterIP' | 'externalIPs' }[];
+  readonly addresses: readonly { readonly ip: string; readonly field: ServiceAddressField }[];
 }
 
 /** The endpoints of a selector-less Service, from the EndpointSlices labelled with its name. */

@@ -17,6 +17,7 @@ import { Labels, labelsSelectWorkload } from '../model/selectors';
 import { closestMatches } from './suggest';
 import { formatIp, parseIp } from '../../net/ip';
 import { ipBlockText } from '../model/addresses';
+import { SERVICE_ADDRESS_WORDS } from '../input/services';
 import { portNameProblem } from '../../net/names';
 
 export { Matrix, MatrixCell } from './matrix';
@@ -641,9 +642,9 @@ export class NetworkModel {
     return service.ports.find((p) => p.protocol === protocol && (typeof asked === 'number' ? p.port === asked : p.name === asked));
   }
 
-  /** `cluster IP` or `external IP`: what a Service address is. */
+  /** `cluster IP`, `external IP` or `load-balancer IP`: what a Service address is. */
   private addressField(service: ServiceInfo, address: string): string {
-    return service.addresses.find((a) => a.ip === address)?.field === 'externalIPs' ? 'external IP' : 'cluster IP';
+    return SERVICE_ADDRESS_WORDS[service.addresses.find((a) => a.ip === address)?.field ?? 'clusterIP'];
   }
 
   /** A Service port (by number or name) translated to the container port behind it, if it is one. */
