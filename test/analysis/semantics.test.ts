@@ -336,12 +336,12 @@ describe("a Service's own addresses", () => {
     expect(model.matrix().endpoints).toEqual(['a/api', 'a/web', '203.0.113.7']);
     expect(() => model.matrix({ externalEndpoints: ['10.96.12.34'] })).toThrow('external endpoint "10.96.12.34" is the cluster IP of Service a/api, not an address outside the cluster');
     expect(model.notices).toEqual([
-      "NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
-      "NetworkPolicy a/web egress[0]: ipBlock 10.96.12.34/32 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector",
+      "NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the peer does not match that Service's pods; select them with podSelector and namespaceSelector",
+      "NetworkPolicy a/web egress[0]: ipBlock 10.96.12.34/32 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the peer does not match that Service's pods; select them with podSelector and namespaceSelector",
     ]);
     // A block whose except carves the address out does not hold it (same cidr, other except).
     const carved = policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.96.0.0/12' } }] }, { to: [{ ipBlock: { cidr: '10.96.0.0/12', except: ['10.96.12.0/24'] } }] }] });
-    expect(NetworkModel.fromObjects([api, client, service, carved]).notices).toEqual(["NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to that Service's pods; select them with podSelector and namespaceSelector"]);
+    expect(NetworkModel.fromObjects([api, client, service, carved]).notices).toEqual(["NetworkPolicy a/web egress[0]: ipBlock 10.96.0.0/12 holds the address of Service a/api (cluster IP 10.96.12.34), which kube-proxy translates to a pod before policy applies, so the peer does not match that Service's pods; select them with podSelector and namespaceSelector"]);
     const carvedFirst = policy('a', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.96.0.0/12', except: ['10.96.12.0/24'] } }] }, { to: [{ ipBlock: { cidr: '10.96.0.0/12' } }] }] });
     expect(NetworkModel.fromObjects([api, client, service, carvedFirst]).notices).toHaveLength(1);
     // An address a NodeLocal DNSCache binds is delivered on the node: the cache answers there.

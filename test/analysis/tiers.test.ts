@@ -279,6 +279,12 @@ describe('CIDR-like peers and pods, stated (network-policy-api NetworkPeer: netw
     return [w, pod];
   };
 
+  test("a networks peer that holds a Service's cluster IP is said: kube-proxy translates it to a pod first", () => {
+    const kubeDns = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] } };
+    const model = NetworkModel.fromObjects([...cluster(), kubeDns, cnp('dns', 'Admin', 1, allNamespaces, { egress: [{ action: 'Accept', to: [{ networks: ['10.96.0.10/32'] }] }] })]);
+    expect(model.notices).toContain("ClusterNetworkPolicy dns egress[0]: networks 10.96.0.10/32 holds the address of Service kube-system/kube-dns (cluster IP 10.96.0.10), which kube-proxy translates to a pod before policy applies, so the peer does not match that Service's pods; select them with a pods or namespaces peer");
+  });
+
   test('pod addresses not in the input: the verdict reads the networks peer as not holding the pod, and says it depends', () => {
     const model = NetworkModel.fromObjects([...cluster(), deny10]);
     const verdict = model.check(q('a/web', 'b/api', 8080));

@@ -1,5 +1,6 @@
 import type { ServiceInfo } from '../model/compiled-model';
-import type { PolicyInfo, WorkloadInfo } from './objects';
+import type { WorkloadInfo } from './objects';
+import type { ModelPolicy } from '../model/rules';
 import { nameOf, namespaceOf, readLabels } from './objects';
 import { PolicyProtocol } from '../model/port-set';
 import { formatIp, parseIp, rangeContains } from '../../net/ip';
@@ -51,47 +52,49 @@ export function boundAddresses(workloads: readonly WorkloadInfo[]): Set<string> 
   return new Set(workloads.flatMap((w) => (w.hostNetwork ? (w.hostAddresses ?? []).map(formatIp) : [])));
 }
 
-/** An ipBlock that holds some Service's virtual address, and what that means. */
-export interface ServiceAddressBlock {
+/** An address peer (a NetworkPolicy ipBlock, a cluster policy's networks) that holds some Service's address. */
+export interface ServiceAddressBlock<P extends ModelPolicy = ModelPolicy> {
   /** The policy. */
-  readonly policy: PolicyInfo;
+  readonly policy: P;
   /** Which rule list. */
   readonly direction: 'ingress' | 'egress';
   /** The rule's index in it. */
   readonly rule: number;
-  /** The ipBlock as written. */
+  /** The peer as written: `ipBlock 10.96.0.0/12`, `networks 10.96.0.0/12`. */
   readonly block: string;
-  /** One clause: the block, the Services whose addresses it holds, and why it does not allow them. */
+  /** One clause: the peer, the Services whose addresses it holds, and why it does not allow them. */
   readonly problem: string;
 }
 
 /**
- * The NetworkPolicy ipBlocks that hold a Service's cluster IP, external IP or load-balancer IP: kube-proxy
- * translates those addresses to one of the Service's pods before any policy sees the packet,
- * so the block reads as if it allowed the Service and does not allow its pods. Addresses a
- * host-network workload binds (a NodeLocal DNSCache's) are delivered on the node instead, and
- * are left out. Each distinct block is tested once against every address.
+ * The address peers (NetworkPolicy ipBlocks, cluster policies' networks) that hold a Service's
+ * cluster IP, external IP or load-balancer IP: kube-proxy translates those addresses to one of
+ * the Service's pods before any policy sees the packet, so the peer reads as if it matched the
+ * Service and does not match its pods. Addresses a host-network workload binds (a NodeLocal
+ * DNSCache's) are delivered on the node instead, and are left out. Each distinct peer is tested
+ * once against every address.
  */
-export function serviceAddressBlocks(policies: readonly PolicyInfo[], services: readonly ServiceInfo[], workloads: readonly WorkloadInfo[]): ServiceAddressBlock[] {
+export function serviceAddressBlocks<P extends ModelPolicy>(policies: readonly P[], services: readonly ServiceInfo[], workloads: readonly WorkloadInfo[]): ServiceAddressBlock<P>[] {
   const bound = boundAddresses(workloads);
   const virtual = services.flatMap((service) => service.addresses.filter((a) => !bound.has(a.ip)).map((a) => ({ text: `${service.namespace}/${service.name} (${SERVICE_ADDRESS_WORDS[a.field]} ${a.ip})`, ip: parseIp(a.ip)! })));
   if (virtual.length === 0) return [];
   const heldBy = new Map<string, string[]>();
-  const found: ServiceAddressBlock[] = [];
+  const found: ServiceAddressBlock<P>[] = [];
   for (const policy of policies) {
     for (const direction of ['ingress', 'egress'] as const) {
       for (const rule of policy[direction]) {
         for (const peer of rule.peers ?? []) {
-          if (peer.kind !== 'ipBlock') continue;
-          const block = ipBlockText(peer);
+          const blocks = peer.kind === 'ipBlock' ? [{ cidr: peer.cidr, except: peer.except }] : peer.kind === 'networks' ? peer.ranges.map((cidr) => ({ cidr, except: [] })) : undefined;
+          if (!blocks) continue;
+          const block = peer.kind === 'ipBlock' ? `ipBlock ${ipBlockText(peer)}` : `networks ${(peer as { text: readonly string[] }).text.join(', ')}`;
           let names = heldBy.get(block);
           if (!names) {
-            names = virtual.filter((v) => rangeContains(peer.cidr, v.ip) && !peer.except.some((e) => rangeContains(e, v.ip))).map((v) => v.text);
+            names = virtual.filter((v) => blocks.some((b) => rangeContains(b.cidr, v.ip) && !b.except.some((e) => rangeContains(e, v.ip)))).map((v) => v.text);
             heldBy.set(block, names);
           }
           if (names.length === 0) continue;
           const listed = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
-          found.push({ policy, direction, rule: rule.index, block, problem: `ipBlock ${block} holds the address of Service ${listed}, which kube-proxy translates to a pod before policy applies, so the block does not allow traffic to ${names.length === 1 ? "that Service's" : "those Services'"} pods` });
+          found.push({ policy, direction, rule: rule.index, block, problem: `${block} holds the address of Service ${listed}, which kube-proxy translates to a pod before policy applies, so the peer does not match ${names.length === 1 ? "that Service's" : "those Services'"} pods` });
         }
       }
     }

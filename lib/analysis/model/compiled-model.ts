@@ -552,12 +552,15 @@ export class CompiledModel {
   private servicesByAddress?: Map<string, ServiceInfo>;
 
   /**
-   * Says which NetworkPolicy ipBlocks hold a Service's cluster IP or external IP (where the
-   * input gives them): such a block reads as if it allowed the Service, and does not.
+   * Says which NetworkPolicy ipBlocks and cluster policy networks hold a Service's address
+   * (where the input gives it): such a peer reads as if it matched the Service, and does not.
    */
   private noteServiceAddressBlocks(): void {
-    const held = serviceAddressBlocks(this.policies, [...this.services.values()], this.workloads);
-    for (const h of held) this.notices.push(`NetworkPolicy ${h.policy.ref} ${h.direction}[${h.rule}]: ${h.problem}; select them with podSelector and namespaceSelector`);
+    const held = serviceAddressBlocks([...this.policies, ...this.tierPolicies], [...this.services.values()], this.workloads);
+    for (const h of held) {
+      const isNetworkPolicy = h.policy.kind === 'NetworkPolicy';
+      this.notices.push(`${isNetworkPolicy ? `NetworkPolicy ${h.policy.ref}` : h.policy.ref} ${h.direction}[${h.rule}]: ${h.problem}; select them with ${isNetworkPolicy ? 'podSelector and namespaceSelector' : 'a pods or namespaces peer'}`);
+    }
   }
 
   /**
