@@ -83,6 +83,22 @@ describe('no false errors', () => {
       });
     });
 
+    test("DNS egress only to the kube-dns Service's cluster IP is an error: kube-proxy translates it to a pod first", () => {
+      const kubeDns = service('kube-system', 'kube-dns', { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ port: 53, protocol: 'UDP' }] });
+      const [finding, ...rest] = of(lint([app, kubeDns, egressTo({ ipBlock: { cidr: '10.96.0.10/32' } }, 53)]), 'egress-without-dns');
+      expect(rest).toEqual([]);
+      expect(finding.severity).toBe('error');
+      expect(finding.message).toBe('it is isolated for egress by a/p, and its only DNS egress is to 10.96.0.10/32 (the address of Service kube-system/kube-dns), which kube-proxy translates to a DNS pod before policy applies, so no rule matches its lookups and they time out');
+      // Without the Service's address in the input, the block may hold the resolver (as before).
+      expect(of(lint([app, egressTo({ ipBlock: { cidr: '10.96.0.10/32' } }, 53)]), 'egress-without-dns')).toEqual([]);
+      // A NodeLocal DNSCache that binds the address answers it on the node: allowed.
+      const cache = workload('kube-system', 'node-local-dns', { 'k8s-app': 'node-local-dns' }, { kind: 'DaemonSet', hostNetwork: true });
+      cache.spec.template.spec.containers[0].args = ['-localip', '169.254.20.10,10.96.0.10'];
+      expect(of(lint([app, kubeDns, cache, egressTo({ ipBlock: { cidr: '10.96.0.10/32' } }, 53)]), 'egress-without-dns')).toEqual([]);
+      // A wider block may hold the DNS pods' own addresses: not judged here.
+      expect(of(lint([app, kubeDns, egressTo({ ipBlock: { cidr: '10.0.0.0/8' } }, 53)]), 'egress-without-dns')).toEqual([]);
+    });
+
     test('other DNS pods are named with the dns option, and the finding says what it looked for', () => {
       const custom = egressTo({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } } }, 5300);
       const [finding] = of(lint([app, custom]), 'egress-without-dns');

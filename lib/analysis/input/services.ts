@@ -44,6 +44,19 @@ export function readService(object: Record<string, unknown>): ServiceInfo | unde
 }
 
 /**
+ * The Services among these objects that carry an address of their own (`kubectl get -o yaml`
+ * keeps them; cdk8s and most charts leave them to the API server), read: the others are not
+ * read at all, so rules that look only for addresses cost nothing on synthesized input.
+ */
+export function addressedServices(services: readonly Record<string, unknown>[]): ServiceInfo[] {
+  return services.filter((object) => {
+    const spec = object.spec as Record<string, unknown> | undefined;
+    const status = object.status as { loadBalancer?: { ingress?: unknown } } | undefined;
+    return spec?.clusterIP !== undefined || spec?.clusterIPs !== undefined || spec?.externalIPs !== undefined || status?.loadBalancer?.ingress !== undefined;
+  }).map(readService).filter((s): s is ServiceInfo => s !== undefined && s.addresses.length > 0);
+}
+
+/**
  * Addresses host-network pods bind on every node for pods to send to (NodeLocal DNSCache's
  * `-localip`, which in kube-proxy iptables mode includes the kube-dns Service address): packets
  * to them are delivered on the node, not translated to a Service's pods.

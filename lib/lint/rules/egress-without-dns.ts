@@ -1,4 +1,5 @@
-import { DnsTarget, LintWorkload } from '../context';
+import { DnsTarget, LintContext, LintWorkload } from '../context';
+import { addressedServices, boundAddresses } from '../../analysis/input/services';
 import { NAMESPACE_NAME_LABEL, PolicyInfo, PolicyPeer, PolicyRule } from '../../analysis/input/objects';
 import { Labels, selectorMatches } from '../../analysis/model/selectors';
 import { IpAddress, IpRange, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
@@ -72,23 +73,42 @@ function allowsDns(rule: PolicyRule, policy: PolicyInfo, target: DnsTarget, name
   });
 }
 
+/**
+ * The Services whose own addresses (cluster IP, external IP, load-balancer IP) the input gives,
+ * by address, but those a NodeLocal DNSCache binds (delivered on the node): a single-address
+ * block on one of them names the Service, as `ns/name`.
+ */
+function serviceAddresses(context: LintContext): (peer: IpBlockPeer) => string | undefined {
+  const byAddress = new Map<string, string>();
+  const addressed = addressedServices(context.ofKind('Service'));
+  if (addressed.length === 0) return () => undefined;
+  const bound = boundAddresses(context.workloads);
+  for (const service of addressed) {
+    for (const a of service.addresses) if (!bound.has(a.ip)) byAddress.set(a.ip, `${service.namespace}/${service.name}`);
+  }
+  return (peer) => (peer.except.length === 0 && peer.cidr.prefix === (peer.cidr.family === 4 ? 32 : 128) ? byAddress.get(formatIp({ family: peer.cidr.family, value: peer.cidr.base })) : undefined);
+}
+
 const describeTarget = (t: DnsTarget) => `${t.namespace} pods ${Object.entries(t.podLabels).map(([k, v]) => `${k}=${v}`).join(',') || '(any)'} on UDP ${t.port}`;
 
 export const egressWithoutDns: LintRule = {
   id: 'egress-without-dns',
   severity: Severity.ERROR,
-  description: 'A workload isolated for egress with no rule that allows UDP DNS to its resolver: the cluster DNS pods (kube-system kube-dns on 53, openshift-dns on 5353, or the targets configured) or an ipBlock that can hold the resolver (NodeLocal DNSCache\'s link-local address; for dnsPolicy None, a dnsConfig nameserver; a public-only ipBlock is a warning): every name lookup times out. DNS egress to the DNS pods alone, while the input holds a NodeLocal DNSCache that answers on the node, is a warning.',
+  description: 'A workload isolated for egress with no rule that allows UDP DNS to its resolver: the cluster DNS pods (kube-system kube-dns on 53, openshift-dns on 5353, or the targets configured) or an ipBlock that can hold the resolver (NodeLocal DNSCache\'s link-local address; for dnsPolicy None, a dnsConfig nameserver; a public-only ipBlock is a warning): every name lookup times out. DNS egress to the DNS pods alone, while the input holds a NodeLocal DNSCache that answers on the node, is a warning; DNS egress only to a Service\'s own address (the kube-dns cluster IP, where the input gives it) is an error: kube-proxy translates it to a pod before policy applies.',
   docs: 'https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/',
   *check(context) {
     const targets = context.options.dns;
     const labelsOf = (namespace: string) => ({ [NAMESPACE_NAME_LABEL]: namespace, ...context.declaredNamespaces.get(namespace) });
     // NodeLocal DNSCache: host-network pods that bind addresses for pods' lookups (-localip).
     const caches = context.workloads.filter((w) => w.hostNetwork && (w.hostAddresses ?? []).length > 0);
+    const serviceAt = serviceAddresses(context);
     for (const workload of context.workloads) {
       if (workload.hostNetwork) continue;
       const policies = context.policiesSelecting(workload).filter((p) => p.isolatesEgress);
       if (policies.length === 0) continue;
-      const resolver = ipBlockReachesResolver(workload);
+      const reaches = ipBlockReachesResolver(workload);
+      // A block that is exactly a Service's address is translated to a pod before policy applies: it carries no lookup.
+      const resolver = { ...reaches, test: (peer: IpBlockPeer) => serviceAt(peer) === undefined && reaches.test(peer) };
       const reachesDns = policies.some((p) => p.egress.some((rule) => targets.some((t) => allowsDns(rule, p, t, labelsOf(t.namespace), resolver.test))));
       if (reachesDns) {
         const missed = resolver.clusterFirst ? cacheMissed(policies, caches) : undefined;
@@ -102,10 +122,19 @@ export const egressWithoutDns: LintRule = {
         }
         continue;
       }
-      // DNS-port ipBlocks that exist but cannot carry these lookups: a warning (address plans vary).
-      const elsewhere = policies.flatMap((p) => p.egress.filter((rule) => targets.some((t) => udpDnsPort(rule, t.port)))
-        .flatMap((rule) => (rule.peers ?? []).filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock').map((peer) => peer.text)));
-      if (elsewhere.length > 0) {
+      // DNS-port ipBlocks that exist but cannot carry these lookups: a warning (address plans vary),
+      // an error when every one is a Service's own address (certain: kube-proxy translates it).
+      const dnsBlocks = policies.flatMap((p) => p.egress.filter((rule) => targets.some((t) => udpDnsPort(rule, t.port)))
+        .flatMap((rule) => (rule.peers ?? []).filter((peer): peer is IpBlockPeer => peer.kind === 'ipBlock')));
+      const elsewhere = dnsBlocks.map((peer) => peer.text);
+      const services = dnsBlocks.map(serviceAt);
+      if (dnsBlocks.length > 0 && services.every((service) => service !== undefined)) {
+        yield {
+          object: workload.object,
+          message: `it is isolated for egress by ${policies.map((p) => p.ref).join(', ')}, and its only DNS egress is to ${[...new Set(dnsBlocks.map((peer, i) => `${peer.text} (the address of Service ${services[i]})`))].join(', ')}, which kube-proxy translates to a DNS pod before policy applies, so no rule matches its lookups and they time out`,
+          fix: 'Allow egress to the DNS pods themselves on UDP and TCP 53 (namespaceSelector kubernetes.io/metadata.name: kube-system with podSelector k8s-app: kube-dns; SecureNamespace and ExposedApp do); a Service address never matches.',
+        };
+      } else if (elsewhere.length > 0) {
         yield {
           object: workload.object,
           severity: Severity.WARNING,

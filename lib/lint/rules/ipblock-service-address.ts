@@ -1,6 +1,4 @@
-import { readService, serviceAddressBlocks } from '../../analysis/input/services';
-import { ServiceInfo } from '../../analysis/model/compiled-model';
-import { dig } from '../context';
+import { addressedServices, serviceAddressBlocks } from '../../analysis/input/services';
 import { LintRule, Severity } from '../types';
 
 export const ipBlockHoldsServiceAddress: LintRule = {
@@ -9,10 +7,8 @@ export const ipBlockHoldsServiceAddress: LintRule = {
   description: "A NetworkPolicy ipBlock that holds a Service's cluster IP, external IP or load-balancer IP (where the input gives them, as kubectl get -o yaml does): kube-proxy translates the address to a pod before policy applies, so the rule does not allow traffic to the Service's pods, though it reads as if it did. Addresses a NodeLocal DNSCache in the input binds are delivered on the node, and never reported.",
   docs: 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors',
   *check(context) {
-    // Only Services that carry an address can be held (cdk8s and most charts leave it to the API server).
-    const addressed = context.ofKind('Service').filter((s) => dig(s, 'spec', 'clusterIP') !== undefined || dig(s, 'spec', 'clusterIPs') !== undefined || dig(s, 'spec', 'externalIPs') !== undefined || dig(s, 'status', 'loadBalancer', 'ingress') !== undefined);
-    if (addressed.length === 0) return;
-    const services = addressed.map(readService).filter((s): s is ServiceInfo => s !== undefined);
+    const services = addressedServices(context.ofKind('Service'));
+    if (services.length === 0) return;
     for (const held of serviceAddressBlocks(context.policies, services, context.workloads)) {
       yield {
         object: held.policy.source!.object,
