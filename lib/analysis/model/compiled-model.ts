@@ -134,6 +134,23 @@ export class CompiledModel {
   public readonly addresses!: AddressBook;
   private hostNetworkList?: readonly number[];
 
+  /**
+   * How far blocks hold a host-network workload's addresses. Those that bind no address of
+   * their own all carry the same node addresses, so they share one answer per block list (a
+   * cluster with many node agents and many distinct blocks asks often).
+   */
+  private hostCoverage(w: number, blocks: readonly { readonly range: IpRange; readonly except: readonly IpRange[] }[]): Coverage {
+    if ((this.workloads[w].hostAddresses ?? []).length > 0) return this.addresses.coverage(w, blocks);
+    let last = this.lastHostCoverage;
+    if (last?.blocks !== blocks) {
+      last = { blocks, coverage: this.addresses.coverage(w, blocks) };
+      this.lastHostCoverage = last;
+    }
+    return last.coverage;
+  }
+
+  private lastHostCoverage?: { readonly blocks: readonly unknown[]; readonly coverage: Coverage };
+
   /** The host-network workloads, by index (ipBlocks match them by node address). */
   private get hostNetworkWorkloads(): readonly number[] {
     this.hostNetworkList ??= this.workloads.flatMap((w, i) => (w.hostNetwork ? [i] : []));
@@ -433,7 +450,7 @@ export class CompiledModel {
       const blocks = (compiled.rule.peers ?? []).filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock');
       if (blocks.length === 0) continue;
       const cidrs = blocks.map((b) => ({ range: b.cidr, except: b.except }));
-      const uncertain = this.hostNetworkWorkloads.filter((w) => !compiled.workloads!.has(w) && this.addresses.coverage(w, cidrs) === 'depends');
+      const uncertain = this.hostNetworkWorkloads.filter((w) => !compiled.workloads!.has(w) && this.hostCoverage(w, cidrs) === 'depends');
       if (uncertain.length === 0) continue;
       const names = uncertain.slice(0, 4).map((w) => this.workloads[w].ref).join(', ') + (uncertain.length > 4 ? ` and ${uncertain.length - 4} more` : '');
       this.notices.push(`${policyRef} ${direction}[${compiled.rule.index}]: whether its ipBlock ${blocks.map(ipBlockText).join(', ')} holds the host-network ${uncertain.length === 1 ? 'workload' : 'workloads'} ${names} depends on node addresses (${this.addresses.describe(uncertain[0])}); answers read it as not holding ${uncertain.length === 1 ? 'it' : 'them'}${known ? ', since a node outside the block may run them' : '. Give Node objects or --node-cidr (nodeCidrs) to decide'}`);
@@ -505,7 +522,7 @@ export class CompiledModel {
     // when the input places every address they may use inside (Node objects, --node-cidr, or a
     // block of a whole address family); where it may or may not, the verdict says so.
     const blocks = peers.filter((p): p is Extract<PolicyPeer, { kind: 'ipBlock' }> => p.kind === 'ipBlock').map((b) => ({ range: b.cidr, except: b.except }));
-    if (blocks.length > 0) for (const w of this.hostNetworkWorkloads) if (this.addresses.coverage(w, blocks) === 'yes') bits.add(w);
+    if (blocks.length > 0) for (const w of this.hostNetworkWorkloads) if (this.hostCoverage(w, blocks) === 'yes') bits.add(w);
     for (const peer of peers) {
       if (peer.kind === 'endpoints') for (const w of this.ciliumSelect(peer.selector, peer.namespace)) bits.add(w);
       else if (peer.kind === 'entity') {
