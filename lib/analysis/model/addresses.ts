@@ -7,7 +7,7 @@
  * they do not decide, the answer is "depends", which the verdict then says in words.
  */
 import { WorkloadInfo } from '../input/objects';
-import { IpAddress, IpRange, cidrProblem, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
+import { IpAddress, IpRange, addressBits, cidrProblem, formatIp, parseCidr, parseIp, rangeContains } from '../../net/ip';
 import { InputError } from '../input/loader';
 import { isRecord, Labels } from './selectors';
 
@@ -112,6 +112,15 @@ export class AddressBook {
   public coverage(index: number, cidrs: readonly CidrWithExcept[]): Coverage {
     const w = this.workloads[index];
     if (cidrs.length === 0 || (!w.hostNetwork && cidrs.every((c) => NEVER_PODS.some((r) => rangeInside(c.range, r))))) return 'no';
+    // A host-network pod without addresses of its own carries the input's node addresses: counted
+    // by binary search, since clusters have thousands of nodes and policies thousands of blocks.
+    if (w.hostNetwork && (w.hostAddresses ?? []).length === 0 && this.nodes.length > 0) {
+      const { sorted, total } = this.nodeAddressIndex();
+      if (total > 0) {
+        const inside = countInside(sorted, cidrs);
+        return inside === total ? 'yes' : inside === 0 ? 'no' : 'depends';
+      }
+    }
     const known = this.knownAddresses(index);
     if (known.length > 0 && (!w.hostNetwork || this.nodes.length > 0 || (w.hostAddresses ?? []).length > 0)) {
       const inside = known.filter((ip) => cidrs.some((c) => holds(c, ip))).length;
@@ -131,6 +140,21 @@ export class AddressBook {
     // own example: a Deny to 0.0.0.0/0 denies all IPv4 pod-to-pod traffic).
     if (cidrs.some((c) => everything(c.range) && c.except.length === 0)) return 'yes';
     return 'depends';
+  }
+
+  private nodeIndex?: { readonly sorted: ReadonlyMap<4 | 6, readonly bigint[]>; readonly total: number };
+
+  /** The input's node addresses, distinct and sorted per family. */
+  private nodeAddressIndex(): { readonly sorted: ReadonlyMap<4 | 6, readonly bigint[]>; readonly total: number } {
+    if (!this.nodeIndex) {
+      const sorted = new Map<4 | 6, bigint[]>();
+      for (const family of [4, 6] as const) {
+        const values = [...new Set(this.nodes.flatMap((n) => n.addresses.filter((a) => a.family === family).map((a) => a.value)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        sorted.set(family, values);
+      }
+      this.nodeIndex = { sorted, total: sorted.get(4)!.length + sorted.get(6)!.length };
+    }
+    return this.nodeIndex;
   }
 
   private readonly descriptions = new Map<number, string>();
@@ -162,6 +186,54 @@ export class AddressBook {
 /** An ipBlock as written: `0.0.0.0/0 except 10.0.0.0/8`. */
 export function ipBlockText(block: { readonly text: string; readonly except: readonly IpRange[] }): string {
   return block.except.length === 0 ? block.text : `${block.text} except ${block.except.map(formatRange).join(', ')}`;
+}
+
+/** The first and last address of a range (host bits of its base ignored, as matching does). */
+function bounds(range: IpRange): [bigint, bigint] {
+  const shift = BigInt(addressBits(range.family) - range.prefix);
+  const lo = (range.base >> shift) << shift;
+  return [lo, lo + (1n << shift) - 1n];
+}
+
+/** How many of the sorted addresses some block holds outside its excepts, by binary search over merged intervals. */
+function countInside(sorted: ReadonlyMap<4 | 6, readonly bigint[]>, cidrs: readonly CidrWithExcept[]): number {
+  let count = 0;
+  for (const [family, values] of sorted) {
+    if (values.length === 0) continue;
+    const pieces: [bigint, bigint][] = [];
+    for (const cidr of cidrs) {
+      if (cidr.range.family !== family) continue;
+      let [lo, hi] = bounds(cidr.range);
+      const excepts = cidr.except.filter((e) => e.family === family).map(bounds).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [elo, ehi] of excepts) {
+        if (ehi < lo || elo > hi) continue;
+        if (elo > lo) pieces.push([lo, elo - 1n]);
+        if (ehi >= hi) { lo = hi + 1n; break; }
+        lo = ehi + 1n;
+      }
+      if (lo <= hi) pieces.push([lo, hi]);
+    }
+    pieces.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let current: [bigint, bigint] | undefined;
+    const merged: [bigint, bigint][] = [];
+    for (const piece of pieces) {
+      if (current && piece[0] <= current[1] + 1n) { if (piece[1] > current[1]) current[1] = piece[1]; } else { current = [piece[0], piece[1]]; merged.push(current); }
+    }
+    for (const [lo, hi] of merged) count += firstAbove(values, hi) - firstAbove(values, lo - 1n);
+  }
+  return count;
+}
+
+/** The index of the first value greater than `x` in a sorted array. */
+function firstAbove(values: readonly bigint[], x: bigint): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid] <= x) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** `10.0.0.0/8`. */
