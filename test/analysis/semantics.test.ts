@@ -283,6 +283,11 @@ describe('host-network pods and ipBlocks', () => {
     const apart = NetworkModel.fromObjects([agent, scraper, policyObject, node('n1', '192.168.1.5')]);
     expect(apart.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 }).allowed).toBe(false);
     expect(apart.notices).toEqual([]);
+    // Some nodes inside: it depends, and the answer names a few nodes, not thousands.
+    const many = NetworkModel.fromObjects([agent, scraper, policyObject, ...Array.from({ length: 50 }, (_, i) => node(`n${i}`, i < 10 ? `10.0.1.${i}` : `192.168.1.${i}`))]);
+    const verdict = many.check({ from: 'infra/agent', to: 'mon/scraper', port: 9090 });
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.why).toContain("(it runs on the host network of the input's nodes (n0: 10.0.1.0; n1: 10.0.1.1; n2: 10.0.1.2; and 47 more))");
   });
 
   test('on Calico, a Kubernetes NetworkPolicy ipBlock holds them the same way', () => {

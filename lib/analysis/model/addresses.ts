@@ -173,7 +173,10 @@ export class AddressBook {
     const w = this.workloads[index];
     const known = this.knownAddresses(index);
     if (w.hostNetwork) {
-      if (this.nodes.length > 0) return `it runs on the host network of the input's nodes (${this.nodes.map((n) => `${n.name}: ${n.addresses.map(formatIp).join(', ') || 'no address'}`).join('; ')})`;
+      if (this.nodes.length > 0) {
+        const shown = this.nodes.slice(0, 3).map((n) => `${n.name}: ${n.addresses.map(formatIp).join(', ') || 'no address'}`).join('; ');
+        return `it runs on the host network of the input's nodes (${shown}${this.nodes.length > 3 ? `; and ${this.nodes.length - 3} more` : ''})`;
+      }
       if (this.nodeCidrs.length > 0) return `it runs on the host network, at node addresses in ${this.nodeCidrs.map(formatRange).join(', ')} (--node-cidr)`;
       return 'it runs on the host network, and the input has no Node objects and no --node-cidr';
     }
