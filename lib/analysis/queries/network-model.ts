@@ -322,7 +322,7 @@ type Target = (
   | { readonly kind: 'endpoint'; readonly endpoint: Endpoint; readonly service?: ServiceInfo; readonly kindQualified: boolean }
   | { readonly kind: 'addresses'; readonly service: ServiceInfo; readonly endpoints: ServiceEndpoints }
 ) & {
-  /** The Service address the query named (a cluster IP or external IP), translated before policy applies. */
+  /** The Service address the query named (a cluster IP, external IP or load-balancer IP), translated before policy applies. */
   readonly serviceAddress?: string;
 };
 
@@ -887,7 +887,7 @@ export class NetworkModel {
   private resolveTargetRef(ref: string, role: string, resolvesTo: readonly string[]): Target {
     const ip = parseIp(ref);
     if (ip) {
-      // A Service's cluster IP or external IP is translated to one of its pods before policy applies.
+      // A Service's own address (cluster, external or load-balancer IP) is translated to one of its pods before policy applies.
       const service = this.compiled.serviceAt(formatIp(ip));
       if (service) return { ...this.serviceTarget(service, `${service.namespace}/${service.name}`), serviceAddress: formatIp(ip) };
       return { kind: 'endpoint', endpoint: { kind: 'external', ip, text: formatIp(ip) }, kindQualified: false };
