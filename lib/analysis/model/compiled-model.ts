@@ -581,7 +581,7 @@ export class CompiledModel {
   }
 
   /**
-   * The Service whose cluster IP or external IP this is, if the input gives one, unless a
+   * The Service whose cluster IP, external IP or load-balancer IP this is, if the input gives one, unless a
    * host-network workload binds it (NodeLocal DNSCache: delivered on the node, not translated).
    */
   public serviceAt(ip: string): ServiceInfo | undefined {
